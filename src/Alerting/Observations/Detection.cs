@@ -1,0 +1,8 @@
+namespace EdgeAgent.Alerting.Observations;
+
+/// <summary>One thing a detector found in one picture.</summary>
+/// <param name="Label">What the model calls it: a species (<c>giraffe</c>) or a class (<c>truck</c>, <c>animal</c>).</param>
+/// <param name="Category">Its MegaDetector category, from the model manifest's category map.</param>
+/// <param name="Confidence">The model's score, 0–1.</param>
+/// <param name="Box">Where it is, in the pixels of the picture.</param>
+public sealed record Detection(string Label, DetectionCategory Category, float Confidence, BoundingBox Box);

@@ -1,0 +1,63 @@
+namespace EdgeAgent.Cli;
+
+using System.CommandLine;
+using EdgeAgent.Detection;
+
+/// <summary>The options every verb that runs the detector shares.</summary>
+internal sealed class DetectorCommandOptions
+{
+    private readonly Option<string> _model = new("--model", "-m")
+    {
+        Description = "Model manifest (JSON)",
+        DefaultValueFactory = _ => EdgeAgentCommandLine.DefaultManifest,
+    };
+
+    private readonly Option<ExecutionProvider> _provider = new("--provider")
+    {
+        Description = "Execution provider: auto tries TensorRT, then CUDA, then the CPU",
+        DefaultValueFactory = _ => ExecutionProvider.Auto,
+    };
+
+    private readonly Option<bool> _tile = new("--tile") { Description = "Also run on overlapping model-size tiles, for small distant animals (slower)" };
+
+    private readonly Option<int> _cpuThreads = new("--cpu-threads") { Description = "ONNX Runtime threads per inference on the CPU (0: one per core)" };
+
+    private readonly Option<int> _decodeWorkers = new("--decode-workers")
+    {
+        Description = "Threads decoding pictures while the detector runs",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_model);
+        command.Options.Add(_provider);
+        command.Options.Add(_tile);
+        command.Options.Add(_cpuThreads);
+        command.Options.Add(_decodeWorkers);
+        _decodeWorkers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--decode-workers must be at least 1");
+            }
+        });
+        _cpuThreads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--cpu-threads cannot be negative");
+            }
+        });
+    }
+
+    public DetectorOptions Read(ParseResult parse) => new()
+    {
+        Model = parse.GetValue(_model)!,
+        Provider = parse.GetValue(_provider),
+        CpuThreads = parse.GetValue(_cpuThreads),
+        Tiling = new TilingOptions { Enabled = parse.GetValue(_tile) },
+    };
+
+    public int DecodeWorkers(ParseResult parse) => parse.GetValue(_decodeWorkers);
+}

@@ -1,0 +1,17 @@
+namespace EdgeAgent.Detection;
+
+using EdgeAgent.Alerting.Observations;
+using OpenCvSharp;
+
+/// <summary>
+/// Finds animals, people and vehicles in a picture. Implementations are thread-safe: one detector
+/// serves every source.
+/// </summary>
+public interface IDetector
+{
+    /// <summary>The model it runs.</summary>
+    ModelManifest Manifest { get; }
+
+    /// <summary>Detections in <paramref name="picture"/> (8-bit BGR), in its pixels, scoring at least <paramref name="minConfidence"/>.</summary>
+    IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null);
+}

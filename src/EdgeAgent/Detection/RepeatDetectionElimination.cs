@@ -1,0 +1,79 @@
+namespace EdgeAgent.Detection;
+
+using EdgeAgent.Alerting.Observations;
+
+/// <summary>Settings of repeat-detection elimination.</summary>
+public sealed record RepeatDetectionOptions
+{
+    /// <summary>On by default: a burned-in bar that a COCO model calls a car would otherwise alert as a poacher's vehicle.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Two boxes overlapping at least this much are "the same place".</summary>
+    public float MinIou { get; init; } = 0.9f;
+
+    /// <summary>
+    /// A place seen in at least this many pictures of one camera is static. Camera traps shoot
+    /// bursts of 3–5 of an animal standing still, so the default stays well above a burst.
+    /// </summary>
+    public int MinOccurrences { get; init; } = 10;
+}
+
+/// <summary>
+/// MegaDetector's repeat-detection elimination: within one camera, a box that recurs at the same
+/// place (IoU ≥ <see cref="RepeatDetectionOptions.MinIou"/>) in many pictures is a rock, a post or a
+/// burned-in bar, not an animal. Label-agnostic, since the model may call the same bar a car in one
+/// picture and a truck in the next.
+/// </summary>
+public static class RepeatDetectionElimination
+{
+    /// <summary>
+    /// Finds the repeated boxes among one camera's pictures.
+    /// </summary>
+    /// <param name="boxesPerPicture">For each picture, its detections' boxes, normalized to 0–1 so that pictures of different sizes compare.</param>
+    /// <param name="options">Thresholds.</param>
+    /// <returns>(picture index, box index) of every box that is a repeat.</returns>
+    public static HashSet<(int Picture, int Box)> FindRepeats(IReadOnlyList<IReadOnlyList<BoundingBox>> boxesPerPicture, RepeatDetectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(boxesPerPicture);
+        ArgumentNullException.ThrowIfNull(options);
+        var places = new List<Place>();
+        for (var picture = 0; picture < boxesPerPicture.Count; picture++)
+        {
+            for (var box = 0; box < boxesPerPicture[picture].Count; box++)
+            {
+                var candidate = boxesPerPicture[picture][box];
+                Place? match = null;
+                var bestIou = options.MinIou;
+                foreach (var place in places)
+                {
+                    var iou = place.First.IntersectionOverUnion(candidate);
+                    if (iou >= bestIou)
+                    {
+                        bestIou = iou;
+                        match = place;
+                    }
+                }
+
+                if (match is null)
+                {
+                    match = new Place(candidate);
+                    places.Add(match);
+                }
+
+                match.Members.Add((picture, box));
+                match.Pictures.Add(picture);
+            }
+        }
+
+        return places.Where(p => p.Pictures.Count >= options.MinOccurrences).SelectMany(p => p.Members).ToHashSet();
+    }
+
+    private sealed class Place(BoundingBox first)
+    {
+        public BoundingBox First { get; } = first;
+
+        public List<(int Picture, int Box)> Members { get; } = [];
+
+        public HashSet<int> Pictures { get; } = [];
+    }
+}

@@ -1,0 +1,202 @@
+namespace EdgeAgent.Jobs;
+
+using System.Diagnostics;
+using System.Globalization;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Logging;
+
+/// <summary>What a <c>detect</c> run did.</summary>
+public sealed record DetectSummary(
+    int Pictures, int Resumed, int Failures, IReadOnlyDictionary<DetectionCategory, IReadOnlyDictionary<string, int>> Detections,
+    int SuppressedRepeats, int SuppressedMasked, double PicturesPerSecond, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// The <c>detect</c> verb: runs the detector over folders of camera-trap pictures and writes
+/// MegaDetector-format results, resuming from an earlier results file and checkpointing as it goes.
+/// </summary>
+public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter progress)
+{
+    /// <summary>Longest side of annotated pictures: enough to see an animal, small enough to mail.</summary>
+    private const int AnnotatedLongSide = 1280;
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DetectJob>();
+
+    /// <summary>Runs the job. Configuration mistakes throw <see cref="Configuration.ConfigurationException"/> before any picture is read.</summary>
+    public async Task<DetectSummary> RunAsync(DetectRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var manifest = ModelManifest.Load(request.Detector.Model);
+        var masks = request.MasksFile is null ? new Dictionary<string, DetectionMask>() : DetectionMask.LoadFile(request.MasksFile);
+        var results = File.Exists(request.OutputPath) ? MegaDetectorResults.Load(request.OutputPath) : new MegaDetectorResults();
+
+        var problems = new List<string>();
+        var all = PictureFiles.Find(request.Inputs, request.Recursive, p =>
+        {
+            problems.Add(p);
+            LogProblem(_logger, p);
+        });
+
+        // A picture that failed before is tried again: the upload may have completed since.
+        results.Images.RemoveAll(i => i.Failure is not null);
+        var done = results.Images.Select(i => i.File).ToHashSet(StringComparer.Ordinal);
+        var todo = all.Where(p => !done.Contains(p.Name)).ToList();
+        var resumed = all.Count - todo.Count;
+        if (resumed > 0)
+        {
+            LogResuming(_logger, resumed, request.OutputPath);
+        }
+
+        using var onnx = new OnnxDetector(manifest, request.Detector, loggerFactory.CreateLogger<OnnxDetector>());
+        IDetector detector = request.Detector.Tiling.Enabled ? new TilingDetector(onnx, request.Detector.Tiling) : onnx;
+        var threshold = request.Threshold ?? manifest.Thresholds.Typical;
+        results.Info = new ResultsInfo
+        {
+            Detector = manifest.Name,
+            DetectorMetadata = new DetectorMetadata
+            {
+                TypicalDetectionThreshold = manifest.Thresholds.Typical,
+                ConservativeDetectionThreshold = manifest.Thresholds.Conservative,
+            },
+        };
+
+        // Tiling needs every pixel; otherwise decode no larger than the model input needs.
+        var (minWidth, minHeight) = request.Detector.Tiling.Enabled ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
+        var pipeline = new PictureBatchPipeline(detector, threshold, request.DecodeWorkers, minWidth, minHeight);
+        var bar = new ProgressBar(progress, todo.Count);
+        var sinceCheckpoint = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await pipeline.RunAsync(
+            todo,
+            outcome =>
+            {
+                results.Images.Add(ToImageResult(outcome, masks));
+                bar.Advance();
+                if (++sinceCheckpoint >= request.CheckpointEvery)
+                {
+                    sinceCheckpoint = 0;
+                    Save(results, request);
+                }
+            },
+            timings: null,
+            cancellationToken).ConfigureAwait(false);
+        stopwatch.Stop();
+        bar.Finish();
+
+        results.Images.Sort((a, b) => string.CompareOrdinal(a.File, b.File));
+        var repeats = Save(results, request);
+        if (request.AnnotatedFolder is not null)
+        {
+            WriteAnnotated(results, all, request.AnnotatedFolder, cancellationToken);
+        }
+
+        return Summarize(results, todo.Count, resumed, repeats, stopwatch.Elapsed, problems);
+    }
+
+    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks)
+    {
+        if (outcome.Failure is not null)
+        {
+            return new ImageResult { File = outcome.File.Name, Failure = outcome.Failure, Datetime = outcome.DateTimeOriginal };
+        }
+
+        var mask = masks.GetValueOrDefault(outcome.File.Camera) ?? masks.GetValueOrDefault("*") ?? DetectionMask.None;
+        var kept = new List<ImageDetection>();
+        var masked = new List<ImageDetection>();
+        foreach (var detection in outcome.Detections)
+        {
+            var entry = ImageDetection.From(detection, outcome.Width, outcome.Height);
+            if (!mask.IsEmpty && mask.Covers(detection.Box, outcome.Width, outcome.Height))
+            {
+                entry.SuppressedBy = "mask";
+                masked.Add(entry);
+            }
+            else
+            {
+                kept.Add(entry);
+            }
+        }
+
+        return new ImageResult
+        {
+            File = outcome.File.Name,
+            Detections = kept,
+            Datetime = outcome.DateTimeOriginal,
+            SuppressedDetections = masked.Count > 0 ? masked : null,
+        };
+    }
+
+    private static int Save(MegaDetectorResults results, DetectRequest request)
+    {
+        var suppressed = RepeatSuppression.Apply(results, request.Repeats);
+        results.Info.RepeatDetectionElimination = request.Repeats.Enabled
+            ? new RepeatEliminationInfo { MinIou = request.Repeats.MinIou, MinOccurrences = request.Repeats.MinOccurrences, Suppressed = suppressed }
+            : null;
+        results.Info.DetectionCompletionTime = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        results.Save(request.OutputPath);
+        return suppressed;
+    }
+
+    private void WriteAnnotated(MegaDetectorResults results, IReadOnlyList<PictureFile> pictures, string folder, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(folder);
+        var byName = pictures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var withDetections = results.Images.Where(i => i.Detections is { Count: > 0 } && byName.ContainsKey(i.File)).ToList();
+        Parallel.ForEach(withDetections, new ParallelOptions { CancellationToken = cancellationToken }, image =>
+        {
+            var target = Path.GetFullPath(Path.Combine(root, Path.ChangeExtension(image.File, ".jpg")));
+            if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                LogProblem(_logger, $"annotated picture for {image.File} would fall outside {root}; not written");
+                return;
+            }
+
+            try
+            {
+                using var picture = PictureReader.Read(byName[image.File].FullPath, AnnotatedLongSide, AnnotatedLongSide);
+                var (w, h) = (picture.Pixels.Width, picture.Pixels.Height);
+                var categoryOf = new Dictionary<string, DetectionCategory>
+                {
+                    ["1"] = DetectionCategory.Animal, ["2"] = DetectionCategory.Person, ["3"] = DetectionCategory.Vehicle,
+                };
+                PictureAnnotator.Draw(picture.Pixels, image.Detections!.Select(d => new Detection(
+                    d.Label ?? "", categoryOf.GetValueOrDefault(d.Category), d.Conf, new BoundingBox(d.Bbox[0] * w, d.Bbox[1] * h, d.Bbox[2] * w, d.Bbox[3] * h))));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.WriteAllBytes(target, PictureAnnotator.EncodeJpeg(picture.Pixels));
+            }
+            catch (Exception e) when (e is PictureException or IOException or UnauthorizedAccessException)
+            {
+                LogProblem(_logger, $"annotated picture {target} not written: {e.Message}");
+            }
+        });
+    }
+
+    private static DetectSummary Summarize(MegaDetectorResults results, int processed, int resumed, int repeats, TimeSpan elapsed, List<string> problems)
+    {
+        var byCategory = new Dictionary<DetectionCategory, IReadOnlyDictionary<string, int>>();
+        var detections = results.Images.SelectMany(i => i.Detections ?? []).ToList();
+        foreach (var group in detections.GroupBy(d => (DetectionCategory)int.Parse(d.Category, CultureInfo.InvariantCulture)))
+        {
+            byCategory[group.Key] = group.GroupBy(d => d.Label ?? "").ToDictionary(g => g.Key, g => g.Count());
+        }
+
+        var masked = results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == "mask") ?? 0);
+        return new DetectSummary(
+            results.Images.Count,
+            resumed,
+            results.Images.Count(i => i.Failure is not null),
+            byCategory,
+            repeats,
+            masked,
+            elapsed.TotalSeconds > 0 ? processed / elapsed.TotalSeconds : 0,
+            problems);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogProblem(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming: {Count} pictures are already in {Output}")]
+    private static partial void LogResuming(ILogger logger, int count, string output);
+}

@@ -1,0 +1,107 @@
+namespace EdgeAgent.Jobs;
+
+using System.Threading.Channels;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection;
+using EdgeAgent.Sources;
+
+/// <summary>What became of one picture of a batch.</summary>
+/// <param name="File">The picture.</param>
+/// <param name="Width">Its width in the file; 0 when it failed.</param>
+/// <param name="Height">Its height in the file; 0 when it failed.</param>
+/// <param name="DateTimeOriginal">EXIF capture time, if any.</param>
+/// <param name="Detections">Detections in file pixels; empty when it failed.</param>
+/// <param name="Failure">Why it could not be processed, or null.</param>
+public sealed record PictureOutcome(
+    PictureFile File, int Width, int Height, string? DateTimeOriginal, IReadOnlyList<Detection> Detections, string? Failure);
+
+/// <summary>
+/// Decodes pictures on several threads while one thread keeps the detector busy. Decoding a large
+/// camera-trap JPEG costs about as much as inference, so overlapping the two is where a two-core
+/// machine gets its speed. Hand-offs are bounded: at most a few decoded pictures wait in memory.
+/// </summary>
+public sealed class PictureBatchPipeline(IDetector detector, float minConfidence, int decodeWorkers, int minDecodeWidth, int minDecodeHeight)
+{
+    /// <summary>Runs every picture through decode and detection; <paramref name="onOutcome"/> is called from one thread at a time.</summary>
+    public async Task RunAsync(IReadOnlyList<PictureFile> pictures, Action<PictureOutcome> onOutcome, StageTimings? timings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pictures);
+        ArgumentNullException.ThrowIfNull(onOutcome);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stop.Token;
+        var decoded = Channel.CreateBounded<(PictureFile File, Picture? Picture, string? Failure)>(
+            new BoundedChannelOptions(Math.Max(2, decodeWorkers)) { SingleReader = true });
+
+        var next = -1;
+        var decoders = Enumerable.Range(0, Math.Max(1, decodeWorkers)).Select(_ => Task.Run(
+            async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < pictures.Count)
+                {
+                    token.ThrowIfCancellationRequested();
+                    var file = pictures[i];
+                    try
+                    {
+                        var picture = PictureReader.Read(file.FullPath, minDecodeWidth, minDecodeHeight, timings);
+                        await decoded.Writer.WriteAsync((file, picture, null), token).ConfigureAwait(false);
+                    }
+                    catch (PictureException e)
+                    {
+                        await decoded.Writer.WriteAsync((file, null, e.Message), token).ConfigureAwait(false);
+                    }
+                }
+            },
+            token)).ToArray();
+
+        var closer = Task.WhenAll(decoders).ContinueWith(t => decoded.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+
+        // Detection runs on its own long-lived thread rather than a pool thread that the decoders need.
+        var detecting = Task.Factory.StartNew(
+            async () =>
+            {
+                await foreach (var (file, picture, failure) in decoded.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                {
+                    onOutcome(picture is null
+                        ? new PictureOutcome(file, 0, 0, null, [], failure)
+                        : Detect(file, picture, timings));
+                }
+            },
+            token,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
+
+        try
+        {
+            await detecting.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Decoders blocked on a full hand-off would otherwise wait for ever.
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await closer.ConfigureAwait(false);
+        await Task.WhenAll(decoders).ConfigureAwait(false);
+    }
+
+    private PictureOutcome Detect(PictureFile file, Picture picture, StageTimings? timings)
+    {
+        using (picture)
+        {
+            try
+            {
+                var detections = detector.Detect(picture.Pixels, minConfidence, timings);
+                var inFilePixels = picture.DecodeScale == 1f
+                    ? detections
+                    : detections.Select(d => d with { Box = d.Box.Scale(picture.DecodeScale).ClipTo(picture.Width, picture.Height) }).ToList();
+                return new PictureOutcome(file, picture.Width, picture.Height, picture.DateTimeOriginal, inFilePixels, null);
+            }
+            catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or OpenCvSharp.OpenCVException)
+            {
+                return new PictureOutcome(file, picture.Width, picture.Height, picture.DateTimeOriginal, [], $"detection failed: {e.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+namespace EdgeAgent.Recording;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Configuration;
+
+/// <summary>
+/// A batch results file in MegaDetector's format (1.4), which Timelapse, AddaxAI and MegaDetector's
+/// own post-processing read. Extra fields (<c>label</c>, <c>suppressed_detections</c>) are ignored by those tools.
+/// </summary>
+public sealed class MegaDetectorResults
+{
+    /// <summary>The format version written.</summary>
+    public const string FormatVersion = "1.4";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Who made the file and how.</summary>
+    public ResultsInfo Info { get; set; } = new();
+
+    /// <summary>Category id → name.</summary>
+    public IDictionary<string, string> DetectionCategories { get; set; } = new Dictionary<string, string>(Alerting.Observations.DetectionCategories.MegaDetectorTable);
+
+    /// <summary>One entry per picture.</summary>
+    public List<ImageResult> Images { get; set; } = [];
+
+    /// <summary>Reads an existing results file, to resume a run.</summary>
+    public static MegaDetectorResults Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<MegaDetectorResults>(stream, JsonOptions)
+                ?? throw new ConfigurationException($"results file {path} is empty; remove it or choose another --output");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigurationException($"results file {path} exists but is not MegaDetector results, so the run cannot resume from it: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"results file {path} cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Writes the file atomically: to a temporary file beside it, flushed to disk, then renamed over
+    /// the old one, so a crash or a full disk leaves the previous version, never half a file.
+    /// </summary>
+    public void Save(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var temporary = fullPath + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, this, JsonOptions);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, fullPath, overwrite: true);
+    }
+}
+
+/// <summary>The <c>info</c> block.</summary>
+public sealed class ResultsInfo
+{
+    public string FormatVersion { get; set; } = MegaDetectorResults.FormatVersion;
+
+    public string Detector { get; set; } = "";
+
+    public string? DetectionCompletionTime { get; set; }
+
+    public DetectorMetadata DetectorMetadata { get; set; } = new();
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RepeatEliminationInfo? RepeatDetectionElimination { get; set; }
+}
+
+/// <summary>The thresholds a reader should start with.</summary>
+public sealed class DetectorMetadata
+{
+    public float TypicalDetectionThreshold { get; set; }
+
+    public float ConservativeDetectionThreshold { get; set; }
+}
+
+/// <summary>How repeated static detections were removed.</summary>
+public sealed class RepeatEliminationInfo
+{
+    public float MinIou { get; set; }
+
+    public int MinOccurrences { get; set; }
+
+    public int Suppressed { get; set; }
+}
+
+/// <summary>One picture's entry.</summary>
+public sealed class ImageResult
+{
+    /// <summary>Path relative to the input folder.</summary>
+    public string File { get; set; } = "";
+
+    /// <summary>Detections; null when the picture failed (MegaDetector's convention).</summary>
+    public List<ImageDetection>? Detections { get; set; }
+
+    /// <summary>Why the picture could not be processed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Failure { get; set; }
+
+    /// <summary>EXIF DateTimeOriginal, as the camera wrote it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Datetime { get; set; }
+
+    /// <summary>Detections removed as repeats of a static object, or by a mask, with the reason.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<ImageDetection>? SuppressedDetections { get; set; }
+}
+
+/// <summary>One detection in MegaDetector's form.</summary>
+public sealed class ImageDetection
+{
+    /// <summary>"1" animal, "2" person, "3" vehicle.</summary>
+    public string Category { get; set; } = "";
+
+    /// <summary>Confidence, rounded to 3 decimals as MegaDetector writes it.</summary>
+    public float Conf { get; set; }
+
+    /// <summary>[x_min, y_min, width, height], normalized 0–1, origin top-left.</summary>
+    public float[] Bbox { get; set; } = [];
+
+    /// <summary>The model's own label (species or class), beyond MegaDetector's three categories.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>For suppressed detections: why (<c>repeat</c> or <c>mask</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SuppressedBy { get; set; }
+
+    /// <summary>Converts a detection in picture pixels.</summary>
+    public static ImageDetection From(Detection detection, float pictureWidth, float pictureHeight)
+    {
+        ArgumentNullException.ThrowIfNull(detection);
+        var b = detection.Box;
+        return new ImageDetection
+        {
+            Category = ((int)detection.Category).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Conf = MathF.Round(detection.Confidence, 3),
+            Bbox = [Round4(b.X / pictureWidth), Round4(b.Y / pictureHeight), Round4(b.Width / pictureWidth), Round4(b.Height / pictureHeight)],
+            Label = detection.Label,
+        };
+    }
+
+    /// <summary>The normalized box.</summary>
+    [JsonIgnore]
+    public BoundingBox Box => Bbox is [var x, var y, var w, var h] ? new BoundingBox(x, y, w, h) : default;
+
+    private static float Round4(float v) => MathF.Round(v, 4);
+}
