@@ -19,7 +19,7 @@ internal static class BenchCommand
         command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.RunAsync(async services =>
         {
             var (pipeline, bare, provider) = await services.GetRequiredService<BenchJob>().RunAsync(
-                parse.GetValue(inputs)!, options.Read(parse), options.DecodeWorkers(parse), parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
+                parse.GetValue(inputs)!, options.Read(parse), options.ReadPipeline(parse), parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine($"provider: {provider}, processors: {Environment.ProcessorCount}");
             Console.WriteLine("run         pictures  pictures/s  read ms  decode ms  preprocess ms  inference ms  postprocess ms  peak MB");

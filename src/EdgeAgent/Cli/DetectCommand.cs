@@ -46,7 +46,7 @@ internal static class DetectCommand
                 Recursive = parse.GetValue(recursive),
                 MasksFile = parse.GetValue(masks),
                 Detector = options.Read(parse),
-                DecodeWorkers = options.DecodeWorkers(parse),
+                Pipeline = options.ReadPipeline(parse),
                 Repeats = new RepeatDetectionOptions
                 {
                     Enabled = !parse.GetValue(noRepeat),

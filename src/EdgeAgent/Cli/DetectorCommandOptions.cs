@@ -1,5 +1,6 @@
 namespace EdgeAgent.Cli;
 
+using EdgeAgent.Jobs;
 using System.CommandLine;
 using EdgeAgent.Detection;
 
@@ -20,7 +21,16 @@ internal sealed class DetectorCommandOptions
 
     private readonly Option<bool> _tile = new("--tile") { Description = "Also run on overlapping model-size tiles, for small distant animals (slower)" };
 
-    private readonly Option<int> _cpuThreads = new("--cpu-threads") { Description = "ONNX Runtime threads per inference on the CPU (0: one per core)" };
+    private readonly Option<int> _cpuThreads = new("--cpu-threads")
+    {
+        Description = "ONNX Runtime threads per inference on the CPU (default: the cores shared among the detect workers)",
+    };
+
+    private readonly Option<int> _detectWorkers = new("--detect-workers")
+    {
+        Description = "Pictures run through the detector at once",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
 
     private readonly Option<int> _decodeWorkers = new("--decode-workers")
     {
@@ -35,13 +45,18 @@ internal sealed class DetectorCommandOptions
         command.Options.Add(_tile);
         command.Options.Add(_cpuThreads);
         command.Options.Add(_decodeWorkers);
-        _decodeWorkers.Validators.Add(r =>
+        command.Options.Add(_detectWorkers);
+        foreach (var workers in new[] { _decodeWorkers, _detectWorkers })
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            workers.Validators.Add(r =>
             {
-                r.AddError("--decode-workers must be at least 1");
-            }
-        });
+                if (r.GetValueOrDefault<int>() < 1)
+                {
+                    r.AddError($"{workers.Name} must be at least 1");
+                }
+            });
+        }
+
         _cpuThreads.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 0)
@@ -55,9 +70,15 @@ internal sealed class DetectorCommandOptions
     {
         Model = parse.GetValue(_model)!,
         Provider = parse.GetValue(_provider),
-        CpuThreads = parse.GetValue(_cpuThreads),
+        CpuThreads = parse.GetValue(_cpuThreads) is > 0 and var threads
+            ? threads
+            : Math.Max(1, Environment.ProcessorCount / parse.GetValue(_detectWorkers)),
         Tiling = new TilingOptions { Enabled = parse.GetValue(_tile) },
     };
 
-    public int DecodeWorkers(ParseResult parse) => parse.GetValue(_decodeWorkers);
+    public PipelineOptions ReadPipeline(ParseResult parse) => new()
+    {
+        DecodeWorkers = parse.GetValue(_decodeWorkers),
+        DetectWorkers = parse.GetValue(_detectWorkers),
+    };
 }

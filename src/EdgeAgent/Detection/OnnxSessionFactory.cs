@@ -55,6 +55,10 @@ public static partial class OnnxSessionFactory
                 IntraOpNumThreads = options.CpuThreads,
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             };
+
+            // Idle ONNX Runtime threads otherwise spin for a while after each inference, taking the
+            // core that the picture decoder needs.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             try
             {
                 AppendProvider(sessionOptions, provider, options);

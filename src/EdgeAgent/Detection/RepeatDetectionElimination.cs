@@ -46,7 +46,7 @@ public static class RepeatDetectionElimination
                 var bestIou = options.MinIou;
                 foreach (var place in places)
                 {
-                    var iou = place.First.IntersectionOverUnion(candidate);
+                    var iou = place.Boxes.Max(b => b.IntersectionOverUnion(candidate));
                     if (iou >= bestIou)
                     {
                         bestIou = iou;
@@ -56,10 +56,11 @@ public static class RepeatDetectionElimination
 
                 if (match is null)
                 {
-                    match = new Place(candidate);
+                    match = new Place();
                     places.Add(match);
                 }
 
+                match.Boxes.Add(candidate);
                 match.Members.Add((picture, box));
                 match.Pictures.Add(picture);
             }
@@ -68,9 +69,13 @@ public static class RepeatDetectionElimination
         return places.Where(p => p.Pictures.Count >= options.MinOccurrences).SelectMany(p => p.Members).ToHashSet();
     }
 
-    private sealed class Place(BoundingBox first)
+    /// <summary>
+    /// A place is the boxes seen there. A box joins a place when it overlaps any of them, not only the
+    /// first: the model's box for the same bar jitters by a few pixels from picture to picture.
+    /// </summary>
+    private sealed class Place
     {
-        public BoundingBox First { get; } = first;
+        public List<BoundingBox> Boxes { get; } = [];
 
         public List<(int Picture, int Box)> Members { get; } = [];
 

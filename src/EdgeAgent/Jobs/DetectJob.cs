@@ -64,7 +64,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
 
         // Tiling needs every pixel; otherwise decode no larger than the model input needs.
         var (minWidth, minHeight) = request.Detector.Tiling.Enabled ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
-        var pipeline = new PictureBatchPipeline(detector, threshold, request.DecodeWorkers, minWidth, minHeight);
+        var pipeline = new PictureBatchPipeline(detector, threshold, request.Pipeline, minWidth, minHeight);
         var bar = new ProgressBar(progress, todo.Count);
         var sinceCheckpoint = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -157,12 +157,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             {
                 using var picture = PictureReader.Read(byName[image.File].FullPath, AnnotatedLongSide, AnnotatedLongSide);
                 var (w, h) = (picture.Pixels.Width, picture.Pixels.Height);
-                var categoryOf = new Dictionary<string, DetectionCategory>
-                {
-                    ["1"] = DetectionCategory.Animal, ["2"] = DetectionCategory.Person, ["3"] = DetectionCategory.Vehicle,
-                };
                 PictureAnnotator.Draw(picture.Pixels, image.Detections!.Select(d => new Detection(
-                    d.Label ?? "", categoryOf.GetValueOrDefault(d.Category), d.Conf, new BoundingBox(d.Bbox[0] * w, d.Bbox[1] * h, d.Bbox[2] * w, d.Bbox[3] * h))));
+                    d.Label ?? "", CategoryOf(d), d.Conf, new BoundingBox(d.Bbox[0] * w, d.Bbox[1] * h, d.Bbox[2] * w, d.Bbox[3] * h))));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.WriteAllBytes(target, PictureAnnotator.EncodeJpeg(picture.Pixels));
             }
@@ -177,7 +173,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
     {
         var byCategory = new Dictionary<DetectionCategory, IReadOnlyDictionary<string, int>>();
         var detections = results.Images.SelectMany(i => i.Detections ?? []).ToList();
-        foreach (var group in detections.GroupBy(d => (DetectionCategory)int.Parse(d.Category, CultureInfo.InvariantCulture)))
+        foreach (var group in detections.GroupBy(CategoryOf))
         {
             byCategory[group.Key] = group.GroupBy(d => d.Label ?? "").ToDictionary(g => g.Key, g => g.Count());
         }
@@ -193,6 +189,9 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             elapsed.TotalSeconds > 0 ? processed / elapsed.TotalSeconds : 0,
             problems);
     }
+
+    private static DetectionCategory CategoryOf(ImageDetection detection) =>
+        (DetectionCategory)int.Parse(detection.Category, CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);

@@ -29,8 +29,8 @@ public sealed record DetectRequest
     /// <summary>Repeat-detection elimination settings.</summary>
     public RepeatDetectionOptions Repeats { get; init; } = new();
 
-    /// <summary>Threads that read and decode pictures while the detector runs.</summary>
-    public int DecodeWorkers { get; init; } = 1;
+    /// <summary>Decode and detection threads.</summary>
+    public PipelineOptions Pipeline { get; init; } = new();
 
     /// <summary>Results are saved after this many new pictures, so a crash loses little.</summary>
     public int CheckpointEvery { get; init; } = 200;

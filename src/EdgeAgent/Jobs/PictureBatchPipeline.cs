@@ -15,12 +15,22 @@ using EdgeAgent.Sources;
 public sealed record PictureOutcome(
     PictureFile File, int Width, int Height, string? DateTimeOriginal, IReadOnlyList<Detection> Detections, string? Failure);
 
+/// <summary>How many threads decode and how many run the detector.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Threads that read and decode pictures.</summary>
+    public int DecodeWorkers { get; init; } = 1;
+
+    /// <summary>Threads that run the detector, each on its own picture.</summary>
+    public int DetectWorkers { get; init; } = 1;
+}
+
 /// <summary>
 /// Decodes pictures on several threads while one thread keeps the detector busy. Decoding a large
 /// camera-trap JPEG costs about as much as inference, so overlapping the two is where a two-core
 /// machine gets its speed. Hand-offs are bounded: at most a few decoded pictures wait in memory.
 /// </summary>
-public sealed class PictureBatchPipeline(IDetector detector, float minConfidence, int decodeWorkers, int minDecodeWidth, int minDecodeHeight)
+public sealed class PictureBatchPipeline(IDetector detector, float minConfidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight)
 {
     /// <summary>Runs every picture through decode and detection; <paramref name="onOutcome"/> is called from one thread at a time.</summary>
     public async Task RunAsync(IReadOnlyList<PictureFile> pictures, Action<PictureOutcome> onOutcome, StageTimings? timings, CancellationToken cancellationToken)
@@ -29,11 +39,15 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
         ArgumentNullException.ThrowIfNull(onOutcome);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
+        ArgumentNullException.ThrowIfNull(options);
+        var decodeWorkers = Math.Max(1, options.DecodeWorkers);
+        var detectWorkers = Math.Max(1, options.DetectWorkers);
         var decoded = Channel.CreateBounded<(PictureFile File, Picture? Picture, string? Failure)>(
-            new BoundedChannelOptions(Math.Max(2, decodeWorkers)) { SingleReader = true });
+            new BoundedChannelOptions(decodeWorkers + detectWorkers) { SingleReader = detectWorkers == 1 });
+        var outcomeLock = new Lock();
 
         var next = -1;
-        var decoders = Enumerable.Range(0, Math.Max(1, decodeWorkers)).Select(_ => Task.Run(
+        var decoders = Enumerable.Range(0, decodeWorkers).Select(_ => Task.Run(
             async () =>
             {
                 int i;
@@ -56,20 +70,24 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
 
         var closer = Task.WhenAll(decoders).ContinueWith(t => decoded.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
-        // Detection runs on its own long-lived thread rather than a pool thread that the decoders need.
-        var detecting = Task.Factory.StartNew(
+        // Detection runs on long-lived threads rather than pool threads that the decoders need.
+        var detecting = Task.WhenAll(Enumerable.Range(0, detectWorkers).Select(_ => Task.Factory.StartNew(
             async () =>
             {
                 await foreach (var (file, picture, failure) in decoded.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    onOutcome(picture is null
+                    var outcome = picture is null
                         ? new PictureOutcome(file, 0, 0, null, [], failure)
-                        : Detect(file, picture, timings));
+                        : Detect(file, picture, timings);
+                    lock (outcomeLock)
+                    {
+                        onOutcome(outcome);
+                    }
                 }
             },
             token,
             TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).Unwrap();
+            TaskScheduler.Default).Unwrap()));
 
         try
         {

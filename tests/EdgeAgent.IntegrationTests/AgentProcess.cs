@@ -1,0 +1,38 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using EdgeAgent.Testing;
+
+/// <summary>Runs the built <c>edge-agent</c> as a real process, as a user would.</summary>
+internal static class AgentProcess
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    public static string Executable { get; } = Path.Combine(TestPaths.RepositoryRoot, "src", "EdgeAgent", "bin", Configuration, "net10.0", "edge-agent.dll");
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Executable);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

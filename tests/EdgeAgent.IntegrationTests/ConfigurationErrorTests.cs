@@ -1,0 +1,98 @@
+namespace EdgeAgent.IntegrationTests;
+
+using EdgeAgent.Testing;
+
+/// <summary>A user's mistake ends with one clear line and exit code 2, never a stack trace.</summary>
+public sealed class ConfigurationErrorTests
+{
+    private static void AssertConfigurationError((int ExitCode, string Output, string Error) run, params string[] expected)
+    {
+        Assert.Equal(2, run.ExitCode);
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, run.Error, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_manifest_is_named()
+    {
+        using var folder = new TempFolder();
+        var manifest = folder.File("broken.json");
+        await File.WriteAllTextAsync(manifest, "{ \"name\": ");
+
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("detect", TestPaths.Images, "-o", folder.File("r.json"), "--model", manifest),
+            manifest, "not a valid manifest");
+    }
+
+    [Fact]
+    public async Task A_model_that_does_not_fit_its_manifest_names_both_sides()
+    {
+        using var folder = new TempFolder();
+        var manifest = folder.File("wrong-size.json");
+        var model = Path.Combine(TestPaths.RepositoryRoot, "models", "yolox-nano", "yolox_nano.onnx");
+        await File.WriteAllTextAsync(manifest, $$"""
+            { "name": "wrong", "model": "{{model}}", "layout": "yolox", "input": { "name": "images", "width": 640, "height": 640 },
+              "labelsFile": "{{Path.Combine(TestPaths.RepositoryRoot, "models", "coco.labels")}}", "categories": { "person": "person" } }
+            """);
+
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("detect", TestPaths.Images, "-o", folder.File("r.json"), "--model", manifest, "--provider", "cpu"),
+            model, "[1, 3, 416, 416]", "[1, 3, 640, 640]");
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_model_is_named()
+    {
+        using var folder = new TempFolder();
+        await File.WriteAllTextAsync(folder.File("fake.onnx"), "not a model");
+        var manifest = folder.File("fake.json");
+        await File.WriteAllTextAsync(manifest, """
+            { "name": "fake", "model": "fake.onnx", "layout": "yolov8", "input": { "width": 640, "height": 640 }, "labels": ["a"], "categories": { "a": "animal" } }
+            """);
+
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("detect", TestPaths.Images, "-o", folder.File("r.json"), "--model", manifest, "--provider", "cpu"),
+            folder.File("fake.onnx"), "cannot be loaded");
+    }
+
+    [Fact]
+    public async Task A_missing_input_and_a_bad_option_are_configuration_errors()
+    {
+        using var folder = new TempFolder();
+        AssertConfigurationError(await AgentProcess.RunAsync("detect", "/nonexistent/drop", "-o", folder.File("r.json")), "/nonexistent/drop");
+        AssertConfigurationError(await AgentProcess.RunAsync("detect", TestPaths.Images, "-o", folder.File("r.json"), "--threshold", "3"), "--threshold");
+        AssertConfigurationError(await AgentProcess.RunAsync("detect", TestPaths.Images), "--output");
+    }
+
+    [Fact]
+    public async Task A_results_file_that_cannot_be_resumed_is_left_alone()
+    {
+        using var folder = new TempFolder();
+        var output = folder.File("r.json");
+        await File.WriteAllTextAsync(output, "field notes, not results");
+
+        AssertConfigurationError(await AgentProcess.RunAsync("detect", TestPaths.Images, "-o", output), output, "cannot resume");
+        Assert.Equal("field notes, not results", await File.ReadAllTextAsync(output));
+    }
+
+    [Fact]
+    public async Task Asking_for_cuda_says_whether_it_runs()
+    {
+        using var folder = new TempFolder();
+        var run = await AgentProcess.RunAsync("detect", TestPaths.Picture(TestPaths.Images, "eagle.jpg"), "-o", folder.File("r.json"), "--provider", "cuda");
+
+        // CI has no GPU, so this is a clear refusal there; on a machine with CUDA it must really run on it.
+        if (run.ExitCode == 0)
+        {
+            Assert.Contains("Cuda execution provider", run.Error, StringComparison.Ordinal);
+        }
+        else
+        {
+            AssertConfigurationError(run, "execution provider Cuda is not available", "libonnxruntime_providers_cuda.so");
+        }
+    }
+}

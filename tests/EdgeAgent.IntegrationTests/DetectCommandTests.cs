@@ -1,0 +1,119 @@
+namespace EdgeAgent.IntegrationTests;
+
+using EdgeAgent.Testing;
+
+/// <summary><c>edge-agent detect</c> run as a process on the real model and real pictures.</summary>
+public sealed class DetectCommandTests
+{
+    [Fact]
+    public async Task Sample_pictures_show_what_is_in_them()
+    {
+        using var folder = new TempFolder();
+        var output = folder.File("images.json");
+
+        // No --model: the default manifest shipped beside the executable.
+        var (code, stdout, stderr) = await AgentProcess.RunAsync("detect", TestPaths.Images, "--output", output);
+
+        Assert.True(code == 0, stderr);
+        var results = Results.Load(output);
+        Assert.Equal(5, results.Images.Count());
+        Assert.Contains("giraffe", results.Labels("giraffe.jpg"));
+        Assert.Contains("zebra", results.Labels("giraffe.jpg"));
+        Assert.Superset(new HashSet<string> { "person", "dog", "horse" }, results.Labels("person.jpg").ToHashSet());
+        Assert.Contains("bird", results.Labels("eagle.jpg"));
+        Assert.Contains("pictures: 5", stdout, StringComparison.Ordinal);
+        Assert.Contains("Cpu execution provider", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Camera_trap_pictures_show_the_person_and_the_vehicle_with_capture_times()
+    {
+        using var folder = new TempFolder();
+        var output = folder.File("camera-trap.json");
+
+        var (code, _, stderr) = await AgentProcess.RunAsync("detect", TestPaths.CameraTrap, "--output", output, "--model", TestPaths.DefaultManifest);
+
+        Assert.True(code == 0, stderr);
+        var results = Results.Load(output);
+        Assert.Equal("yolox-nano-coco", (string?)results.Json["info"]!["detector"]);
+        var human = results.Image("sn__human.jpg");
+        Assert.Contains(Results.Detections(human), d => d.Category == "2" && d.Label == "person");
+        Assert.Equal("2024:01:21 15:19:15", (string?)human["datetime"]);
+        Assert.Contains(Results.Detections(results.Image("sn__vehicle.jpg")), d => d.Category == "3");
+        Assert.All(results.Images.SelectMany(Results.Detections), d =>
+        {
+            Assert.InRange(d.Conf, 0.3, 1);
+            Assert.All(d.Bbox, v => Assert.InRange(v, 0, 1));
+            Assert.InRange(d.Bbox[0] + d.Bbox[2], 0, 1.0001);
+            Assert.InRange(d.Bbox[1] + d.Bbox[3], 0, 1.0001);
+        });
+        Assert.Empty(Results.Detections(results.Image("sn__blank2.jpg")));
+    }
+
+    [Fact]
+    public async Task Broken_files_get_failure_entries_and_the_rest_is_still_detected()
+    {
+        using var folder = new TempFolder();
+        var input = Directory.CreateDirectory(folder.File("drop")).FullName;
+        File.Copy(TestPaths.Picture(TestPaths.Images, "giraffe.jpg"), Path.Combine(input, "giraffe.jpg"));
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"), Path.Combine(input, "human.JPG"));
+        await File.WriteAllBytesAsync(Path.Combine(input, "empty.jpg"), []);
+        var whole = await File.ReadAllBytesAsync(TestPaths.Picture(TestPaths.CameraTrap, "sn__vehicle.jpg"));
+        await File.WriteAllBytesAsync(Path.Combine(input, "half-uploaded.jpg"), whole[..(whole.Length / 3)]);
+        await File.WriteAllTextAsync(Path.Combine(input, "notes.jpg"), "ranger notes, not a picture");
+        var output = folder.File("results.json");
+
+        var (code, stdout, stderr) = await AgentProcess.RunAsync("detect", input, "-o", output);
+
+        Assert.True(code == 0, stderr);
+        var results = Results.Load(output);
+        foreach (var (file, reason) in new[] { ("empty.jpg", "empty file"), ("half-uploaded.jpg", "truncated JPEG"), ("notes.jpg", "not a JPEG or PNG") })
+        {
+            var image = results.Image(file).AsObject();
+            Assert.Contains(reason, (string?)image["failure"], StringComparison.Ordinal);
+            Assert.True(image.ContainsKey("detections"));
+            Assert.Null(image["detections"]);
+        }
+
+        Assert.Contains("giraffe", results.Labels("giraffe.jpg"));
+        Assert.Contains("person", results.Labels("human.JPG"));
+        Assert.Contains("failures: 3", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_resumes_without_redoing_pictures()
+    {
+        using var folder = new TempFolder();
+        var input = Directory.CreateDirectory(folder.File("drop")).FullName;
+        File.Copy(TestPaths.Picture(TestPaths.Images, "eagle.jpg"), Path.Combine(input, "eagle.jpg"));
+        var output = folder.File("results.json");
+        Assert.Equal(0, (await AgentProcess.RunAsync("detect", input, "-o", output)).ExitCode);
+        File.Copy(TestPaths.Picture(TestPaths.Images, "horses.jpg"), Path.Combine(input, "horses.jpg"));
+
+        var (code, stdout, stderr) = await AgentProcess.RunAsync("detect", input, "-o", output);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("pictures: 2 (1 from an earlier run)", stdout, StringComparison.Ordinal);
+        var results = Results.Load(output);
+        Assert.Contains("bird", results.Labels("eagle.jpg"));
+        Assert.Contains("horse", results.Labels("horses.jpg"));
+    }
+
+    [Fact]
+    public async Task Annotated_pictures_are_written_for_pictures_with_detections()
+    {
+        using var folder = new TempFolder();
+        var annotated = folder.File("annotated");
+
+        var (code, _, stderr) = await AgentProcess.RunAsync(
+            "detect", TestPaths.Picture(TestPaths.Images, "dog.jpg"), TestPaths.Picture(TestPaths.CameraTrap, "sn__blank2.jpg"),
+            "-o", folder.File("r.json"), "--annotated", annotated);
+
+        Assert.True(code == 0, stderr);
+        using var drawn = OpenCvSharp.Cv2.ImRead(Path.Combine(annotated, "dog.jpg"));
+        using var original = OpenCvSharp.Cv2.ImRead(TestPaths.Picture(TestPaths.Images, "dog.jpg"));
+        Assert.Equal(original.Size(), drawn.Size());
+        Assert.True(OpenCvSharp.Cv2.Norm(original, drawn, OpenCvSharp.NormTypes.L1) > 0, "boxes must have been drawn");
+        Assert.False(File.Exists(Path.Combine(annotated, "sn__blank2.jpg")), "an empty picture gets no annotated copy");
+    }
+}

@@ -1,0 +1,75 @@
+namespace EdgeAgent.Tests;
+
+using EdgeAgent.Sources;
+using EdgeAgent.Testing;
+using OpenCvSharp;
+
+public sealed class PictureReaderTests
+{
+    private static string Human => TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg");
+
+    [Fact]
+    public void Large_jpegs_decode_at_reduced_size_and_keep_their_true_size()
+    {
+        using var full = Cv2.ImRead(Human);
+        using var picture = PictureReader.Read(Human, 416, 416);
+
+        Assert.Equal((full.Width, full.Height), (picture.Width, picture.Height));
+        Assert.True(picture.DecodeScale > 1, "a 2048-pixel picture needs no full decode for a 416-pixel model");
+        Assert.Equal(full.Width, picture.Pixels.Width * picture.DecodeScale, 0);
+        Assert.True(picture.Pixels.Width >= 416 || picture.Pixels.Height >= 416);
+    }
+
+    [Fact]
+    public void No_minimum_size_decodes_every_pixel()
+    {
+        using var picture = PictureReader.Read(Human, 0, 0);
+        Assert.Equal(1f, picture.DecodeScale);
+        Assert.Equal(picture.Width, picture.Pixels.Width);
+    }
+
+    [Fact]
+    public void Exif_capture_time_is_read()
+    {
+        using var picture = PictureReader.Read(Human, 416, 416);
+        Assert.Equal("2024:01:21 15:19:15", picture.DateTimeOriginal);
+        Assert.Equal(new DateTime(2024, 1, 21, 15, 19, 15), picture.CapturedAt);
+    }
+
+    [Fact]
+    public void Png_pictures_are_read()
+    {
+        using var source = new Mat(50, 80, MatType.CV_8UC3, new Scalar(1, 2, 3));
+        using var picture = PictureReader.Decode(source.ImEncode(".png"), 416, 416);
+        Assert.Equal((80, 50, 1f), (picture.Width, picture.Height, picture.DecodeScale));
+    }
+
+    [Fact]
+    public void An_empty_file_is_reported()
+    {
+        var error = Assert.Throws<PictureException>(() => PictureReader.Decode([], 416, 416));
+        Assert.Contains("empty file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_is_reported_not_half_analysed()
+    {
+        var bytes = File.ReadAllBytes(Human);
+        var error = Assert.Throws<PictureException>(() => PictureReader.Decode(bytes[..(bytes.Length / 2)], 416, 416));
+        Assert.Contains("truncated JPEG", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_text_file_is_reported()
+    {
+        var error = Assert.Throws<PictureException>(() => PictureReader.Decode("not a picture at all\n"u8.ToArray(), 416, 416));
+        Assert.Contains("not a JPEG or PNG", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_reported()
+    {
+        var error = Assert.Throws<PictureException>(() => PictureReader.Read("/nonexistent/x.jpg", 0, 0));
+        Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
+    }
+}
