@@ -36,7 +36,9 @@ public static class EdgeAgentCommandLine
             return ConfigurationException.ExitCode;
         }
 
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // Ctrl-C and SIGTERM cancel the verb, which then saves its work; give it time to.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+        return await parse.InvokeAsync(invocation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -54,6 +56,12 @@ public static class EdgeAgentCommandLine
         {
             await Console.Error.WriteLineAsync($"edge-agent: {e.Message}").ConfigureAwait(false);
             return ConfigurationException.ExitCode;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a read-only output folder: the message names the file.
+            await Console.Error.WriteLineAsync($"edge-agent: {e.Message}").ConfigureAwait(false);
+            return 1;
         }
         catch (OperationCanceledException)
         {

@@ -22,6 +22,9 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
     /// <summary>Longest side of annotated pictures: enough to see an animal, small enough to mail.</summary>
     private const int AnnotatedLongSide = 1280;
 
+    /// <summary>Results are also saved at least this often, whatever the picture count.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<DetectJob>();
 
     /// <summary>Runs the job. Configuration mistakes throw <see cref="Configuration.ConfigurationException"/> before any picture is read.</summary>
@@ -67,21 +70,35 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         var pipeline = new PictureBatchPipeline(detector, threshold, request.Pipeline, minWidth, minHeight);
         var bar = new ProgressBar(progress, todo.Count);
         var sinceCheckpoint = 0;
+        var lastCheckpoint = Stopwatch.StartNew();
         var stopwatch = Stopwatch.StartNew();
-        await pipeline.RunAsync(
-            todo,
-            outcome =>
-            {
-                results.Images.Add(ToImageResult(outcome, masks));
-                bar.Advance();
-                if (++sinceCheckpoint >= request.CheckpointEvery)
+        try
+        {
+            await pipeline.RunAsync(
+                todo,
+                outcome =>
                 {
-                    sinceCheckpoint = 0;
-                    Save(results, request);
-                }
-            },
-            timings: null,
-            cancellationToken).ConfigureAwait(false);
+                    results.Images.Add(ToImageResult(outcome, masks));
+                    bar.Advance();
+                    if (++sinceCheckpoint >= request.CheckpointEvery || lastCheckpoint.Elapsed >= CheckpointInterval)
+                    {
+                        sinceCheckpoint = 0;
+                        lastCheckpoint.Restart();
+                        Save(results, request);
+                    }
+                },
+                timings: null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM: keep every picture done so far, so the next run resumes after it.
+            bar.Finish();
+            Save(results, request);
+            LogStopped(_logger, results.Images.Count, request.OutputPath);
+            throw;
+        }
+
         stopwatch.Stop();
         bar.Finish();
 
@@ -195,6 +212,9 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped: {Count} pictures saved in {Output}; run the same command again to resume")]
+    private static partial void LogStopped(ILogger logger, int count, string output);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming: {Count} pictures are already in {Output}")]
     private static partial void LogResuming(ILogger logger, int count, string output);
