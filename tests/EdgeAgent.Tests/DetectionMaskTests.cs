@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using EdgeAgent.Detection;
 using EdgeAgent.Testing;
 

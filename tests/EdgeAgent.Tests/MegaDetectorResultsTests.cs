@@ -2,7 +2,7 @@ namespace EdgeAgent.Tests;
 
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Testing;

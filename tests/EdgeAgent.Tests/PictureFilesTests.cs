@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using EdgeAgent.Sources;
 using EdgeAgent.Testing;
 

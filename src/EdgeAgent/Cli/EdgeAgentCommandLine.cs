@@ -1,7 +1,7 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>

@@ -3,7 +3,7 @@ namespace EdgeAgent.Detection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using OpenCvSharp;
 
 /// <summary>Whether mask points are pixels or fractions of the picture's width and height.</summary>

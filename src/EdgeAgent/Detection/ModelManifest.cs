@@ -3,7 +3,7 @@ namespace EdgeAgent.Detection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 
 /// <summary>How a model lays out its output tensor.</summary>
 public enum ModelLayout

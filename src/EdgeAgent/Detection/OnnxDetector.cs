@@ -3,7 +3,7 @@ namespace EdgeAgent.Detection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

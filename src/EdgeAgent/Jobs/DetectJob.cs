@@ -2,6 +2,7 @@ namespace EdgeAgent.Jobs;
 
 using System.Diagnostics;
 using System.Globalization;
+using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
@@ -27,7 +28,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<DetectJob>();
 
-    /// <summary>Runs the job. Configuration mistakes throw <see cref="Configuration.ConfigurationException"/> before any picture is read.</summary>
+    /// <summary>Runs the job. Configuration mistakes throw <see cref="ConfigurationException"/> before any picture is read.</summary>
     public async Task<DetectSummary> RunAsync(DetectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -3,7 +3,7 @@ namespace EdgeAgent.Recording;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 
 /// <summary>
 /// A batch results file in MegaDetector's format (1.4), which Timelapse, AddaxAI and MegaDetector's

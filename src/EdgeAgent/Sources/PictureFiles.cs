@@ -1,6 +1,6 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Configuration;
+using EdgeAgent.Alerting;
 
 /// <summary>A picture file found under one of the inputs.</summary>
 /// <param name="FullPath">Where it is.</param>

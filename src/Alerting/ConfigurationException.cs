@@ -1,4 +1,4 @@
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Alerting;
 
 /// <summary>
 /// A user's mistake in a file or option: a manifest, a model that does not fit it, a mask, a path.

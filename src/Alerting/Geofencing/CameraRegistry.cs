@@ -1,0 +1,18 @@
+namespace EdgeAgent.Alerting.Geofencing;
+
+using EdgeAgent.Alerting.Observations;
+using Microsoft.Extensions.Options;
+
+/// <summary>Looks up where a fixed camera stands and the time zone of its site.</summary>
+public sealed class CameraRegistry(IOptions<GeofencingOptions> options)
+{
+    private readonly Dictionary<string, CameraSite> _cameras = options.Value.Cameras.ToDictionary(c => c.Id, StringComparer.Ordinal);
+
+    /// <summary>The camera's position, or null for a source with no fixed position.</summary>
+    public GeoPosition? PositionOf(string sourceId) =>
+        _cameras.TryGetValue(sourceId, out var c) ? new GeoPosition(c.Latitude, c.Longitude) : null;
+
+    /// <summary>The site's time zone; UTC when none is configured.</summary>
+    public TimeZoneInfo TimeZoneOf(string sourceId) =>
+        _cameras.TryGetValue(sourceId, out var c) && c.TimeZone.Length > 0 ? TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone) : TimeZoneInfo.Utc;
+}

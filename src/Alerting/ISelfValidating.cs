@@ -1,0 +1,21 @@
+namespace EdgeAgent.Alerting;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>An options class that can say what is wrong with itself, each problem naming its key.</summary>
+public interface ISelfValidating
+{
+    /// <summary>Problems, each as <c>Section:Key: what is wrong</c>; empty when all is well.</summary>
+    IEnumerable<string> Problems();
+}
+
+/// <summary>Runs <see cref="ISelfValidating.Problems"/> when options are first read, so a bad file stops start-up.</summary>
+internal sealed class SelfValidator<T> : IValidateOptions<T>
+    where T : class, ISelfValidating
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

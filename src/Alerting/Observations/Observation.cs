@@ -1,0 +1,11 @@
+namespace EdgeAgent.Alerting.Observations;
+
+/// <summary>
+/// One detection from one source at one moment and place: what the alerting stage decides on.
+/// </summary>
+/// <param name="SourceId">The camera trap, drone or fixed camera, as named in the configuration.</param>
+/// <param name="CapturedAt">When the picture was taken.</param>
+/// <param name="Position">Where the thing was seen; for a camera trap, the camera's position. Null when unknown.</param>
+/// <param name="Detection">What was seen.</param>
+/// <param name="Picture">The annotated picture as JPEG, if any.</param>
+public sealed record Observation(string SourceId, DateTimeOffset CapturedAt, GeoPosition? Position, Detection Detection, byte[]? Picture = null);

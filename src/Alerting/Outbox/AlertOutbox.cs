@@ -1,0 +1,306 @@
+namespace EdgeAgent.Alerting.Outbox;
+
+using System.Text.Json;
+using EdgeAgent.Alerting.Rules;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+/// <summary>Where an entry is on its way out.</summary>
+public enum OutboxState
+{
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+}
+
+/// <summary>One alert on one channel, as stored.</summary>
+public sealed record OutboxEntry(
+    string Id, string Channel, OutboxState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, Alert Alert);
+
+/// <summary>
+/// The durable outbox: an alert is committed to SQLite (WAL, synchronous=FULL) before any send is
+/// tried, one row per channel, and leaves only as sent or as failed after its attempts. A crash at
+/// any point leaves rows pending or sending; sending rows go back to pending at the next start, so
+/// delivery is at least once, and the stable alert id lets receivers drop a duplicate.
+/// </summary>
+public sealed class AlertOutbox : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, SemaphoreSlim> _wakeUps = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    /// <summary>Opens (and creates) the outbox file.</summary>
+    public AlertOutbox(IOptions<OutboxOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = time;
+        var path = System.IO.Path.GetFullPath(options.Value.Path);
+        Path = path;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            _connection.Open();
+            Execute("""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA busy_timeout = 5000;
+                CREATE TABLE IF NOT EXISTS outbox (
+                    id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    sent_at INTEGER,
+                    alert TEXT NOT NULL,
+                    picture BLOB,
+                    PRIMARY KEY (id, channel));
+                CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
+                """);
+        }
+        catch (SqliteException e)
+        {
+            throw new ConfigurationException($"Outbox:Path {path}: cannot open the outbox database: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"Outbox:Path {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Commits an alert for each channel; returns once it is on disk.</summary>
+    public async Task EnqueueAsync(Alert alert, IReadOnlyCollection<string> channels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(channels);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var json = JsonSerializer.Serialize(alert with { Observation = alert.Observation with { Picture = null } }, Json);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var channel in channels)
+            {
+                using var insert = Command("""
+                    INSERT OR IGNORE INTO outbox (id, channel, state, attempts, next_attempt_at, created_at, alert, picture)
+                    VALUES ($id, $channel, 'pending', 0, $now, $now, $alert, $picture)
+                    """);
+                insert.Transaction = transaction;
+                insert.Parameters.AddWithValue("$id", alert.Id);
+                insert.Parameters.AddWithValue("$channel", channel);
+                insert.Parameters.AddWithValue("$now", now);
+                insert.Parameters.AddWithValue("$alert", json);
+                insert.Parameters.AddWithValue("$picture", (object?)alert.Observation.Picture ?? DBNull.Value);
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        foreach (var channel in channels)
+        {
+            WakeUp(channel);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="limit"/> due entries of a channel, marking them sending and counting the attempt.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ClaimDueAsync(string channel, int limit, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var select = Command("""
+                SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture
+                FROM outbox WHERE channel = $channel AND state = 'pending' AND next_attempt_at <= $now
+                ORDER BY created_at, id LIMIT $limit
+                """);
+            select.Transaction = transaction;
+            select.Parameters.AddWithValue("$channel", channel);
+            select.Parameters.AddWithValue("$now", now);
+            select.Parameters.AddWithValue("$limit", limit);
+            var entries = Read(select);
+            foreach (var entry in entries)
+            {
+                using var update = Command("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $id AND channel = $channel");
+                update.Transaction = transaction;
+                update.Parameters.AddWithValue("$id", entry.Id);
+                update.Parameters.AddWithValue("$channel", channel);
+                update.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return entries.Select(e => e with { State = OutboxState.Sending, Attempts = e.Attempts + 1 }).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Records a delivery.</summary>
+    public Task MarkSentAsync(OutboxEntry entry) => UpdateAsync(entry, "state = 'sent', sent_at = $now, last_error = NULL", null, null);
+
+    /// <summary>Records a failed attempt; the entry is tried again at <paramref name="nextAttemptAt"/>.</summary>
+    public Task MarkRetryAsync(OutboxEntry entry, string error, DateTimeOffset nextAttemptAt) =>
+        UpdateAsync(entry, "state = 'pending', last_error = $error, next_attempt_at = $next", error, nextAttemptAt);
+
+    /// <summary>Gives up on an entry after its last attempt, keeping the reason.</summary>
+    public Task MarkFailedAsync(OutboxEntry entry, string error) => UpdateAsync(entry, "state = 'failed', last_error = $error", error, null);
+
+    /// <summary>Entries left sending by a crash go back to pending; returns how many.</summary>
+    public async Task<int> RecoverInterruptedAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var command = Command("UPDATE outbox SET state = 'pending' WHERE state = 'sending'");
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Every entry, oldest first (for status and tests).</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ListAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var select = Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, id, channel");
+            return Read(select);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>When the next pending entry of a channel is due, or null when none is pending.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var select = Command("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = $channel AND state = 'pending'");
+            select.Parameters.AddWithValue("$channel", channel);
+            return select.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Waits until an alert is enqueued for the channel, or the timeout passes.</summary>
+    public async Task WaitForWorkAsync(string channel, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim signal;
+        lock (_wakeUps)
+        {
+            signal = WakeUpSignal(channel);
+        }
+
+        await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+
+    private void WakeUp(string channel)
+    {
+        lock (_wakeUps)
+        {
+            var signal = WakeUpSignal(channel);
+            if (signal.CurrentCount == 0)
+            {
+                signal.Release();
+            }
+        }
+    }
+
+    private SemaphoreSlim WakeUpSignal(string channel)
+    {
+        if (!_wakeUps.TryGetValue(channel, out var signal))
+        {
+            signal = new SemaphoreSlim(0, 1);
+            _wakeUps[channel] = signal;
+        }
+
+        return signal;
+    }
+
+    private async Task UpdateAsync(OutboxEntry entry, string set, string? error, DateTimeOffset? next)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var update = Command($"UPDATE outbox SET {set} WHERE id = $id AND channel = $channel");
+            update.Parameters.AddWithValue("$id", entry.Id);
+            update.Parameters.AddWithValue("$channel", entry.Channel);
+            update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            update.Parameters.AddWithValue("$next", next?.ToUnixTimeMilliseconds() ?? 0L);
+            update.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static List<OutboxEntry> Read(SqliteCommand select)
+    {
+        var entries = new List<OutboxEntry>();
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            var alert = JsonSerializer.Deserialize<Alert>(reader.GetString(8), Json)!;
+            var picture = reader.IsDBNull(9) ? null : (byte[])reader[9];
+            entries.Add(new OutboxEntry(
+                reader.GetString(0),
+                reader.GetString(1),
+                Enum.Parse<OutboxState>(reader.GetString(2), ignoreCase: true),
+                reader.GetInt32(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                alert with { Observation = alert.Observation with { Picture = picture } }));
+        }
+
+        return entries;
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+}

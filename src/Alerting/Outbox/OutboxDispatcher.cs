@@ -1,0 +1,110 @@
+namespace EdgeAgent.Alerting.Outbox;
+
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Sends what the outbox holds, one loop per channel so that a dead mail server does not hold back
+/// MQTT. Failures are retried with backoff until the attempts run out; nothing ever stops the loop.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    AlertOutbox outbox, IEnumerable<IAlertSender> senders, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
+{
+    /// <summary>Pending entries are looked at at least this often, even without a wake-up.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    private readonly OutboxOptions _options = options.Value;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var recovered = await outbox.RecoverInterruptedAsync().ConfigureAwait(false);
+        if (recovered > 0)
+        {
+            LogRecovered(logger, recovered);
+        }
+
+        await Task.WhenAll(senders.Select(s => Task.Run(() => RunChannelAsync(s, stoppingToken), stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task RunChannelAsync(IAlertSender sender, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var due = await outbox.ClaimDueAsync(sender.Channel, 16, stoppingToken).ConfigureAwait(false);
+                foreach (var entry in due)
+                {
+                    await SendAsync(sender, entry, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (due.Count == 0)
+                {
+                    var next = await outbox.NextDueAsync(sender.Channel, stoppingToken).ConfigureAwait(false);
+                    var wait = next is { } at ? at - time.GetUtcNow() : IdlePoll;
+                    await outbox.WaitForWorkAsync(sender.Channel, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdlePoll ? IdlePoll : wait, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database itself failed (disk full, locked): log, wait, go on.
+                LogLoopError(logger, e, sender.Channel);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendAsync(IAlertSender sender, OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var reply = await sender.SendAsync(entry.Alert, stoppingToken).ConfigureAwait(false);
+            await outbox.MarkSentAsync(entry).ConfigureAwait(false);
+            var latency = time.GetUtcNow() - entry.Alert.Observation.CapturedAt;
+            LogSent(logger, entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: back to pending, to be sent on the next start.
+            await outbox.MarkRetryAsync(entry, "interrupted by shutdown", time.GetUtcNow()).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            var error = e.Message;
+            if (entry.Attempts >= _options.MaxAttempts)
+            {
+                await outbox.MarkFailedAsync(entry, error).ConfigureAwait(false);
+                LogFailed(logger, entry.Id, sender.Channel, entry.Attempts, error);
+            }
+            else
+            {
+                var delay = RetryPolicy.DelayAfter(entry.Attempts, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared);
+                await outbox.MarkRetryAsync(entry, error, time.GetUtcNow() + delay).ConfigureAwait(false);
+                LogRetry(logger, entry.Id, sender.Channel, entry.Attempts, error, delay.TotalSeconds);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} alerts were being sent when the agent last stopped; they will be sent again")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} sent by {Channel} (attempt {Attempt}): {Reply}; {LatencyMs:F0} ms after capture")]
+    private static partial void LogSent(ILogger logger, string id, string channel, int attempt, string reply, double latencyMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} not sent by {Channel} (attempt {Attempt}): {Error}; next try in {Seconds:F0} s")]
+    private static partial void LogRetry(ILogger logger, string id, string channel, int attempt, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert {Id} failed on {Channel} after {Attempts} attempts: {Error}")]
+    private static partial void LogFailed(ILogger logger, string id, string channel, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox loop for {Channel} failed; retrying")]
+    private static partial void LogLoopError(ILogger logger, Exception exception, string channel);
+}

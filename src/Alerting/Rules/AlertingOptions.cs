@@ -1,0 +1,98 @@
+namespace EdgeAgent.Alerting.Rules;
+
+/// <summary>How serious an alert is; rules pick it, and the most severe match wins.</summary>
+public enum AlertSeverity
+{
+    Info,
+    Warning,
+    Critical,
+}
+
+/// <summary>Where, relative to its zones, an observation must be for a rule to match.</summary>
+public enum ZoneScope
+{
+    /// <summary>Wherever it is, in a zone or not.</summary>
+    Anywhere,
+
+    /// <summary>In one of the rule's zones (any zone when the rule names none).</summary>
+    Inside,
+
+    /// <summary>In none of the rule's zones (no zone at all when the rule names none).</summary>
+    Outside,
+}
+
+/// <summary>Configuration section <c>Alerting</c>: who this device is and the rules.</summary>
+public sealed class AlertingOptions : ISelfValidating
+{
+    /// <summary>The section's name.</summary>
+    public const string SectionName = "Alerting";
+
+    /// <summary>This device's name: in MQTT topics and e-mail Message-IDs. Letters, digits, '-', '_' and '.'.</summary>
+    public string DeviceId { get; set; } = "edge-agent";
+
+    /// <summary>The rules, in order: among equally severe matches the first wins.</summary>
+    public List<AlertRule> Rules { get; set; } = [];
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        if (DeviceId.Length == 0 || !DeviceId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            yield return $"Alerting:DeviceId: '{DeviceId}' must be letters, digits, '-', '_' or '.'";
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Rules.Count; i++)
+        {
+            var rule = Rules[i];
+            var key = $"Alerting:Rules:{i}";
+            if (rule.Name.Length == 0 || !names.Add(rule.Name))
+            {
+                yield return $"{key}:Name: every rule needs its own name";
+            }
+
+            if (rule.MinConfidence is < 0 or > 1)
+            {
+                yield return $"{key}:MinConfidence: {rule.MinConfidence} must lie between 0 and 1";
+            }
+
+            if (rule.Cooldown < TimeSpan.Zero)
+            {
+                yield return $"{key}:Cooldown: cannot be negative";
+            }
+
+            foreach (var recipient in rule.Recipients.Where(r => !MimeKit.MailboxAddress.TryParse(r, out _)))
+            {
+                yield return $"{key}:Recipients: '{recipient}' is not an e-mail address";
+            }
+        }
+    }
+}
+
+/// <summary>One rule: what, where, how sure, how serious, to whom, how often.</summary>
+public sealed class AlertRule
+{
+    /// <summary>A name that log lines and alerts show.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Categories (<c>person</c>, <c>vehicle</c>, <c>animal</c>) or labels (<c>elephant</c>) that match; empty matches anything.</summary>
+    public List<string> Objects { get; set; } = [];
+
+    /// <summary>Inside or outside <see cref="Zones"/>, or anywhere.</summary>
+    public ZoneScope Where { get; set; } = ZoneScope.Anywhere;
+
+    /// <summary>Zone ids the rule is about.</summary>
+    public List<string> Zones { get; set; } = [];
+
+    /// <summary>The lowest confidence that alerts.</summary>
+    public float MinConfidence { get; set; } = 0.5f;
+
+    /// <summary>How serious a match is.</summary>
+    public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
+
+    /// <summary>E-mail addresses; the e-mail section's default recipients when empty.</summary>
+    public List<string> Recipients { get; set; } = [];
+
+    /// <summary>After an alert for a source, zone and label, the same again within this time is not sent (a more severe one is).</summary>
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(5);
+}

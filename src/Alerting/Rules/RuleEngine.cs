@@ -1,0 +1,123 @@
+namespace EdgeAgent.Alerting.Rules;
+
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Decides whether an observation becomes an alert. Every decision is logged at debug level with
+/// its reason, so "why did I (not) get an e-mail?" has an answer in the log.
+/// </summary>
+public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimeProvider time, ILogger<RuleEngine> logger)
+{
+    private readonly IReadOnlyList<AlertRule> _rules = options.Value.Rules;
+    private readonly Dictionary<(string Source, string Zone, string Label), (DateTimeOffset At, AlertSeverity Severity)> _lastAlerts = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>The alert the observation raises, or null (and a log line saying why not).</summary>
+    public Alert? Decide(Observation observation, IReadOnlyList<Zone> zones, string? timeZone = null)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentNullException.ThrowIfNull(zones);
+        var detection = observation.Detection;
+        (AlertRule Rule, Zone? Zone)? best = null;
+        foreach (var rule in _rules)
+        {
+            var why = Mismatch(rule, observation, zones, out var zone);
+            if (why is not null)
+            {
+                LogNoMatch(logger, rule.Name, detection.Label, observation.SourceId, why);
+                continue;
+            }
+
+            LogMatch(logger, rule.Name, detection.Label, observation.SourceId, zone?.Id ?? "-", rule.Severity);
+            if (best is null || rule.Severity > best.Value.Rule.Severity)
+            {
+                best = (rule, zone);
+            }
+        }
+
+        if (best is not { } winner)
+        {
+            LogNoRule(logger, detection.Label, observation.SourceId, zones.Count);
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var key = (observation.SourceId, winner.Zone?.Id ?? "", detection.Label);
+        lock (_lock)
+        {
+            if (_lastAlerts.TryGetValue(key, out var last) && now - last.At < winner.Rule.Cooldown && winner.Rule.Severity <= last.Severity)
+            {
+                LogCooldown(logger, detection.Label, observation.SourceId, winner.Zone?.Id ?? "-", last.At, winner.Rule.Cooldown);
+                return null;
+            }
+
+            _lastAlerts[key] = (now, winner.Rule.Severity);
+            if (_lastAlerts.Count > 10_000)
+            {
+                Prune(now);
+            }
+        }
+
+        return new Alert(Alert.NewId(), now, winner.Rule.Severity, winner.Rule.Name, observation, winner.Zone?.Id, winner.Zone?.Name, winner.Rule.Recipients, timeZone);
+    }
+
+    private static string? Mismatch(AlertRule rule, Observation observation, IReadOnlyList<Zone> zones, out Zone? zone)
+    {
+        zone = null;
+        var detection = observation.Detection;
+        if (rule.Objects.Count > 0 && !rule.Objects.Any(o =>
+            string.Equals(o, detection.Label, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(o, detection.Category.Name(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"{detection.Label} ({detection.Category.Name()}) is not one of {string.Join(", ", rule.Objects)}";
+        }
+
+        if (detection.Confidence < rule.MinConfidence)
+        {
+            return $"confidence {detection.Confidence:0.00} is below {rule.MinConfidence:0.00}";
+        }
+
+        var inRuleZones = zones.Where(z => rule.Zones.Count == 0 || rule.Zones.Contains(z.Id, StringComparer.Ordinal)).ToList();
+        switch (rule.Where)
+        {
+            case ZoneScope.Inside when observation.Position is null:
+                return "the observation has no position";
+            case ZoneScope.Inside when inRuleZones.Count == 0:
+                return rule.Zones.Count == 0 ? "it is in no zone" : $"it is in none of {string.Join(", ", rule.Zones)}";
+            case ZoneScope.Inside:
+                zone = inRuleZones[0];
+                return null;
+            case ZoneScope.Outside when observation.Position is null:
+                return "the observation has no position";
+            case ZoneScope.Outside when inRuleZones.Count > 0:
+                return $"it is inside {inRuleZones[0].Id}";
+            default:
+                zone = rule.Where == ZoneScope.Anywhere ? zones.FirstOrDefault() : null;
+                return null;
+        }
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        var longest = _rules.Count == 0 ? TimeSpan.Zero : _rules.Max(r => r.Cooldown);
+        foreach (var key in _lastAlerts.Where(e => now - e.Value.At >= longest).Select(e => e.Key).ToList())
+        {
+            _lastAlerts.Remove(key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rule '{Rule}' does not match {Label} at {Source}: {Reason}")]
+    private static partial void LogNoMatch(ILogger logger, string rule, string label, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rule '{Rule}' matches {Label} at {Source} (zone {Zone}, severity {Severity})")]
+    private static partial void LogMatch(ILogger logger, string rule, string label, string source, string zone, AlertSeverity severity);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No rule matches {Label} at {Source} ({ZoneCount} zones here): no alert")]
+    private static partial void LogNoRule(ILogger logger, string label, string source, int zoneCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Label} at {Source} in zone {Zone}: alerted at {Last:u}, within the {Cooldown} cooldown: no alert")]
+    private static partial void LogCooldown(ILogger logger, string label, string source, string zone, DateTimeOffset last, TimeSpan cooldown);
+}

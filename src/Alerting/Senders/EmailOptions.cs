@@ -1,0 +1,91 @@
+namespace EdgeAgent.Alerting.Senders;
+
+/// <summary>How the connection to the mail server is protected.</summary>
+public enum EmailSecurity
+{
+    /// <summary>Plain connection upgraded with STARTTLS, which the server must offer (port 587). The default.</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (port 465).</summary>
+    Tls,
+
+    /// <summary>No encryption: only for a relay on the same machine, and only when set explicitly.</summary>
+    None,
+}
+
+/// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="Host"/> is set.</summary>
+public sealed class EmailOptions : ISelfValidating
+{
+    /// <summary>The section's name.</summary>
+    public const string SectionName = "Email";
+
+    /// <summary>Mail server host name.</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>Mail server port.</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary>Transport security; TLS is required unless this says None.</summary>
+    public EmailSecurity Security { get; set; } = EmailSecurity.StartTls;
+
+    /// <summary>
+    /// A certificate file (PEM or DER) to trust for this server in addition to the system's
+    /// authorities: for a station relay with a self-signed certificate. Pinning it beats turning checks off.
+    /// </summary>
+    public string TrustedCertificate { get; set; } = "";
+
+    /// <summary>User name for authentication; none when empty.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>Password: from the environment (<c>Email__Password</c>) or a systemd credential, never from a file in the repository.</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>Sender address.</summary>
+    public string From { get; set; } = "";
+
+    /// <summary>Recipients of alerts whose rule names none.</summary>
+    public List<string> To { get; set; } = [];
+
+    /// <summary>The attached picture is re-encoded until it is no larger than this: uplinks are cellular or satellite.</summary>
+    public int PictureMaxBytes { get; set; } = 150 * 1024;
+
+    /// <summary>Time allowed for one connection or send.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether e-mail is configured.</summary>
+    public bool Enabled => Host.Length > 0;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            yield return $"Email:Port: {Port} is not a port (1–65535)";
+        }
+
+        if (!MimeKit.MailboxAddress.TryParse(From, out _))
+        {
+            yield return $"Email:From: '{From}' is not an e-mail address";
+        }
+
+        foreach (var to in To.Where(t => !MimeKit.MailboxAddress.TryParse(t, out _)))
+        {
+            yield return $"Email:To: '{to}' is not an e-mail address";
+        }
+
+        if (Username.Length > 0 && Password.Length == 0)
+        {
+            yield return "Email:Password: Email:Username is set but no password: set the environment variable Email__Password or a systemd credential named Email__Password";
+        }
+
+        if (PictureMaxBytes < 10_000)
+        {
+            yield return $"Email:PictureMaxBytes: {PictureMaxBytes} is too small for a picture (at least 10000)";
+        }
+    }
+}
