@@ -66,7 +66,7 @@ public static class AlertingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
-        T? Read<T>()
+        T? Read<T>(string section)
             where T : class
         {
             try
@@ -78,19 +78,24 @@ public static class AlertingServiceCollectionExtensions
                 problems.AddRange(e.Failures);
                 return null;
             }
+            catch (InvalidOperationException e) when (e.Message.Contains("were not found on the instance", StringComparison.Ordinal))
+            {
+                problems.Add($"{section}: unknown key {e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()} (keys are case-insensitive; see deploy/edge-agent.example.json)");
+                return null;
+            }
             catch (InvalidOperationException e)
             {
-                // The binder's own words: an unknown key, or a value of the wrong type, named by its path.
+                // The binder's own words for a value of the wrong type name the key's path.
                 problems.Add(e.Message);
                 return null;
             }
         }
 
-        var alerting = Read<AlertingOptions>();
-        var geofencing = Read<GeofencingOptions>();
-        Read<OutboxOptions>();
-        var email = Read<EmailOptions>();
-        Read<MqttOptions>();
+        var alerting = Read<AlertingOptions>(AlertingOptions.SectionName);
+        var geofencing = Read<GeofencingOptions>(GeofencingOptions.SectionName);
+        Read<OutboxOptions>(OutboxOptions.SectionName);
+        var email = Read<EmailOptions>(EmailOptions.SectionName);
+        Read<MqttOptions>(MqttOptions.SectionName);
         if (problems.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, problems));

@@ -1,5 +1,9 @@
 namespace EdgeAgent;
 
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Senders;
+using EdgeAgent.Recording;
+using Microsoft.Extensions.Configuration;
 using EdgeAgent.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,9 +12,21 @@ using Microsoft.Extensions.Logging.Console;
 /// <summary>The one registration point of the agent's services.</summary>
 public static class EdgeAgentServiceCollectionExtensions
 {
-    /// <summary>Registers logging (to stderr, so stdout stays for results) and the command-line jobs.</summary>
-    public static IServiceCollection AddEdgeAgent(this IServiceCollection services, LogLevel minimumLevel = LogLevel.Information)
+    /// <summary>
+    /// Registers logging (to stderr, so stdout stays for results), the command-line jobs and, given a
+    /// configuration, the alerting stage with an OpenCV picture fitter.
+    /// </summary>
+    public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration? configuration = null, LogLevel minimumLevel = LogLevel.Information)
     {
+        if (configuration is not null)
+        {
+            services.AddSingleton(configuration);
+            services.AddSingleton<IPictureFitter, JpegPictureFitter>();
+            services.AddAlerting(configuration);
+            services.AddSingleton<TestAlertJob>();
+            services.AddSingleton<AlertBenchJob>();
+        }
+
         services.AddLogging(logging => logging
             .SetMinimumLevel(minimumLevel)
             .AddSimpleConsole(o =>

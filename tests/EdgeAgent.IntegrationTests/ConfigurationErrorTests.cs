@@ -95,4 +95,48 @@ public sealed class ConfigurationErrorTests
             AssertConfigurationError(run, "execution provider Cuda is not available", "libonnxruntime_providers_cuda.so");
         }
     }
+
+    [Fact]
+    public async Task A_password_in_the_configuration_file_is_refused()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Email"] = new System.Text.Json.Nodes.JsonObject { ["Host"] = "mail.example.org", ["From"] = "a@example.org", ["To"] = new System.Text.Json.Nodes.JsonArray("b@example.org"), ["Username"] = "agent", ["Password"] = "hunter22" };
+        var config = AgentConfig.Write(folder, json);
+
+        AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", config), config, "Email:Password must not be written in a file", "Email__Password");
+    }
+
+    [Fact]
+    public async Task The_malformed_wind_cave_boundary_stops_start_up_naming_file_and_feature()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        var zones = Path.Combine(TestPaths.Shared, "testdata", "geojson", "wica_wind_cave_np.geojson");
+        json["Geofencing"]!["ZonesFile"] = zones;
+        json["Geofencing"]!["IdProperty"] = "UNIT_CODE";
+        json["Mqtt"] = new System.Text.Json.Nodes.JsonObject { ["Host"] = "127.0.0.1", ["Port"] = 1 };
+
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("send-test-alert", "--config", AgentConfig.Write(folder, json)),
+            zones, "feature 1 ('WICA')", "invalid geometry");
+    }
+
+    [Fact]
+    public async Task Unknown_keys_bad_values_and_unknown_zones_are_named()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Mqtt"] = new System.Text.Json.Nodes.JsonObject { ["Host"] = "127.0.0.1", ["Prot"] = 1883 };
+        AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", AgentConfig.Write(folder, json)), "Prot");
+
+        json["Mqtt"] = new System.Text.Json.Nodes.JsonObject { ["Host"] = "127.0.0.1", ["Port"] = "eighteen" };
+        AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", AgentConfig.Write(folder, json)), "Mqtt:Port");
+
+        json["Mqtt"] = new System.Text.Json.Nodes.JsonObject { ["Host"] = "127.0.0.1" };
+        json["Alerting"]!["Rules"]![0]!["Zones"] = new System.Text.Json.Nodes.JsonArray("elephant-corridor");
+        AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", AgentConfig.Write(folder, json)), "Alerting:Rules:0:Zones", "'elephant-corridor' is not a zone");
+
+        AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", folder.File("missing.json")), "missing.json", "does not exist");
+    }
 }

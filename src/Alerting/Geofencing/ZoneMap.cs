@@ -68,8 +68,11 @@ public sealed class ZoneMap
             var error = new IsValidOp(feature.Geometry).ValidationError;
             if (error is not null)
             {
+                var hint = error.ErrorType is TopologyValidationErrors.HoleOutsideShell or TopologyValidationErrors.NestedShells
+                    ? " (a Polygon's first ring must be its outer boundary and the others holes inside it; detached parcels belong in a MultiPolygon)"
+                    : "";
                 throw new ConfigurationException(
-                    $"{where}: invalid geometry: {error.Message} at [{error.Coordinate?.X}, {error.Coordinate?.Y}]");
+                    $"{where}: invalid geometry: {error.Message} at [{error.Coordinate?.X}, {error.Coordinate?.Y}]{hint}");
             }
 
             if (zones.Any(z => z.Id == id))

@@ -17,6 +17,9 @@ public sealed partial class OutboxDispatcher(
 
     private readonly OutboxOptions _options = options.Value;
 
+    /// <summary>Raised after each delivery, with the entry and when it was delivered (for metrics and benchmarks).</summary>
+    public event Action<OutboxEntry, DateTimeOffset>? Delivered;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,8 +69,10 @@ public sealed partial class OutboxDispatcher(
         try
         {
             var reply = await sender.SendAsync(entry.Alert, stoppingToken).ConfigureAwait(false);
+            var deliveredAt = time.GetUtcNow();
             await outbox.MarkSentAsync(entry).ConfigureAwait(false);
-            var latency = time.GetUtcNow() - entry.Alert.Observation.CapturedAt;
+            Delivered?.Invoke(entry, deliveredAt);
+            var latency = deliveredAt - entry.Alert.Observation.CapturedAt;
             LogSent(logger, entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

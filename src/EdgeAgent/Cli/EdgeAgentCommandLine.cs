@@ -2,7 +2,9 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using EdgeAgent.Alerting;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>
 public static class EdgeAgentCommandLine
@@ -17,6 +19,8 @@ public static class EdgeAgentCommandLine
         {
             DetectCommand.Create(),
             BenchCommand.Create(),
+            SendTestAlertCommand.Create(),
+            AlertBenchCommand.Create(),
         };
         return root;
     }
@@ -45,16 +49,48 @@ public static class EdgeAgentCommandLine
     /// Runs a verb's body with the agent's services. A configuration mistake becomes one line on
     /// stderr and exit code 2, never a stack trace; Ctrl-C or SIGTERM ends it with 130.
     /// </summary>
-    internal static async Task<int> RunAsync(Func<IServiceProvider, Task<int>> body)
+    internal static Task<int> RunAsync(Func<IServiceProvider, Task<int>> body) => RunAsync(null, _ => { }, body);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(Func{IServiceProvider, Task{int}})"/>, with the configuration file's
+    /// services (alerting) checked before the body runs, and the hosted services started when asked.
+    /// </summary>
+    internal static async Task<int> RunAsync(string? configPath, Action<IServiceCollection> configure, Func<IServiceProvider, Task<int>> body, bool startHostedServices = false)
     {
-        await using var services = new ServiceCollection().AddEdgeAgent().BuildServiceProvider();
+        ServiceProvider? services = null;
+        var started = new List<IHostedService>();
         try
         {
+            var configuration = configPath is null ? null : AgentConfiguration.Load(configPath);
+            var collection = new ServiceCollection().AddEdgeAgent(configuration);
+            configure(collection);
+            services = collection.BuildServiceProvider();
+            if (configuration is not null)
+            {
+                foreach (var warning in services.VerifyAlertingConfiguration())
+                {
+                    await Console.Error.WriteLineAsync($"edge-agent: warning: {warning}").ConfigureAwait(false);
+                }
+            }
+
+            if (startHostedServices)
+            {
+                foreach (var hosted in services.GetServices<IHostedService>())
+                {
+                    await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                    started.Add(hosted);
+                }
+            }
+
             return await body(services).ConfigureAwait(false);
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"edge-agent: {e.Message}").ConfigureAwait(false);
+            foreach (var line in e.Message.Split(Environment.NewLine))
+            {
+                await Console.Error.WriteLineAsync($"edge-agent: {line}").ConfigureAwait(false);
+            }
+
             return ConfigurationException.ExitCode;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -67,6 +103,19 @@ public static class EdgeAgentCommandLine
         {
             await Console.Error.WriteLineAsync("edge-agent: stopped").ConfigureAwait(false);
             return 130;
+        }
+        finally
+        {
+            started.Reverse();
+            foreach (var hosted in started)
+            {
+                await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (services is not null)
+            {
+                await services.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -1,0 +1,64 @@
+namespace EdgeAgent.Configuration;
+
+using EdgeAgent.Alerting;
+using Microsoft.Extensions.Configuration;
+
+/// <summary>
+/// The agent's configuration: a JSON file, then environment variables (<c>Section__Key</c>), then
+/// systemd credentials (files named <c>Section__Key</c> in <c>$CREDENTIALS_DIRECTORY</c>). Secrets
+/// come only from the last two.
+/// </summary>
+public static class AgentConfiguration
+{
+    /// <summary>Keys that hold file paths; relative ones are taken relative to the configuration file, not to wherever the service was started.</summary>
+    private static readonly string[] PathKeys =
+    [
+        "Geofencing:ZonesFile",
+        "Outbox:Path",
+        "Email:TrustedCertificate",
+        "Detector:Model",
+    ];
+
+    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password"];
+
+    /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
+    public static IConfigurationRoot Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ConfigurationException($"configuration file {path} does not exist");
+        }
+
+        IConfigurationRoot fileOnly;
+        try
+        {
+            fileOnly = new ConfigurationBuilder().AddJsonFile(fullPath, optional: false, reloadOnChange: false).Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationException($"configuration file {path}: {e.Message} {e.InnerException?.Message}".Trim(), e);
+        }
+
+        foreach (var key in SecretKeys.Where(k => !string.IsNullOrEmpty(fileOnly[k])))
+        {
+            throw new ConfigurationException(
+                $"configuration file {path}: {key} must not be written in a file; set the environment variable {key.Replace(":", "__", StringComparison.Ordinal)} or a systemd credential of that name");
+        }
+
+        var builder = new ConfigurationBuilder()
+            .AddConfiguration(fileOnly)
+            .AddEnvironmentVariables();
+        if (Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials && Directory.Exists(credentials))
+        {
+            builder.AddKeyPerFile(credentials, optional: true);
+        }
+
+        var layered = builder.Build();
+        var folder = Path.GetDirectoryName(fullPath)!;
+        var resolved = PathKeys
+            .Where(k => !string.IsNullOrEmpty(layered[k]) && !Path.IsPathRooted(layered[k]))
+            .ToDictionary(k => k, k => (string?)Path.GetFullPath(Path.Combine(folder, layered[k]!)));
+        return new ConfigurationBuilder().AddConfiguration(layered).AddInMemoryCollection(resolved).Build();
+    }
+}
