@@ -67,29 +67,7 @@ public static class AlertingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
         T? Read<T>(string section)
-            where T : class
-        {
-            try
-            {
-                return services.GetRequiredService<IOptions<T>>().Value;
-            }
-            catch (OptionsValidationException e)
-            {
-                problems.AddRange(e.Failures);
-                return null;
-            }
-            catch (InvalidOperationException e) when (e.Message.Contains("were not found on the instance", StringComparison.Ordinal))
-            {
-                problems.Add($"{section}: unknown key {e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()} (keys are case-insensitive; see deploy/edge-agent.example.json)");
-                return null;
-            }
-            catch (InvalidOperationException e)
-            {
-                // The binder's own words for a value of the wrong type name the key's path.
-                problems.Add(e.Message);
-                return null;
-            }
-        }
+            where T : class => services.ReadOptions<T>(section, problems);
 
         var alerting = Read<AlertingOptions>(AlertingOptions.SectionName);
         var geofencing = Read<GeofencingOptions>(GeofencingOptions.SectionName);
@@ -128,6 +106,46 @@ public static class AlertingServiceCollectionExtensions
         }
 
         return warnings;
+    }
+
+    /// <summary>
+    /// Reads an options section, adding its problems — failed checks, unknown keys, values of the
+    /// wrong type, each named by its key — to <paramref name="problems"/>; null when there were any.
+    /// </summary>
+    public static T? ReadOptions<T>(this IServiceProvider services, string section, ICollection<string> problems)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                problems.Add(failure);
+            }
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("were not found on the instance", StringComparison.Ordinal))
+        {
+            problems.Add($"{section}: unknown key {e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()} (keys are case-insensitive; see deploy/edge-agent.example.json)");
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's own words for a value of the wrong type name the key's path.
+            problems.Add(e.Message);
+        }
+
+        return null;
+    }
+
+    /// <summary>Binds a section, rejecting unknown keys, and checks it when first read.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class, ISelfValidating
+    {
+        AddSection<T>(services, configuration, section);
+        return services;
     }
 
     private static void AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)

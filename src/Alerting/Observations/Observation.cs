@@ -8,4 +8,9 @@ namespace EdgeAgent.Alerting.Observations;
 /// <param name="Position">Where the thing was seen; for a camera trap, the camera's position. Null when unknown.</param>
 /// <param name="Detection">What was seen.</param>
 /// <param name="Picture">The annotated picture as JPEG, if any.</param>
-public sealed record Observation(string SourceId, DateTimeOffset CapturedAt, GeoPosition? Position, Detection Detection, byte[]? Picture = null);
+/// <param name="ReceivedAt">When the agent got the picture (a camera-trap file's arrival); latency is measured from it. Null: the capture time.</param>
+public sealed record Observation(string SourceId, DateTimeOffset CapturedAt, GeoPosition? Position, Detection Detection, byte[]? Picture = null, DateTimeOffset? ReceivedAt = null)
+{
+    /// <summary>Where the latency of this observation's alerts counts from.</summary>
+    public DateTimeOffset LatencyStart => ReceivedAt ?? CapturedAt;
+}

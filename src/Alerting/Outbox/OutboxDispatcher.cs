@@ -72,7 +72,7 @@ public sealed partial class OutboxDispatcher(
             var deliveredAt = time.GetUtcNow();
             await outbox.MarkSentAsync(entry).ConfigureAwait(false);
             Delivered?.Invoke(entry, deliveredAt);
-            var latency = deliveredAt - entry.Alert.Observation.CapturedAt;
+            var latency = deliveredAt - entry.Alert.Observation.LatencyStart;
             LogSent(logger, entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -101,7 +101,7 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} alerts were being sent when the agent last stopped; they will be sent again")]
     private static partial void LogRecovered(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} sent by {Channel} (attempt {Attempt}): {Reply}; {LatencyMs:F0} ms after capture")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} sent by {Channel} (attempt {Attempt}): {Reply}; {LatencyMs:F0} ms after the picture arrived")]
     private static partial void LogSent(ILogger logger, string id, string channel, int attempt, string reply, double latencyMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} not sent by {Channel} (attempt {Attempt}): {Error}; next try in {Seconds:F0} s")]

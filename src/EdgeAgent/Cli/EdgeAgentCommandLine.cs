@@ -19,6 +19,8 @@ public static class EdgeAgentCommandLine
         {
             DetectCommand.Create(),
             BenchCommand.Create(),
+            RunCommand.Create(),
+            CheckConfigCommand.Create(),
             SendTestAlertCommand.Create(),
             AlertBenchCommand.Create(),
         };
@@ -46,8 +48,7 @@ public static class EdgeAgentCommandLine
     }
 
     /// <summary>
-    /// Runs a verb's body with the agent's services. A configuration mistake becomes one line on
-    /// stderr and exit code 2, never a stack trace; Ctrl-C or SIGTERM ends it with 130.
+    /// Runs a verb's body with the agent's services, guarded by <see cref="GuardAsync"/>.
     /// </summary>
     internal static Task<int> RunAsync(Func<IServiceProvider, Task<int>> body) => RunAsync(null, _ => { }, body);
 
@@ -55,34 +56,52 @@ public static class EdgeAgentCommandLine
     /// Like <see cref="RunAsync(Func{IServiceProvider, Task{int}})"/>, with the configuration file's
     /// services (alerting) checked before the body runs, and the hosted services started when asked.
     /// </summary>
-    internal static async Task<int> RunAsync(string? configPath, Action<IServiceCollection> configure, Func<IServiceProvider, Task<int>> body, bool startHostedServices = false)
-    {
-        ServiceProvider? services = null;
-        var started = new List<IHostedService>();
-        try
+    internal static Task<int> RunAsync(string? configPath, Action<IServiceCollection> configure, Func<IServiceProvider, Task<int>> body, bool startHostedServices = false) =>
+        GuardAsync(async () =>
         {
             var configuration = configPath is null ? null : AgentConfiguration.Load(configPath);
             var collection = new ServiceCollection().AddEdgeAgent(configuration);
             configure(collection);
-            services = collection.BuildServiceProvider();
+            await using var services = collection.BuildServiceProvider();
             if (configuration is not null)
             {
-                foreach (var warning in services.VerifyAlertingConfiguration())
-                {
-                    await Console.Error.WriteLineAsync($"edge-agent: warning: {warning}").ConfigureAwait(false);
-                }
+                await WarnAsync(services.VerifyAlertingConfiguration()).ConfigureAwait(false);
             }
 
-            if (startHostedServices)
+            var started = new List<IHostedService>();
+            try
             {
-                foreach (var hosted in services.GetServices<IHostedService>())
+                if (startHostedServices)
                 {
-                    await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
-                    started.Add(hosted);
+                    foreach (var hosted in services.GetServices<IHostedService>())
+                    {
+                        await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                        started.Add(hosted);
+                    }
+                }
+
+                return await body(services).ConfigureAwait(false);
+            }
+            finally
+            {
+                started.Reverse();
+                foreach (var hosted in started)
+                {
+                    await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
+        });
 
-            return await body(services).ConfigureAwait(false);
+    /// <summary>
+    /// Runs a verb's body. A configuration mistake becomes one line per problem on stderr and exit
+    /// code 2, never a stack trace; a file that cannot be written, one line and exit code 1; Ctrl-C or
+    /// SIGTERM, 130.
+    /// </summary>
+    internal static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
         }
         catch (ConfigurationException e)
         {
@@ -104,18 +123,14 @@ public static class EdgeAgentCommandLine
             await Console.Error.WriteLineAsync("edge-agent: stopped").ConfigureAwait(false);
             return 130;
         }
-        finally
-        {
-            started.Reverse();
-            foreach (var hosted in started)
-            {
-                await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+    }
 
-            if (services is not null)
-            {
-                await services.DisposeAsync().ConfigureAwait(false);
-            }
+    /// <summary>Prints configuration warnings on stderr.</summary>
+    internal static async Task WarnAsync(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            await Console.Error.WriteLineAsync($"edge-agent: warning: {warning}").ConfigureAwait(false);
         }
     }
 }

@@ -11,13 +11,9 @@ using Microsoft.Extensions.Configuration;
 public static class AgentConfiguration
 {
     /// <summary>Keys that hold file paths; relative ones are taken relative to the configuration file, not to wherever the service was started.</summary>
-    private static readonly string[] PathKeys =
-    [
-        "Geofencing:ZonesFile",
-        "Outbox:Path",
-        "Email:TrustedCertificate",
-        "Detector:Model",
-    ];
+    private static readonly System.Text.RegularExpressions.Regex PathKeys = new(
+        @"^(Geofencing:ZonesFile|Outbox:Path|Email:TrustedCertificate|Detector:Model|Recording:DatabasePath|Recording:SnapshotFolder|Sources:DropFolders:\d+:Path)$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password"];
 
@@ -56,9 +52,9 @@ public static class AgentConfiguration
 
         var layered = builder.Build();
         var folder = Path.GetDirectoryName(fullPath)!;
-        var resolved = PathKeys
-            .Where(k => !string.IsNullOrEmpty(layered[k]) && !Path.IsPathRooted(layered[k]))
-            .ToDictionary(k => k, k => (string?)Path.GetFullPath(Path.Combine(folder, layered[k]!)));
+        var resolved = layered.AsEnumerable()
+            .Where(e => PathKeys.IsMatch(e.Key) && !string.IsNullOrEmpty(e.Value) && !Path.IsPathRooted(e.Value))
+            .ToDictionary(e => e.Key, e => (string?)Path.GetFullPath(Path.Combine(folder, e.Value!)));
         return new ConfigurationBuilder().AddConfiguration(layered).AddInMemoryCollection(resolved).Build();
     }
 }

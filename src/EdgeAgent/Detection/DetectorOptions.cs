@@ -6,8 +6,11 @@ public sealed record DetectorOptions
     /// <summary>The configuration section's name.</summary>
     public const string SectionName = "Detector";
 
-    /// <summary>Model manifest path.</summary>
+    /// <summary>Model manifest path; the YOLOX-Nano manifest beside the executable when empty.</summary>
     public string Model { get; init; } = "";
+
+    /// <summary>Frames run through the detector at once by the daemon; 0 means one per processor core.</summary>
+    public int Workers { get; init; }
 
     /// <summary>Which execution provider to use.</summary>
     public ExecutionProvider Provider { get; init; } = ExecutionProvider.Auto;

@@ -1,0 +1,49 @@
+namespace EdgeAgent.Cli;
+
+using System.CommandLine;
+using EdgeAgent.Alerting;
+using EdgeAgent.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+/// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>
+internal static class CheckConfigCommand
+{
+    private static readonly string[] Sections = ["Alerting", "Geofencing", "Outbox", "Email", "Mqtt", "Detector", "Sources", "Tracking", "Recording", "Metrics", "Logging"];
+
+    public static Command Create()
+    {
+        var config = SendTestAlertCommand.ConfigOption();
+        var command = new Command("check-config", "Print the effective configuration (secrets masked) and every problem in it; exit code 2 on any") { config };
+        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(async () =>
+        {
+            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
+            foreach (var (key, value) in configuration.AsEnumerable()
+                .Where(e => e.Value is not null && Sections.Any(s => e.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                var secret = key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase);
+                Console.WriteLine($"{key} = {(secret && value!.Length > 0 ? "********" : value)}");
+            }
+
+            await using var services = new ServiceCollection().AddEdgeAgent(configuration, daemon: true).BuildServiceProvider();
+            try
+            {
+                var warnings = services.VerifyDaemonConfiguration();
+                await EdgeAgentCommandLine.WarnAsync(warnings).ConfigureAwait(false);
+                Console.WriteLine("configuration OK");
+                return 0;
+            }
+            catch (ConfigurationException e)
+            {
+                foreach (var line in e.Message.Split(Environment.NewLine))
+                {
+                    Console.WriteLine($"problem: {line}");
+                }
+
+                return ConfigurationException.ExitCode;
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,28 @@
+namespace EdgeAgent.Hosting;
+
+using Prometheus;
+
+/// <summary>The agent's Prometheus metrics.</summary>
+public static class AgentMetrics
+{
+    public static readonly Counter FramesRead = Metrics.CreateCounter("edge_agent_frames_read_total", "Frames and pictures read, per source.", "source");
+
+    public static readonly Counter FramesDropped = Metrics.CreateCounter("edge_agent_frames_dropped_total", "Video frames replaced by a newer one before detection, per source.", "source");
+
+    public static readonly Gauge SourceUp = Metrics.CreateGauge("edge_agent_source_up", "1 while a source delivers, 0 while it is reconnecting.", "source");
+
+    public static readonly Histogram InferenceSeconds = Metrics.CreateHistogram(
+        "edge_agent_inference_seconds", "Detector time per frame.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.002, 2, 12) });
+
+    public static readonly Counter Detections = Metrics.CreateCounter("edge_agent_detections_total", "Detections recorded, per label.", "label");
+
+    public static readonly Counter AlertsQueued = Metrics.CreateCounter("edge_agent_alerts_queued_total", "Alerts committed to the outbox.");
+
+    public static readonly Counter AlertsSent = Metrics.CreateCounter("edge_agent_alerts_sent_total", "Alerts delivered, per channel.", "channel");
+
+    public static readonly Counter FailedFrames = Metrics.CreateCounter("edge_agent_frames_failed_total", "Frames the detector could not process, per source.", "source");
+
+    public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram(
+        "edge_agent_end_to_end_seconds", "From capture to the server's acknowledgement of the alert, per channel.",
+        new HistogramConfiguration { LabelNames = ["channel"], Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+}

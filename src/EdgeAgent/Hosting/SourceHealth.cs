@@ -1,0 +1,64 @@
+namespace EdgeAgent.Hosting;
+
+using System.Collections.Concurrent;
+
+/// <summary>Where a source stands.</summary>
+public enum SourceState
+{
+    /// <summary>Opening for the first time.</summary>
+    Starting,
+
+    /// <summary>Delivering frames or watching its folder.</summary>
+    Up,
+
+    /// <summary>Lost; waiting to reconnect. Counts as healthy: the agent is doing what it should.</summary>
+    Backoff,
+}
+
+/// <summary>
+/// What the watchdog and <c>/healthz</c> look at: each source's state and when it last delivered,
+/// and when the detector last answered.
+/// </summary>
+public sealed class AgentHealth(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> _sources = new(StringComparer.Ordinal);
+    private long _lastDetectionTicks;
+    private long _oldestWaitingTicks;
+
+    /// <summary>Frames that wait longer than this for the detector mean it is stuck.</summary>
+    public TimeSpan DetectorPatience { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Sets a source's state.</summary>
+    public void Report(string sourceId, SourceState state, string detail = "")
+    {
+        _sources.AddOrUpdate(sourceId, (state, time.GetUtcNow(), detail), (_, old) => old.State == state ? old with { Detail = detail } : (state, time.GetUtcNow(), detail));
+    }
+
+    /// <summary>The detector finished a frame.</summary>
+    public void DetectorAnswered()
+    {
+        Interlocked.Exchange(ref _lastDetectionTicks, time.GetUtcNow().UtcTicks);
+        Interlocked.Exchange(ref _oldestWaitingTicks, 0);
+    }
+
+    /// <summary>A frame started waiting for the detector.</summary>
+    public void FrameWaiting() => Interlocked.CompareExchange(ref _oldestWaitingTicks, time.GetUtcNow().UtcTicks, 0);
+
+    /// <summary>Every source and its state.</summary>
+    public IReadOnlyDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> Sources => _sources;
+
+    /// <summary>Null when healthy, else why not.</summary>
+    public string? Problem()
+    {
+        var stuck = _sources.Where(s => s.Value.State == SourceState.Starting && time.GetUtcNow() - s.Value.Since > TimeSpan.FromMinutes(5)).Select(s => s.Key).ToList();
+        if (stuck.Count > 0)
+        {
+            return $"sources never started: {string.Join(", ", stuck)}";
+        }
+
+        var waiting = Interlocked.Read(ref _oldestWaitingTicks);
+        return waiting != 0 && time.GetUtcNow().UtcTicks - waiting > DetectorPatience.Ticks
+            ? $"the detector has not answered for {DetectorPatience.TotalSeconds:F0} s"
+            : null;
+    }
+}

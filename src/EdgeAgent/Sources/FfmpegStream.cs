@@ -1,0 +1,156 @@
+namespace EdgeAgent.Sources;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+/// <summary>
+/// Reads a network stream (RTSP, UDP MPEG-TS, HTTP) through an <c>ffmpeg</c> process that writes raw
+/// BGR frames to a pipe. The FFmpeg inside OpenCvSharp's x64 runtime opens files but no network
+/// protocols, and a process is also the one thing that can always be stopped: a stalled camera is
+/// a killed child, never a thread blocked for ever.
+/// </summary>
+internal sealed class FfmpegStream : IDisposable
+{
+    private readonly Process _process;
+    private readonly Stream _frames;
+    private readonly byte[] _buffer;
+
+    private FfmpegStream(Process process, int width, int height)
+    {
+        _process = process;
+        _frames = process.StandardOutput.BaseStream;
+        Width = width;
+        Height = height;
+        _buffer = new byte[width * height * 3];
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>The last lines ffmpeg wrote on stderr: why it stopped.</summary>
+    public string LastError { get; private set; } = "";
+
+    /// <summary>Probes the stream for its size, then starts decoding it at <paramref name="fps"/> frames per second.</summary>
+    public static FfmpegStream Open(string url, double fps, TimeSpan timeout)
+    {
+        var (width, height) = Probe(url, timeout);
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in InputArguments(url, timeout))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in new[] { "-an", "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={fps}"), "-f", "rawvideo", "-pix_fmt", "bgr24", "-" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start");
+        var stream = new FfmpegStream(process, width, height);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                stream.LastError = e.Data;
+            }
+        };
+        process.BeginErrorReadLine();
+        return stream;
+    }
+
+    /// <summary>Reads the next frame into a BGR buffer; false when the stream ended or nothing came within <paramref name="timeout"/>.</summary>
+    public bool TryRead(TimeSpan timeout, out byte[] frame)
+    {
+        frame = _buffer;
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            _frames.ReadExactlyAsync(_buffer, cancel.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            LastError = $"no frame for {timeout.TotalSeconds:F0} s";
+            return false;
+        }
+        catch (EndOfStreamException)
+        {
+            LastError = LastError.Length > 0 ? LastError : "the stream ended";
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private static IEnumerable<string> InputArguments(string url, TimeSpan timeout)
+    {
+        yield return "-hide_banner";
+        yield return "-loglevel";
+        yield return "error";
+        if (url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase))
+        {
+            // TCP: RTP over UDP loses packets on field links and smears the picture.
+            yield return "-rtsp_transport";
+            yield return "tcp";
+            yield return "-timeout";
+            yield return ((long)timeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        // One second of analysis is enough to learn the size from a camera that sends a key frame each second.
+        yield return "-analyzeduration";
+        yield return "1000000";
+        yield return "-fflags";
+        yield return "nobuffer";
+        yield return "-i";
+        yield return url;
+    }
+
+    private static (int Width, int Height) Probe(string url, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in InputArguments(url, timeout).Where(a => a is not ("-fflags" or "nobuffer")))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in new[] { "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("ffprobe did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout + TimeSpan.FromSeconds(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"no answer within {timeout.TotalSeconds:F0} s");
+        }
+
+        using var json = JsonDocument.Parse(output.GetAwaiter().GetResult() is { Length: > 0 } text ? text : "{}");
+        if (json.RootElement.TryGetProperty("streams", out var streams) && streams.GetArrayLength() > 0
+            && streams[0].TryGetProperty("width", out var w) && streams[0].TryGetProperty("height", out var h))
+        {
+            return (w.GetInt32(), h.GetInt32());
+        }
+
+        var reason = error.GetAwaiter().GetResult().Trim().Split('\n')[^1];
+        throw new InvalidOperationException(reason.Length > 0 ? reason : "no video in the stream");
+    }
+}

@@ -1,0 +1,127 @@
+namespace EdgeAgent.Sources;
+
+using EdgeAgent.Alerting;
+using EdgeAgent.Detection;
+
+/// <summary>What happens to a camera-trap picture once its detections are recorded.</summary>
+public enum AfterProcessing
+{
+    /// <summary>Leave it where it is; the ledger remembers it was done.</summary>
+    Leave,
+
+    /// <summary>Move it into a <c>processed/</c> folder beside it.</summary>
+    Move,
+}
+
+/// <summary>Configuration section <c>Sources</c>: the drop folders and video streams the daemon reads.</summary>
+public sealed class SourcesOptions : ISelfValidating
+{
+    /// <summary>The section's name.</summary>
+    public const string SectionName = "Sources";
+
+    /// <summary>Folders that camera traps upload pictures into.</summary>
+    public List<DropFolderOptions> DropFolders { get; set; } = [];
+
+    /// <summary>Drone and fixed-camera video streams.</summary>
+    public List<StreamOptions> Streams { get; set; } = [];
+
+    /// <summary>Drop folders are also rescanned this often: file-system watchers miss events.</summary>
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < DropFolders.Count; i++)
+        {
+            var folder = DropFolders[i];
+            var key = $"Sources:DropFolders:{i}";
+            if (folder.Id.Length == 0 || !ids.Add(folder.Id))
+            {
+                yield return $"{key}:Id: every source needs its own id (the camera's id)";
+            }
+
+            if (!Directory.Exists(folder.Path))
+            {
+                yield return $"{key}:Path: folder '{folder.Path}' does not exist";
+            }
+
+            if (folder.StableFor < TimeSpan.Zero)
+            {
+                yield return $"{key}:StableFor: cannot be negative";
+            }
+        }
+
+        for (var i = 0; i < Streams.Count; i++)
+        {
+            var stream = Streams[i];
+            var key = $"Sources:Streams:{i}";
+            if (stream.Id.Length == 0 || !ids.Add(stream.Id))
+            {
+                yield return $"{key}:Id: every source needs its own id";
+            }
+
+            if (string.IsNullOrWhiteSpace(stream.Url) == string.IsNullOrWhiteSpace(stream.Pipeline))
+            {
+                yield return $"{key}: give either Url (rtsp://, udp://, http://, a file) or Pipeline (GStreamer), not both or neither";
+            }
+
+            if (stream.DetectionFps is <= 0 or > 60)
+            {
+                yield return $"{key}:DetectionFps: {stream.DetectionFps} must lie in (0, 60]";
+            }
+
+            if (stream.StallTimeout < TimeSpan.FromSeconds(1))
+            {
+                yield return $"{key}:StallTimeout: must be at least a second";
+            }
+        }
+    }
+}
+
+/// <summary>A camera trap's upload folder.</summary>
+public sealed class DropFolderOptions
+{
+    /// <summary>The camera's id: its pictures' source, matched to <c>Geofencing:Cameras</c> for the position.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The folder, watched recursively.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Leave processed pictures or move them into <c>processed/</c>.</summary>
+    public AfterProcessing AfterProcessing { get; set; } = AfterProcessing.Leave;
+
+    /// <summary>A file counts as complete when its size and time have not changed for this long.</summary>
+    public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A file that still does not decode this long after its last change is recorded as failed.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Masked areas of this camera's view.</summary>
+    public List<MaskPolygon> Masks { get; set; } = [];
+}
+
+/// <summary>A video stream.</summary>
+public sealed class StreamOptions
+{
+    /// <summary>The source id.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>What FFmpeg opens: <c>rtsp://…</c>, <c>udp://…</c> (MPEG-TS), <c>http://…</c> or a file.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>A GStreamer pipeline ending in <c>appsink</c>, instead of <see cref="Url"/>: the Jetson hardware-decode path.</summary>
+    public string Pipeline { get; set; } = "";
+
+    /// <summary>Frames per second run through the detector; the rest are skipped.</summary>
+    public double DetectionFps { get; set; } = 5;
+
+    /// <summary>No frame for this long: the stream is released and opened again.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait between reconnection attempts; the wait doubles from one second up to it.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Masked areas of this camera's view.</summary>
+    public List<MaskPolygon> Masks { get; set; } = [];
+}

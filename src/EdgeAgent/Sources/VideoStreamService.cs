@@ -1,0 +1,190 @@
+namespace EdgeAgent.Sources;
+
+using System.Diagnostics;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenCvSharp;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+/// <summary>
+/// Reads each video stream on a thread of its own, samples frames at the detection rate and offers
+/// the newest to the detector: network streams through an ffmpeg process, files and GStreamer
+/// pipelines through OpenCV. A stream that ends, errs or stalls is
+/// released and opened again with exponential backoff, for ever.
+/// </summary>
+public sealed partial class VideoStreamService(
+    IOptions<SourcesOptions> options, FrameHub hub, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var threads = options.Value.Streams.Select(stream =>
+        {
+            var thread = new Thread(() => Run(stream, stoppingToken)) { IsBackground = true, Name = $"stream {stream.Id}" };
+            thread.Start();
+            return thread;
+        }).ToList();
+        return Task.Run(() => threads.ForEach(t => t.Join()), CancellationToken.None);
+    }
+
+    private void Run(StreamOptions stream, CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        health.Report(stream.Id, SourceState.Starting);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                reason = ReadUntilLost(stream, stoppingToken, ref failures);
+            }
+            catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException)
+            {
+                reason = e.Message;
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            failures++;
+            var delay = RetryPolicy.DelayAfter(failures, TimeSpan.FromSeconds(1), stream.MaxReconnectDelay, Random.Shared);
+            health.Report(stream.Id, SourceState.Backoff, reason);
+            AgentMetrics.SourceUp.WithLabels(stream.Id).Set(0);
+            LogLost(logger, stream.Id, reason, delay.TotalSeconds);
+            stoppingToken.WaitHandle.WaitOne(delay);
+        }
+    }
+
+    /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
+    private string ReadUntilLost(StreamOptions stream, CancellationToken stoppingToken, ref int failures)
+    {
+        var delivery = new Delivery(hub, health, logger, stream);
+        var reason = stream.Pipeline.Length == 0 && !File.Exists(stream.Url)
+            ? ReadWithFfmpeg(stream, delivery, stoppingToken)
+            : ReadWithOpenCv(stream, delivery, stoppingToken);
+        if (delivery.Frames > 0)
+        {
+            failures = 0;
+        }
+
+        return reason;
+    }
+
+    /// <summary>Network streams, through an ffmpeg child process.</summary>
+    private static string ReadWithFfmpeg(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
+    {
+        FfmpegStream ffmpeg;
+        try
+        {
+            ffmpeg = FfmpegStream.Open(stream.Url, stream.DetectionFps, stream.StallTimeout);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "ffmpeg is not installed (apt-get install ffmpeg): it reads network streams";
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"cannot be opened: {e.Message}";
+        }
+
+        using (ffmpeg)
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!ffmpeg.TryRead(stream.StallTimeout, out var bgr))
+                {
+                    return ffmpeg.LastError;
+                }
+
+                using var pixels = Mat.FromPixelData(ffmpeg.Height, ffmpeg.Width, MatType.CV_8UC3, bgr);
+                delivery.Offer(pixels, sampled: true);
+            }
+        }
+
+        return "stopping";
+    }
+
+    /// <summary>Files and GStreamer pipelines (the Jetson hardware-decode path), through OpenCV.</summary>
+    private static string ReadWithOpenCv(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
+    {
+        using var capture = stream.Pipeline.Length > 0
+            ? new VideoCapture(stream.Pipeline, VideoCaptureAPIs.GSTREAMER)
+            : new VideoCapture(stream.Url, VideoCaptureAPIs.FFMPEG);
+        if (!capture.IsOpened())
+        {
+            return "cannot be opened";
+        }
+
+        var isFile = stream.Pipeline.Length == 0;
+        var frameInterval = isFile && capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : TimeSpan.Zero;
+        var sinceLastFrame = Stopwatch.StartNew();
+        using var pixels = new Mat();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!capture.Read(pixels) || pixels.Empty())
+            {
+                if (isFile)
+                {
+                    return "the file ended";
+                }
+
+                if (sinceLastFrame.Elapsed > stream.StallTimeout)
+                {
+                    return $"no frame for {stream.StallTimeout.TotalSeconds:F0} s";
+                }
+
+                // Some backends return false once on a hiccup; a real end shows as a stall.
+                Thread.Sleep(20);
+                continue;
+            }
+
+            sinceLastFrame.Restart();
+            delivery.Offer(pixels, sampled: false);
+            if (frameInterval > TimeSpan.Zero)
+            {
+                // A file plays at its own speed, as a camera would.
+                Thread.Sleep(frameInterval);
+            }
+        }
+
+        return "stopping";
+    }
+
+    /// <summary>Counts frames, marks the stream up at its first frame, and offers frames at the detection rate.</summary>
+    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream)
+    {
+        private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
+        private readonly Stopwatch _sinceOffer = Stopwatch.StartNew();
+
+        public long Frames { get; private set; }
+
+        public void Offer(Mat pixels, bool sampled)
+        {
+            AgentMetrics.FramesRead.WithLabels(stream.Id).Inc();
+            if (Frames++ == 0)
+            {
+                health.Report(stream.Id, SourceState.Up, $"{pixels.Width}×{pixels.Height}");
+                AgentMetrics.SourceUp.WithLabels(stream.Id).Set(1);
+                LogUp(logger, stream.Id, pixels.Width, pixels.Height);
+            }
+
+            if (sampled || _sinceOffer.Elapsed >= _interval)
+            {
+                _sinceOffer.Restart();
+                health.FrameWaiting();
+                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source} is up ({Width}×{Height})")]
+    private static partial void LogUp(ILogger logger, string source, int width, int height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Source} lost: {Reason}; reconnecting in {Seconds:F1} s")]
+    private static partial void LogLost(ILogger logger, string source, string reason, double seconds);
+}
