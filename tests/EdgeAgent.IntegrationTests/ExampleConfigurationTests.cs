@@ -5,35 +5,39 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Configuration;
 using EdgeAgent.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The shipped example configuration is valid and means what its comments say.</summary>
 public sealed class ExampleConfigurationTests
 {
+    private static readonly string Example = Path.Combine(TestPaths.RepositoryRoot, "deploy", "edge-agent.example.json");
+
+    /// <summary>The example as a device would see it, with what the device adds (here in memory, not the environment, which other tests' processes share).</summary>
+    private static IConfiguration OnDevice(Dictionary<string, string?> device) =>
+        new ConfigurationBuilder().AddConfiguration(AgentConfiguration.Load(Example)).AddInMemoryCollection(device).Build();
+
     [Fact]
-    public void The_example_configuration_loads_and_passes_every_check()
+    public void The_example_configuration_passes_every_check_once_the_device_gives_the_password()
     {
-        var path = Path.Combine(TestPaths.RepositoryRoot, "deploy", "edge-agent.example.json");
-        using (var withoutPassword = new ServiceCollection().AddEdgeAgent(AgentConfiguration.Load(path)).BuildServiceProvider())
+        using (var withoutPassword = new ServiceCollection().AddEdgeAgent(OnDevice([])).BuildServiceProvider())
         {
             var error = Assert.Throws<ConfigurationException>(() => withoutPassword.VerifyAlertingConfiguration());
             Assert.Contains("Email__Password", error.Message, StringComparison.Ordinal);
         }
 
-        // The password comes from the environment, as on a device.
-        Environment.SetEnvironmentVariable("Email__Password", "from-the-environment");
-        IReadOnlyList<string> warnings;
-        using var services = new ServiceCollection().AddEdgeAgent(AgentConfiguration.Load(path)).BuildServiceProvider();
-        try
+        using var folder = new TempFolder();
+        var device = new Dictionary<string, string?>
         {
-            warnings = services.VerifyAlertingConfiguration();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("Email__Password", null);
-        }
+            ["Email:Password"] = "from-the-environment",
+            ["Sources:DropFolders:0:Path"] = folder.Path,
+            ["Detector:Provider"] = "Cpu",
+            ["Recording:DatabasePath"] = folder.File("records.db"),
+            ["Outbox:Path"] = folder.File("outbox.db"),
+        };
+        using var services = new ServiceCollection().AddEdgeAgent(OnDevice(device), daemon: true).BuildServiceProvider();
 
-        Assert.Empty(warnings);
+        Assert.Empty(services.VerifyDaemonConfiguration());
         var zones = services.GetRequiredService<ZoneMap>();
         var camera = services.GetRequiredService<CameraRegistry>().PositionOf("CT-07");
         Assert.Equal(["rhino-sanctuary", "park"], zones.ZonesAt(camera!.Value).Select(z => z.Id));

@@ -35,8 +35,11 @@ public sealed partial class DetectionLoop(
     public static int WorkerCount(DetectorOptions options) => options?.Workers > 0 ? options.Workers : Environment.ProcessorCount;
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, WorkerCount(detectorOptions.Value)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
+        return Task.WhenAll(Enumerable.Range(0, WorkerCount(detectorOptions.Value)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+    }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the daemon: N live streams (UDP MPEG-TS from ffmpeg, 640×480 at 15 fps, a
+# scene that is empty for a second and shows a person for a second) into `edge-agent run` at 5
+# detections/s each, alerts to a local smtp4dev. Reports the latency from the frame's arrival to the
+# SMTP server's 250 (p50/p99), frames dropped, CPU and resident memory.
+#
+# Usage: bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
+# Needs: ffmpeg, smtp4dev (dotnet tool), models/fetch-default-model.sh run, ../shared beside the checkout.
+set -euo pipefail
+streams=${1:-4}
+seconds=${2:-60}
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared="$root/../shared/testdata/camera-trap"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
+agent="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
+
+ffmpeg -loglevel error -loop 1 -t 1 -i "$shared/sn__blank2.jpg" -loop 1 -t 1 -i "$shared/sn__human.jpg" \
+  -filter_complex "[0:v]scale=640:480,fps=15,format=yuv420p[a];[1:v]scale=640:480,fps=15,format=yuv420p[b];[a][b]concat=n=2:v=1[v]" \
+  -map "[v]" -c:v libx264 -g 15 -preset veryfast "$work/clip.mp4"
+
+smtp_port=$(free_port); web_port=$(free_port); metrics_port=$(free_port)
+ServerOptions__DisableHtmlValidation=true "${SMTP4DEV:-$HOME/.dotnet/tools/smtp4dev}" --smtpport="$smtp_port" --urls="http://127.0.0.1:$web_port" \
+  --db= --tlsmode=StartTls --hostname=localhost --imapport=0 --pop3port=0 --nousersettings --bindaddress=127.0.0.1 \
+  --baseappdatapath="$work/smtp4dev" --messagestokeep=100000 >"$work/smtp4dev.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$web_port/api/messages" >/dev/null; do sleep 0.5; done
+
+stream_json=""
+for i in $(seq 1 "$streams"); do
+  port=$(free_port)
+  ffmpeg -loglevel error -re -stream_loop -1 -i "$work/clip.mp4" -c copy -f mpegts "udp://127.0.0.1:$port" &
+  pids+=($!)
+  stream_json+="${stream_json:+,}{\"Id\":\"CAM-$i\",\"Url\":\"udp://127.0.0.1:$port\",\"DetectionFps\":5}"
+  cameras+="${cameras:+,}{\"Id\":\"CAM-$i\",\"Latitude\":-1.4,\"Longitude\":35.1}"
+done
+
+cat >"$work/zones.geojson" <<'JSON'
+{ "type": "Feature", "properties": { "id": "rhino", "name": "Rhino Sanctuary" },
+  "geometry": { "type": "Polygon", "coordinates": [ [[35.0,-1.5],[35.3,-1.5],[35.3,-1.2],[35.0,-1.2],[35.0,-1.5]] ] } }
+JSON
+cat >"$work/bench.json" <<JSON
+{
+  "Alerting": { "DeviceId": "bench", "Rules": [ { "Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino"], "Severity": "Critical", "Cooldown": "00:00:00" } ] },
+  "Geofencing": { "ZonesFile": "zones.geojson", "Cameras": [ $cameras ] },
+  "Outbox": { "Path": "state/outbox.db" },
+  "Email": { "Host": "localhost", "Port": $smtp_port, "TrustedCertificate": "$work/smtp4dev/selfsigned-certificate.cer", "From": "bench@example.org", "To": [ "ranger@example.org" ] },
+  "Sources": { "Streams": [ $stream_json ] },
+  "Tracking": { "Inertia": 2, "MaxAge": "00:00:00.5" },
+  "Recording": { "DatabasePath": "state/records.db", "SnapshotFolder": "state/snapshots" },
+  "Metrics": { "Listen": "127.0.0.1:$metrics_port" }
+}
+JSON
+
+"$agent" run --config "$work/bench.json" >"$work/agent.out" 2>"$work/agent.log" &
+agent_pid=$!
+pids+=("$agent_pid")
+
+tree_ticks() { # CPU ticks of the agent and its ffmpeg children
+  local total=0
+  for p in "$agent_pid" $(pgrep -P "$agent_pid" || true); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+
+sleep 10 # warm-up: model loaded, streams open
+t0=$(tree_ticks); s0=$(date +%s.%N); since=$(date -u +%H:%M:%S); peak_rss=0
+for _ in $(seq 1 "$seconds"); do
+  sleep 1
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
+  [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+done
+t1=$(tree_ticks); s1=$(date +%s.%N)
+metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
+kill -TERM "$agent_pid"; wait "$agent_pid" || true
+
+python3 - "$work/agent.log" "$streams" "$seconds" "$t0" "$t1" "$s0" "$s1" "$peak_rss" "$(getconf CLK_TCK)" "$(nproc)" "$since" <<'PY' "$metrics"
+import re, sys
+log, streams, seconds, t0, t1, s0, s1, rss, hz, cores, since = sys.argv[1:12]
+metrics = sys.argv[12]
+# Only alerts of the measured period: the first one also opens the SMTP connection during warm-up.
+lat = sorted(float(m) for t, m in re.findall(r"^(\d\d:\d\d:\d\d) .*sent by email .*?; (\d+) ms after the picture arrived", open(log).read(), re.M) if t >= since)
+def pct(p): return lat[min(len(lat) - 1, max(0, int(-(-p * len(lat) // 1)) - 1))] if lat else float("nan")
+def total(name): return sum(float(v) for v in re.findall(rf"^{name}\{{[^}}]*\}} ([0-9.e+]+)$", metrics, re.M))
+cpu = (int(t1) - int(t0)) / int(hz) / (float(s1) - float(s0)) * 100
+print(f"streams: {streams} × 15 fps, detection 5 fps each, {seconds} s measured on {cores} cores")
+print(f"alerts e-mailed: {len(lat)}, arrival → SMTP 250: p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] if lat else float('nan'):.0f} ms")
+print(f"frames offered to the detector dropped: {total('edge_agent_frames_dropped_total'):.0f} of {total('edge_agent_frames_read_total'):.0f} read")
+print(f"CPU (agent + ffmpeg readers): {cpu:.0f} % of one core; agent resident memory peak: {int(rss) / 1024:.0f} MB")
+PY
