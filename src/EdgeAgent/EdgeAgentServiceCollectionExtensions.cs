@@ -2,7 +2,6 @@ namespace EdgeAgent;
 
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Senders;
-using EdgeAgent.Cli;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Jobs;
@@ -121,10 +120,7 @@ public static class EdgeAgentServiceCollectionExtensions
 
     private static IDetector CreateDetector(DetectorOptions options, ILoggerFactory loggers)
     {
-        var model = options.Model.Length > 0 ? options.Model : EdgeAgentCommandLine.DefaultManifest;
         var workers = DetectionLoop.WorkerCount(options);
-        var tuned = options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / workers) };
-        var onnx = new OnnxDetector(ModelManifest.Load(model), tuned, loggers.CreateLogger<OnnxDetector>());
-        return options.Tiling.Enabled ? new TilingDetector(onnx, options.Tiling) : onnx;
+        return DetectorFactory.Create(options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / workers) }, loggers);
     }
 }

@@ -19,6 +19,20 @@ internal sealed class DetectorCommandOptions
         DefaultValueFactory = _ => ExecutionProvider.Auto,
     };
 
+    private readonly Option<DetectorBackend> _backend = new("--backend")
+    {
+        Description = "onnx: run the model here; triton: send frames to a Triton Inference Server (the local model is the fallback)",
+        DefaultValueFactory = _ => DetectorBackend.Onnx,
+    };
+
+    private readonly Option<string> _tritonUrl = new("--triton-url")
+    {
+        Description = "Triton's gRPC address",
+        DefaultValueFactory = _ => new TritonOptions().Url,
+    };
+
+    private readonly Option<string> _tritonModel = new("--triton-model") { Description = "The model's name in Triton" };
+
     private readonly Option<bool> _tile = new("--tile") { Description = "Also run on overlapping model-size tiles, for small distant animals (slower)" };
 
     private readonly Option<int> _cpuThreads = new("--cpu-threads")
@@ -42,6 +56,9 @@ internal sealed class DetectorCommandOptions
     {
         command.Options.Add(_model);
         command.Options.Add(_provider);
+        command.Options.Add(_backend);
+        command.Options.Add(_tritonUrl);
+        command.Options.Add(_tritonModel);
         command.Options.Add(_tile);
         command.Options.Add(_cpuThreads);
         command.Options.Add(_decodeWorkers);
@@ -74,6 +91,8 @@ internal sealed class DetectorCommandOptions
             ? threads
             : Math.Max(1, Environment.ProcessorCount / parse.GetValue(_detectWorkers)),
         Tiling = new TilingOptions { Enabled = parse.GetValue(_tile) },
+        Backend = parse.GetValue(_backend),
+        Triton = new TritonOptions { Url = parse.GetValue(_tritonUrl)!, Model = parse.GetValue(_tritonModel) ?? "" },
     };
 
     public PipelineOptions ReadPipeline(ParseResult parse) => new()

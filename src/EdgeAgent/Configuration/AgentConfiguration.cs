@@ -15,7 +15,7 @@ public static class AgentConfiguration
         @"^(Geofencing:ZonesFile|Outbox:Path|Email:TrustedCertificate|Detector:Model|Recording:DatabasePath|Recording:SnapshotFolder|Sources:DropFolders:\d+:Path)$",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
-    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password"];
+    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
     public static IConfigurationRoot Load(string path)

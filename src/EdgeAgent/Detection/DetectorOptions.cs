@@ -26,6 +26,50 @@ public sealed record DetectorOptions
 
     /// <summary>Optional tiling for small, distant animals in large pictures.</summary>
     public TilingOptions Tiling { get; init; } = new();
+
+    /// <summary>Where inference runs: here with ONNX Runtime, or on a Triton Inference Server.</summary>
+    public DetectorBackend Backend { get; init; } = DetectorBackend.Onnx;
+
+    /// <summary>The Triton server, when <see cref="Backend"/> is Triton.</summary>
+    public TritonOptions Triton { get; init; } = new();
+}
+
+/// <summary>Where inference runs.</summary>
+public enum DetectorBackend
+{
+    /// <summary>ONNX Runtime in the agent's process.</summary>
+    Onnx,
+
+    /// <summary>A Triton Inference Server over gRPC (KServe v2), with the local model as fallback.</summary>
+    Triton,
+}
+
+/// <summary>A Triton Inference Server (configuration section <c>Detector:Triton</c>).</summary>
+public sealed record TritonOptions
+{
+    /// <summary>gRPC address: <c>http://127.0.0.1:8001</c>, or <c>https://…</c> for TLS.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:8001";
+
+    /// <summary>The model's name in Triton's model repository.</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>Model version; empty for the newest ready one.</summary>
+    public string ModelVersion { get; init; } = "";
+
+    /// <summary>Deadline of each call.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Run the local model while Triton is unreachable.</summary>
+    public bool Fallback { get; init; } = true;
+
+    /// <summary>After a failure, frames go to the local model for this long before Triton is tried again; it doubles, up to a minute, while Triton stays away.</summary>
+    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An authentication header sent with every call (e.g. <c>Authorization</c>); none when empty.</summary>
+    public string AuthHeader { get; init; } = "";
+
+    /// <summary>Its value: from the environment (<c>Detector__Triton__AuthToken</c>) or a systemd credential.</summary>
+    public string AuthToken { get; init; } = "";
 }
 
 /// <summary>

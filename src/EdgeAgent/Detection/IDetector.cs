@@ -7,7 +7,7 @@ using OpenCvSharp;
 /// Finds animals, people and vehicles in a picture. Implementations are thread-safe: one detector
 /// serves every source.
 /// </summary>
-public interface IDetector
+public interface IDetector : IDisposable
 {
     /// <summary>The model it runs.</summary>
     ModelManifest Manifest { get; }

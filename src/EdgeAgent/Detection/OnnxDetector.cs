@@ -69,7 +69,8 @@ public sealed class OnnxDetector : IDetector, IDisposable
             timings?.Add(Stage.Inference, start);
 
             start = Stopwatch.GetTimestamp();
-            var detections = ToDetections(outputs[0], transform, picture.Width, picture.Height, minConfidence);
+            var detections = ModelOutput.ToDetections(
+                Manifest, outputs[0].GetTensorDataAsSpan<float>(), outputs[0].GetTensorTypeAndShape().Shape, transform, picture.Width, picture.Height, minConfidence);
             timings?.Add(Stage.Postprocess, start);
             return detections;
         }
@@ -84,42 +85,6 @@ public sealed class OnnxDetector : IDetector, IDisposable
     {
         _session.Dispose();
         _runOptions.Dispose();
-    }
-
-    private List<Detection> ToDetections(OrtValue output, LetterboxTransform transform, int width, int height, float minConfidence)
-    {
-        var shape = output.GetTensorTypeAndShape().Shape;
-        if (shape.Length != 3 || shape[0] != 1)
-        {
-            throw new InvalidOperationException($"model {Manifest.Name} returned an output of shape [{string.Join(", ", shape)}]; expected [1, rows, columns]");
-        }
-
-        var candidates = OutputDecoders.Decode(
-            Manifest.Layout,
-            output.GetTensorDataAsSpan<float>(),
-            (int)shape[1],
-            (int)shape[2],
-            Manifest.ClassLabels.Count,
-            Manifest.Input.Width,
-            Manifest.Input.Height,
-            minConfidence);
-
-        var detections = new List<Detection>(candidates.Count);
-        foreach (var c in candidates)
-        {
-            if (Manifest.ClassCategories[c.ClassId] is not { } category)
-            {
-                continue;
-            }
-
-            var box = transform.ToPicture(c.X1, c.Y1, c.X2, c.Y2).ClipTo(width, height);
-            if (box.Area > 0)
-            {
-                detections.Add(new Detection(Manifest.ClassLabels[c.ClassId], category, c.Score, box));
-            }
-        }
-
-        return NonMaxSuppression.Apply(detections, Manifest.NmsIou);
     }
 
     private static string CheckInput(ModelManifest manifest, InferenceSession session)

@@ -43,6 +43,9 @@ public sealed class TilingDetector(IDetector inner, TilingOptions options) : IDe
         return Merge(NonMaxSuppression.Apply(all, Manifest.NmsIou));
     }
 
+    /// <inheritdoc />
+    public void Dispose() => inner.Dispose();
+
     /// <summary>Tile origins along one axis: evenly stepped, the last one flush with the far edge.</summary>
     internal static IEnumerable<int> TileStarts(int length, int tile, float overlap)
     {

@@ -53,8 +53,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             LogResuming(_logger, resumed, request.OutputPath);
         }
 
-        using var onnx = new OnnxDetector(manifest, request.Detector, loggerFactory.CreateLogger<OnnxDetector>());
-        IDetector detector = request.Detector.Tiling.Enabled ? new TilingDetector(onnx, request.Detector.Tiling) : onnx;
+        using var detector = DetectorFactory.Create(request.Detector with { Model = manifest.ManifestPath }, loggerFactory);
         var threshold = request.Threshold ?? manifest.Thresholds.Typical;
         results.Info = new ResultsInfo
         {

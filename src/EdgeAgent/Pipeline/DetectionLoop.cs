@@ -38,17 +38,26 @@ public sealed partial class DetectionLoop(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
-        return Task.WhenAll(Enumerable.Range(0, WorkerCount(detectorOptions.Value)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+
+        // Workers are threads of their own, not pool threads: inference blocks (ONNX Runtime, or a
+        // gRPC call to Triton), and blocked pool threads would starve the I/O that gRPC itself needs.
+        var workers = Enumerable.Range(0, WorkerCount(detectorOptions.Value)).Select(i =>
+        {
+            var thread = new Thread(() => Work(stoppingToken)) { IsBackground = true, Name = $"detector {i}" };
+            thread.Start();
+            return thread;
+        }).ToList();
+        return Task.Run(() => workers.ForEach(t => t.Join()), CancellationToken.None);
     }
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    private void Work(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             Frame frame;
             try
             {
-                frame = await hub.TakeAsync(stoppingToken).ConfigureAwait(false);
+                frame = hub.TakeAsync(stoppingToken).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
@@ -60,7 +69,7 @@ public sealed partial class DetectionLoop(
                 try
                 {
                     // The frame in hand is finished even when stopping: its alert and record must not be lost.
-                    await ProcessAsync(frame).ConfigureAwait(false);
+                    ProcessAsync(frame).GetAwaiter().GetResult();
                     frame.Complete();
                 }
                 catch (Exception e)

@@ -1,0 +1,135 @@
+namespace EdgeAgent.Detection.Triton;
+
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Outbox;
+using Microsoft.Extensions.Logging;
+using OpenCvSharp;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+/// <summary>Which backend served a frame.</summary>
+public enum ServedBy
+{
+    Triton,
+    Local,
+}
+
+/// <summary>
+/// Sends frames to Triton and, while Triton is unreachable or unavailable, to the local detector:
+/// after a failure the local detector serves for a while (doubling up to a minute), then Triton is
+/// tried again with the next frame. A configuration error from Triton (unknown model, wrong input) is
+/// logged and Triton is left alone for five minutes, not hammered.
+/// </summary>
+public sealed partial class FailoverDetector(TritonDetector triton, IDetector? local, TritonOptions options, TimeProvider time, ILogger<FailoverDetector> logger)
+    : IDetector
+{
+    private static readonly TimeSpan ConfigurationRetry = TimeSpan.FromMinutes(5);
+    private readonly Lock _lock = new();
+    private readonly long[] _served = new long[2];
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+    private bool _connected;
+    private int _failures;
+
+    /// <inheritdoc />
+    public ModelManifest Manifest => triton.Manifest;
+
+    /// <summary>Frames served by a backend so far.</summary>
+    public long Served(ServedBy backend) => Interlocked.Read(ref _served[(int)backend]);
+
+    /// <summary>Raised for every frame with the backend that served it.</summary>
+    public event Action<ServedBy>? FrameServed;
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+    {
+        if (time.GetUtcNow() >= RetryAt() || local is null)
+        {
+            try
+            {
+                EnsureConnected();
+                var detections = triton.Detect(picture, minConfidence, timings);
+                Succeeded();
+                return Count(ServedBy.Triton, detections);
+            }
+            catch (TritonUnavailableException e) when (local is not null)
+            {
+                Failed(e.Message, null);
+            }
+            catch (ConfigurationException e) when (local is not null)
+            {
+                Failed(e.Message, ConfigurationRetry);
+            }
+        }
+
+        return Count(ServedBy.Local, local.Detect(picture, minConfidence, timings));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        triton.Dispose();
+        local?.Dispose();
+    }
+
+    private DateTimeOffset RetryAt()
+    {
+        lock (_lock)
+        {
+            return _retryAt;
+        }
+    }
+
+    private void EnsureConnected()
+    {
+        lock (_lock)
+        {
+            if (_connected)
+            {
+                return;
+            }
+        }
+
+        triton.Connect();
+        lock (_lock)
+        {
+            _connected = true;
+        }
+
+        LogConnected(logger, triton.Describe);
+    }
+
+    private void Succeeded()
+    {
+        lock (_lock)
+        {
+            _failures = 0;
+        }
+    }
+
+    private void Failed(string reason, TimeSpan? wait)
+    {
+        TimeSpan delay;
+        lock (_lock)
+        {
+            _failures++;
+            _connected = false;
+            delay = wait ?? RetryPolicy.DelayAfter(_failures, options.RetryAfter, TimeSpan.FromMinutes(1), Random.Shared);
+            _retryAt = time.GetUtcNow() + delay;
+        }
+
+        LogFallback(logger, reason, delay.TotalSeconds);
+    }
+
+    private IReadOnlyList<Detection> Count(ServedBy backend, IReadOnlyList<Detection> detections)
+    {
+        Interlocked.Increment(ref _served[(int)backend]);
+        FrameServed?.Invoke(backend);
+        return detections;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inference on {Triton}")]
+    private static partial void LogConnected(ILogger logger, string triton);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton failed ({Reason}); the local detector serves, Triton is tried again in {Seconds:F0} s")]
+    private static partial void LogFallback(ILogger logger, string reason, double seconds);
+}

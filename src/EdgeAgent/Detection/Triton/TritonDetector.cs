@@ -1,0 +1,215 @@
+namespace EdgeAgent.Detection.Triton;
+
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection.Triton.Protocol;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using OpenCvSharp;
+
+/// <summary>Triton could not be reached or answered that it cannot serve now: worth trying again later.</summary>
+public sealed class TritonUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Runs the model on a Triton Inference Server over gRPC (KServe v2): one long-lived channel, a
+/// deadline on every call, raw tensors both ways, and the same pre- and post-processing as the local
+/// detector. At start it checks the server and the model against the manifest.
+/// </summary>
+public sealed class TritonDetector : IDetector, IDisposable
+{
+    /// <summary>Messages up to this size: a 1280×1280×3 FP32 tensor is 19.7 MB; .NET's default limit is 4 MB.</summary>
+    private const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    private readonly GrpcChannel _channel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly TritonOptions _options;
+    private readonly Metadata _headers = [];
+    private string _inputName = "";
+    private string _inputType = "FP32";
+    private string _outputName = "";
+    private long[] _inputShape = [];
+
+    /// <summary>Opens the channel; call <see cref="Connect"/> before detecting.</summary>
+    public TritonDetector(ModelManifest manifest, TritonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(options);
+        Manifest = manifest;
+        _options = options;
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new ConfigurationException($"Detector:Triton:Url: '{options.Url}' is not an http:// or https:// address");
+        }
+
+        if (options.Model.Length == 0)
+        {
+            throw new ConfigurationException("Detector:Triton:Model: the model's name in Triton is required");
+        }
+
+        if (options.AuthHeader.Length > 0)
+        {
+            _headers.Add(options.AuthHeader.ToLowerInvariant(), options.AuthToken);
+        }
+
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = MaxMessageBytes,
+            MaxSendMessageSize = MaxMessageBytes,
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = options.Deadline,
+
+                // Triton drops connections that ping more often than every 5 minutes while idle.
+                KeepAlivePingDelay = TimeSpan.FromMinutes(5),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            },
+        });
+        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+    }
+
+    /// <inheritdoc />
+    public ModelManifest Manifest { get; }
+
+    /// <summary>Where it points, for logs.</summary>
+    public string Describe => $"Triton {_options.Url} model '{_options.Model}'";
+
+    /// <summary>
+    /// Checks that the server is live and ready, the model ready, and its inputs and outputs those of
+    /// the manifest. A mismatch, an unknown model or a bad address is a <see cref="ConfigurationException"/>
+    /// naming both sides; an unreachable server is a <see cref="TritonUnavailableException"/>.
+    /// </summary>
+    public void Connect()
+    {
+        if (!Call(() => _client.ServerLive(new ServerLiveRequest(), _headers, Deadline()).Live))
+        {
+            throw new TritonUnavailableException($"{Describe}: the server is not live");
+        }
+
+        if (!Call(() => _client.ServerReady(new ServerReadyRequest(), _headers, Deadline()).Ready))
+        {
+            throw new TritonUnavailableException($"{Describe}: the server is not ready");
+        }
+
+        if (!Call(() => _client.ModelReady(new ModelReadyRequest { Name = _options.Model, Version = _options.ModelVersion }, _headers, Deadline()).Ready))
+        {
+            throw new TritonUnavailableException($"{Describe}: the model is not ready");
+        }
+
+        var metadata = Call(() => _client.ModelMetadata(new ModelMetadataRequest { Name = _options.Model, Version = _options.ModelVersion }, _headers, Deadline()));
+
+        var input = metadata.Inputs.FirstOrDefault(i => i.Name == (Manifest.Input.Name ?? metadata.Inputs.FirstOrDefault()?.Name))
+            ?? throw Mismatch($"has no input '{Manifest.Input.Name}' (it has {string.Join(", ", metadata.Inputs.Select(i => i.Name))})");
+        if (input.Datatype is not ("FP32" or "UINT8"))
+        {
+            throw Mismatch($"input '{input.Name}' takes {input.Datatype}; the agent sends FP32 or UINT8");
+        }
+
+        // With max_batch_size > 0 Triton reports the batch dimension as -1; the client then sends it.
+        long[] expected = [1, 3, Manifest.Input.Height, Manifest.Input.Width];
+        var dims = input.Shape.ToArray();
+        var withBatch = dims.Length == 4;
+        var chw = withBatch ? dims[1..] : dims;
+        if (chw.Length != 3 || !Fits(chw[0], 3) || !Fits(chw[1], Manifest.Input.Height) || !Fits(chw[2], Manifest.Input.Width) || (withBatch && !Fits(dims[0], 1)))
+        {
+            throw Mismatch($"input '{input.Name}' has shape [{string.Join(", ", dims)}]; the manifest {Manifest.Name} says [{string.Join(", ", expected)}]");
+        }
+
+        var output = metadata.Outputs.FirstOrDefault(o => o.Name == (Manifest.Output ?? metadata.Outputs.FirstOrDefault()?.Name))
+            ?? throw Mismatch($"has no output '{Manifest.Output}' (it has {string.Join(", ", metadata.Outputs.Select(o => o.Name))})");
+        var outDims = output.Shape.ToArray();
+        var rowsAndColumns = outDims.Length == 3 ? outDims[1..] : outDims;
+        if (output.Datatype != "FP32" || rowsAndColumns.Length != 2
+            || OutputDecoders.CheckShape(Manifest.Layout, rowsAndColumns[0], rowsAndColumns[1], Manifest.ClassLabels.Count, Manifest.Input.Width, Manifest.Input.Height) is { } problem && problem.Length > 0)
+        {
+            throw Mismatch($"output '{output.Name}' is {output.Datatype} [{string.Join(", ", outDims)}]; the manifest {Manifest.Name} ({Manifest.Layout}, {Manifest.ClassLabels.Count} labels) does not fit it");
+        }
+
+        _inputName = input.Name;
+        _inputType = input.Datatype;
+        _outputName = output.Name;
+        _inputShape = withBatch ? expected : expected[1..];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
+        if (_inputName.Length == 0)
+        {
+            throw new InvalidOperationException("Connect() first");
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var tensor = new float[3 * Manifest.Input.Width * Manifest.Input.Height];
+        var transform = Letterbox.Apply(picture, Manifest.Input, tensor);
+        var request = CreateRequest(tensor);
+        timings?.Add(Stage.Preprocess, start);
+
+        start = Stopwatch.GetTimestamp();
+        var response = Call(() => _client.ModelInfer(request, _headers, Deadline()));
+        timings?.Add(Stage.Inference, start);
+
+        start = Stopwatch.GetTimestamp();
+        var index = response.Outputs.Select(o => o.Name).ToList().IndexOf(_outputName);
+        if (index < 0 || index >= response.RawOutputContents.Count)
+        {
+            throw new InvalidOperationException($"{Describe}: the answer has no raw output '{_outputName}'");
+        }
+
+        var shape = response.Outputs[index].Shape.ToArray();
+        var values = MemoryMarshal.Cast<byte, float>(response.RawOutputContents[index].Span);
+        var detections = ModelOutput.ToDetections(Manifest, values, shape.Length == 2 ? [1, .. shape] : shape, transform, picture.Width, picture.Height, minConfidence);
+        timings?.Add(Stage.Postprocess, start);
+        return detections;
+    }
+
+    /// <summary>The request for one letterboxed tensor: raw little-endian contents, no typed contents.</summary>
+    public ModelInferRequest CreateRequest(float[] tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        var raw = _inputType == "UINT8"
+            ? ByteString.CopyFrom(tensor.Select(v => (byte)Math.Clamp(v, 0, 255)).ToArray())
+            : ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.AsSpan()));
+        var input = new ModelInferRequest.Types.InferInputTensor { Name = _inputName, Datatype = _inputType };
+        input.Shape.AddRange(_inputShape);
+        var request = new ModelInferRequest { ModelName = _options.Model, ModelVersion = _options.ModelVersion };
+        request.Inputs.Add(input);
+        request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = _outputName });
+        request.RawInputContents.Add(raw);
+        return request;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _channel.Dispose();
+
+    private static bool Fits(long dimension, long expected) => dimension < 0 || dimension == expected;
+
+    private DateTime Deadline() => DateTime.UtcNow + _options.Deadline;
+
+    private ConfigurationException Mismatch(string problem) => new($"{Describe} does not fit the manifest {Manifest.Name}: the model {problem}");
+
+    private T Call<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound)
+        {
+            throw new ConfigurationException($"{Describe}: the server has no such model ({e.Status.Detail})", e);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.Unimplemented or StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            throw new ConfigurationException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (RpcException e)
+        {
+            throw new TritonUnavailableException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+    }
+}

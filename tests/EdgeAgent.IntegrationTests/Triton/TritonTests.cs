@@ -1,0 +1,163 @@
+namespace EdgeAgent.IntegrationTests.Triton;
+
+using System.Diagnostics;
+using EdgeAgent.Alerting;
+using EdgeAgent.Detection;
+using EdgeAgent.Detection.Triton;
+using EdgeAgent.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenCvSharp;
+
+/// <summary>The Triton backend against the KServe v2 stand-in running the real model.</summary>
+public sealed class TritonTests
+{
+    private const string ModelName = "yolox-nano";
+
+    private static string Onnx => Path.Combine(TestPaths.RepositoryRoot, "models", "yolox-nano", "yolox_nano.onnx");
+
+    private static ModelManifest Manifest => ModelManifest.Load(TestPaths.DefaultManifest);
+
+    private static DetectorOptions Options(KServeTestServer server, string model = ModelName) => new()
+    {
+        Model = TestPaths.DefaultManifest,
+        Provider = ExecutionProvider.Cpu,
+        Backend = DetectorBackend.Triton,
+        Triton = new TritonOptions { Url = server.Url, Model = model, RetryAfter = TimeSpan.FromMilliseconds(300) },
+    };
+
+    private static IEnumerable<string> Pictures() =>
+        Directory.GetFiles(TestPaths.Images, "*.jpg").Concat(Directory.GetFiles(TestPaths.CameraTrap, "sn__*.jpg")).Order();
+
+    [Fact]
+    public async Task The_same_pictures_through_triton_and_locally_give_the_same_detections()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        using var triton = new TritonDetector(Manifest, new TritonOptions { Url = server.Url, Model = ModelName });
+        triton.Connect();
+        using var local = new OnnxDetector(Manifest, new DetectorOptions { Provider = ExecutionProvider.Cpu }, NullLogger<OnnxDetector>.Instance);
+
+        var compared = 0;
+        foreach (var path in Pictures())
+        {
+            using var picture = Cv2.ImRead(path);
+            var remote = triton.Detect(picture, 0.1f);
+            var here = local.Detect(picture, 0.1f);
+
+            Assert.Equal(here.Select(d => d.Label), remote.Select(d => d.Label));
+            foreach (var (a, b) in here.Zip(remote))
+            {
+                Assert.Equal(a.Confidence, b.Confidence, 1e-4f);
+                Assert.InRange(Math.Abs(a.Box.X - b.Box.X), 0, 1);
+                Assert.InRange(Math.Abs(a.Box.Y - b.Box.Y), 0, 1);
+                Assert.InRange(Math.Abs(a.Box.Width - b.Box.Width), 0, 1);
+                Assert.InRange(Math.Abs(a.Box.Height - b.Box.Height), 0, 1);
+                compared++;
+            }
+        }
+
+        Assert.True(compared >= 20, $"only {compared} detections compared");
+        Assert.Equal(Pictures().Count(), server.Inferences);
+    }
+
+    [Fact]
+    public async Task Frames_go_local_while_triton_is_down_and_back_to_triton_when_it_returns()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        using var detector = DetectorFactory.Create(Options(server), NullLoggerFactory.Instance);
+        var failover = Assert.IsType<FailoverDetector>(detector);
+        using var picture = Cv2.ImRead(TestPaths.Picture(TestPaths.Images, "person.jpg"));
+
+        void Run(int frames)
+        {
+            for (var i = 0; i < frames; i++)
+            {
+                Assert.Contains(detector.Detect(picture, 0.3f), d => d.Label == "person");
+            }
+        }
+
+        Run(3);
+        Assert.Equal((3L, 0L), (failover.Served(ServedBy.Triton), failover.Served(ServedBy.Local)));
+
+        await server.StopAsync();
+        Run(5);
+        Assert.Equal(3L, failover.Served(ServedBy.Triton));
+        Assert.Equal(5L, failover.Served(ServedBy.Local));
+
+        await server.RestartAsync();
+        var clock = Stopwatch.StartNew();
+        while (failover.Served(ServedBy.Triton) == 3 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Run(1);
+            await Task.Delay(50);
+        }
+
+        var before = failover.Served(ServedBy.Local);
+        Run(3);
+        Assert.Equal(before, failover.Served(ServedBy.Local));
+        Assert.True(failover.Served(ServedBy.Triton) >= 6);
+    }
+
+    [Fact]
+    public async Task A_model_triton_does_not_know_is_a_clear_start_up_error()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+
+        var error = Assert.Throws<ConfigurationException>(() => DetectorFactory.Create(Options(server, "md-v5"), NullLoggerFactory.Instance));
+
+        Assert.Contains("md-v5", error.Message, StringComparison.Ordinal);
+        Assert.Contains(server.Url, error.Message, StringComparison.Ordinal);
+        Assert.Contains("no such model", error.Message, StringComparison.Ordinal);
+
+        using var folder = new TempFolder();
+        var (code, _, stderr) = await AgentProcess.RunAsync(
+            "detect", TestPaths.Picture(TestPaths.Images, "eagle.jpg"), "-o", folder.File("r.json"), "--backend", "triton", "--triton-url", server.Url, "--triton-model", "md-v5");
+        Assert.Equal(2, code);
+        Assert.Contains("no such model", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_that_does_not_fit_the_manifest_names_both_sides()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        using var folder = new TempFolder();
+        var manifest = folder.File("m.json");
+        await File.WriteAllTextAsync(manifest, $$"""
+            { "name": "wrong", "model": "{{Onnx}}", "layout": "yolox", "input": { "name": "images", "width": 640, "height": 640 },
+              "labelsFile": "{{Path.Combine(TestPaths.RepositoryRoot, "models", "coco.labels")}}", "categories": { "person": "person" } }
+            """);
+
+        using var triton = new TritonDetector(ModelManifest.Load(manifest), new TritonOptions { Url = server.Url, Model = ModelName });
+        var error = Assert.Throws<ConfigurationException>(triton.Connect);
+
+        Assert.Contains("[1, 3, 416, 416]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[1, 3, 640, 640]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_ready_answers_unavailable_and_the_local_model_serves()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        server.Ready = false;
+        using var detector = DetectorFactory.Create(Options(server), NullLoggerFactory.Instance);
+        using var picture = Cv2.ImRead(TestPaths.Picture(TestPaths.Images, "eagle.jpg"));
+
+        Assert.Contains(detector.Detect(picture, 0.3f), d => d.Label == "bird");
+        Assert.Equal(1L, ((FailoverDetector)detector).Served(ServedBy.Local));
+        Assert.Equal(0L, server.Inferences);
+    }
+
+    [Fact]
+    public async Task The_detect_verb_runs_on_triton()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        using var folder = new TempFolder();
+
+        var (code, _, stderr) = await AgentProcess.RunAsync(
+            "detect", TestPaths.Images, "-o", folder.File("r.json"), "--backend", "triton", "--triton-url", server.Url, "--triton-model", ModelName);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("giraffe", Results.Load(folder.File("r.json")).Labels("giraffe.jpg"));
+        Assert.Equal(5, server.Inferences);
+    }
+}
