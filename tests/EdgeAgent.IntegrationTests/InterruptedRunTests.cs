@@ -24,50 +24,44 @@ public sealed class InterruptedRunTests
     public async Task Ctrl_c_saves_what_is_done_and_the_next_run_does_the_rest()
     {
         using var folder = new TempFolder();
-        var drop = MakeBigDrop(folder);
-        var output = folder.File("results.json");
-        using var process = Process.Start(AgentProcess.StartInfo("detect", drop, "-o", output))!;
-        var error = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var (drop, output, agent) = StartOnBigDrop(folder);
+        using (agent)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await AgentProcess.SignalAsync(agent.Process, "INT");
+            var (code, _, error) = await agent.WaitForExitAsync(TimeSpan.FromMinutes(1));
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        await AgentProcess.SignalAsync(process, "INT");
-        await process.WaitForExitAsync();
+            Assert.True(code == 130, error);
+            Assert.Contains("Stopped:", error, StringComparison.Ordinal);
+        }
 
-        Assert.True(process.ExitCode == 130, await error);
-        Assert.Contains("Stopped:", await error, StringComparison.Ordinal);
         var saved = Results.Load(output).Images.Count();
         Assert.InRange(saved, 1, Pictures - 1);
 
-        var (code, summary, stderr) = await AgentProcess.RunAsync("detect", drop, "-o", output);
+        var (again, summary, stderr) = await AgentProcess.RunAsync("detect", drop, "-o", output);
 
-        Assert.True(code == 0, stderr);
+        Assert.True(again == 0, stderr);
         Assert.Contains($"pictures: {Pictures} ({saved} from an earlier run)", summary, StringComparison.Ordinal);
         Assert.Equal(Pictures, Results.Load(output).Images.Select(i => (string)i["file"]!).Distinct().Count());
-        _ = await stdout;
     }
 
     [Fact]
     public async Task Sigkill_leaves_the_last_checkpoint_whole()
     {
         using var folder = new TempFolder();
-        var drop = MakeBigDrop(folder);
-        var output = folder.File("results.json");
-        using var process = Process.Start(AgentProcess.StartInfo("detect", drop, "-o", output))!;
-        var error = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-
-        // The first checkpoint is written after 200 pictures.
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (!File.Exists(output) && !process.HasExited && DateTime.UtcNow < deadline)
+        var (drop, output, agent) = StartOnBigDrop(folder);
+        using (agent)
         {
-            await Task.Delay(20);
-        }
+            // The first checkpoint is written after 200 pictures.
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!File.Exists(output) && !agent.Process.HasExited && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
 
-        await AgentProcess.SignalAsync(process, "KILL");
-        await process.WaitForExitAsync();
-        _ = await error;
-        _ = await stdout;
+            await AgentProcess.SignalAsync(agent.Process, "KILL");
+            await agent.Process.WaitForExitAsync();
+        }
 
         var saved = Results.Load(output).Images.Count();
         Assert.True(saved >= 200, $"the checkpoint holds {saved} pictures");
@@ -77,5 +71,12 @@ public sealed class InterruptedRunTests
         Assert.True(code == 0, stderr);
         Assert.Contains($"pictures: {Pictures} (", summary, StringComparison.Ordinal);
         Assert.Equal(Pictures, Results.Load(output).Images.Count());
+    }
+
+    private static (string Drop, string Output, RunningAgent Agent) StartOnBigDrop(TempFolder folder)
+    {
+        var drop = MakeBigDrop(folder);
+        var output = folder.File("results.json");
+        return (drop, output, new RunningAgent(Process.Start(AgentProcess.StartInfo("detect", drop, "-o", output))!));
     }
 }

@@ -55,4 +55,43 @@ public sealed class RepeatDetectionTests
         var repeats = RepeatDetectionElimination.FindRepeats([[box, box], [box]], Options);
         Assert.Empty(repeats);
     }
+
+    [Fact]
+    public void A_camera_traps_bar_stops_being_a_detection_once_it_has_repeated_and_animals_pass()
+    {
+        var filter = new StaticObjectFilter(new RepeatDetectionOptions { MinOccurrences = 4, History = 10 });
+        var bar = new Detection("car", DetectionCategory.Vehicle, 0.7f, new BoundingBox(20, 900, 300, 90));
+        var kept = new List<IReadOnlyList<Detection>>();
+        var suppressed = 0;
+        for (var picture = 0; picture < 8; picture++)
+        {
+            var animal = new Detection("zebra", DetectionCategory.Animal, 0.9f, new BoundingBox(100 + (picture * 150), 300, 200, 150));
+            kept.Add(filter.Filter([bar with { Box = bar.Box.Offset(picture % 2, 0) }, animal], 1280, 1000, out var count));
+            suppressed += count;
+        }
+
+        Assert.All(kept.Take(3), k => Assert.Contains(k, d => d.Label == "car"));
+        Assert.All(kept.Skip(3), k => Assert.DoesNotContain(k, d => d.Label == "car"));
+        Assert.All(kept, k => Assert.Contains(k, d => d.Label == "zebra"));
+        Assert.Equal(5, suppressed);
+    }
+
+    [Fact]
+    public void Once_the_bar_is_gone_from_the_history_a_car_there_counts_again()
+    {
+        var filter = new StaticObjectFilter(new RepeatDetectionOptions { MinOccurrences = 3, History = 4 });
+        Detection[] car = [new("car", DetectionCategory.Vehicle, 0.7f, new BoundingBox(20, 900, 300, 90))];
+        for (var i = 0; i < 3; i++)
+        {
+            filter.Filter(car, 1280, 1000, out _);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            filter.Filter([], 1280, 1000, out _);
+        }
+
+        Assert.Single(filter.Filter(car, 1280, 1000, out var suppressed));
+        Assert.Equal(0, suppressed);
+    }
 }

@@ -37,40 +37,22 @@ public sealed class AlertOutbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
-        var path = System.IO.Path.GetFullPath(options.Value.Path);
-        Path = path;
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-            _connection.Open();
-            Execute("""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
-                PRAGMA busy_timeout = 5000;
-                CREATE TABLE IF NOT EXISTS outbox (
-                    id TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    next_attempt_at INTEGER NOT NULL,
-                    last_error TEXT,
-                    created_at INTEGER NOT NULL,
-                    sent_at INTEGER,
-                    alert TEXT NOT NULL,
-                    picture BLOB,
-                    PRIMARY KEY (id, channel));
-                CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
-                """);
-        }
-        catch (SqliteException e)
-        {
-            throw new ConfigurationException($"Outbox:Path {path}: cannot open the outbox database: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"Outbox:Path {path}: {e.Message}", e);
-        }
+        Path = System.IO.Path.GetFullPath(options.Value.Path);
+        _connection = SqliteFile.Open(Path, "FULL", """
+            CREATE TABLE IF NOT EXISTS outbox (
+                id TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error TEXT,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER,
+                alert TEXT NOT NULL,
+                picture BLOB,
+                PRIMARY KEY (id, channel));
+            CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
+            """, "Outbox:Path");
     }
 
     /// <summary>The database file.</summary>
@@ -89,7 +71,7 @@ public sealed class AlertOutbox : IAsyncDisposable
             using var transaction = _connection.BeginTransaction();
             foreach (var channel in channels)
             {
-                using var insert = Command("""
+                using var insert = _connection.Command("""
                     INSERT OR IGNORE INTO outbox (id, channel, state, attempts, next_attempt_at, created_at, alert, picture)
                     VALUES ($id, $channel, 'pending', 0, $now, $now, $alert, $picture)
                     """);
@@ -123,7 +105,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         try
         {
             using var transaction = _connection.BeginTransaction();
-            using var select = Command("""
+            using var select = _connection.Command("""
                 SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture
                 FROM outbox WHERE channel = $channel AND state = 'pending' AND next_attempt_at <= $now
                 ORDER BY created_at, id LIMIT $limit
@@ -135,7 +117,7 @@ public sealed class AlertOutbox : IAsyncDisposable
             var entries = Read(select);
             foreach (var entry in entries)
             {
-                using var update = Command("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $id AND channel = $channel");
+                using var update = _connection.Command("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $id AND channel = $channel");
                 update.Transaction = transaction;
                 update.Parameters.AddWithValue("$id", entry.Id);
                 update.Parameters.AddWithValue("$channel", channel);
@@ -167,7 +149,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var command = Command("UPDATE outbox SET state = 'pending' WHERE state = 'sending'");
+            using var command = _connection.Command("UPDATE outbox SET state = 'pending' WHERE state = 'sending'");
             return command.ExecuteNonQuery();
         }
         finally
@@ -182,7 +164,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var select = Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, id, channel");
+            using var select = _connection.Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, id, channel");
             return Read(select);
         }
         finally
@@ -197,7 +179,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var select = Command("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = $channel AND state = 'pending'");
+            using var select = _connection.Command("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = $channel AND state = 'pending'");
             select.Parameters.AddWithValue("$channel", channel);
             return select.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         }
@@ -254,7 +236,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var update = Command($"UPDATE outbox SET {set} WHERE id = $id AND channel = $channel");
+            using var update = _connection.Command($"UPDATE outbox SET {set} WHERE id = $id AND channel = $channel");
             update.Parameters.AddWithValue("$id", entry.Id);
             update.Parameters.AddWithValue("$channel", entry.Channel);
             update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -291,16 +273,4 @@ public sealed class AlertOutbox : IAsyncDisposable
         return entries;
     }
 
-    private SqliteCommand Command(string sql)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = Command(sql);
-        command.ExecuteNonQuery();
-    }
 }

@@ -16,6 +16,9 @@ public sealed record RepeatDetectionOptions
     /// bursts of 3–5 of an animal standing still, so the default stays well above a burst.
     /// </summary>
     public int MinOccurrences { get; init; } = 10;
+
+    /// <summary>Pictures remembered per source by the daemon, which sees them one at a time.</summary>
+    public int History { get; init; } = 50;
 }
 
 /// <summary>

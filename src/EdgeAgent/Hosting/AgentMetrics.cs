@@ -16,6 +16,9 @@ public static class AgentMetrics
 
     public static readonly Counter Detections = Metrics.CreateCounter("edge_agent_detections_total", "Detections recorded, per label.", "label");
 
+    public static readonly Counter StaticSuppressed = Metrics.CreateCounter(
+        "edge_agent_static_detections_suppressed_total", "Camera-trap detections dropped as repeated static objects, per source.", "source");
+
     public static readonly Counter AlertsQueued = Metrics.CreateCounter("edge_agent_alerts_queued_total", "Alerts committed to the outbox.");
 
     public static readonly Counter AlertsSent = Metrics.CreateCounter("edge_agent_alerts_sent_total", "Alerts delivered, per channel.", "channel");

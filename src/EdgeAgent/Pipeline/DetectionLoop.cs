@@ -25,6 +25,8 @@ public sealed partial class DetectionLoop(
     AgentHealth health, ILogger<DetectionLoop> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StaticObjectFilter> _staticObjects = sources.Value.DropFolders
+        .ToDictionary(f => f.Id, f => new StaticObjectFilter(f.StaticObjects), StringComparer.Ordinal);
     private readonly Dictionary<string, DetectionMask> _masks = sources.Value.DropFolders.Select(f => (f.Id, f.Masks))
         .Concat(sources.Value.Streams.Select(s => (s.Id, s.Masks)))
         .ToDictionary(m => m.Id, m => new DetectionMask(m.Masks), StringComparer.Ordinal);
@@ -96,7 +98,22 @@ public sealed partial class DetectionLoop(
             .ToList();
 
         IReadOnlyList<Detection> observed = detections;
-        if (frame.File is null)
+        if (frame.File is not null && _staticObjects.TryGetValue(frame.SourceId, out var filter))
+        {
+            int suppressed;
+            lock (filter)
+            {
+                observed = filter.Filter(detections, frame.Width, frame.Height, out suppressed);
+            }
+
+            if (suppressed > 0)
+            {
+                // A static object is not a detection: neither alerted nor recorded, only counted.
+                AgentMetrics.StaticSuppressed.WithLabels(frame.SourceId).Inc(suppressed);
+                detections = observed.ToList();
+            }
+        }
+        else if (frame.File is null)
         {
             var tracker = _trackers.GetOrAdd(frame.SourceId, _ => new IouTracker(tracking.Value));
             lock (tracker)

@@ -23,43 +23,29 @@ public sealed class ObservationStore : IDisposable
     public ObservationStore(IOptions<RecordingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var path = Path.GetFullPath(options.Value.DatabasePath);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-            _connection.Open();
-            Execute("""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 5000;
-                CREATE TABLE IF NOT EXISTS detections (
-                    id INTEGER PRIMARY KEY,
-                    source_id TEXT NOT NULL,
-                    captured_at TEXT NOT NULL,
-                    label TEXT NOT NULL,
-                    category TEXT NOT NULL,
-                    confidence REAL NOT NULL,
-                    x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
-                    latitude REAL, longitude REAL,
-                    picture TEXT,
-                    alert_id TEXT);
-                CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
-                CREATE TABLE IF NOT EXISTS files_done (
-                    source_id TEXT NOT NULL,
-                    path TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    modified_ticks INTEGER NOT NULL,
-                    done_at TEXT NOT NULL,
-                    detections INTEGER NOT NULL,
-                    failure TEXT,
-                    PRIMARY KEY (source_id, path, size, modified_ticks));
-                """);
-        }
-        catch (SqliteException e)
-        {
-            throw new ConfigurationException($"Recording:DatabasePath {path}: cannot open the database: {e.Message}", e);
-        }
+        _connection = SqliteFile.Open(options.Value.DatabasePath, "NORMAL", """
+            CREATE TABLE IF NOT EXISTS detections (
+                id INTEGER PRIMARY KEY,
+                source_id TEXT NOT NULL,
+                captured_at TEXT NOT NULL,
+                label TEXT NOT NULL,
+                category TEXT NOT NULL,
+                confidence REAL NOT NULL,
+                x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+                latitude REAL, longitude REAL,
+                picture TEXT,
+                alert_id TEXT);
+            CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
+            CREATE TABLE IF NOT EXISTS files_done (
+                source_id TEXT NOT NULL,
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                modified_ticks INTEGER NOT NULL,
+                done_at TEXT NOT NULL,
+                detections INTEGER NOT NULL,
+                failure TEXT,
+                PRIMARY KEY (source_id, path, size, modified_ticks));
+            """, "Recording:DatabasePath");
     }
 
     /// <summary>Whether a camera-trap file was already done.</summary>
@@ -67,7 +53,7 @@ public sealed class ObservationStore : IDisposable
     {
         lock (_lock)
         {
-            using var select = Command("SELECT 1 FROM files_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
+            using var select = _connection.Command("SELECT 1 FROM files_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
             Bind(select, file);
             return select.ExecuteScalar() is not null;
         }
@@ -84,7 +70,7 @@ public sealed class ObservationStore : IDisposable
             using var transaction = _connection.BeginTransaction();
             foreach (var (d, alertId) in detections)
             {
-                using var insert = Command("""
+                using var insert = _connection.Command("""
                     INSERT INTO detections (source_id, captured_at, label, category, confidence, x, y, width, height, latitude, longitude, picture, alert_id)
                     VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $picture, $alert)
                     """);
@@ -107,7 +93,7 @@ public sealed class ObservationStore : IDisposable
 
             if (file is { } key)
             {
-                using var done = Command("""
+                using var done = _connection.Command("""
                     INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure)
                     VALUES ($s, $p, $z, $m, $now, $count, $failure)
                     """);
@@ -128,7 +114,7 @@ public sealed class ObservationStore : IDisposable
     {
         lock (_lock)
         {
-            using var select = Command("SELECT substr(captured_at, 1, 10), category, label, COUNT(*) FROM detections GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+            using var select = _connection.Command("SELECT substr(captured_at, 1, 10), category, label, COUNT(*) FROM detections GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
             using var reader = select.ExecuteReader();
             var rows = new List<(string, string, string, int)>();
             while (reader.Read())
@@ -151,16 +137,4 @@ public sealed class ObservationStore : IDisposable
         command.Parameters.AddWithValue("$m", file.ModifiedTicks);
     }
 
-    private SqliteCommand Command(string sql)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = Command(sql);
-        command.ExecuteNonQuery();
-    }
 }

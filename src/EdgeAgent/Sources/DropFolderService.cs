@@ -15,8 +15,8 @@ using Microsoft.Extensions.Options;
 /// nothing is dropped, the reader simply waits for the detector.
 /// </summary>
 public sealed partial class DropFolderService(
-    IOptions<SourcesOptions> options, FrameHub hub, ObservationStore store, CameraRegistry cameras, IDetector detector,
-    AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
+    IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, ObservationStore store, CameraRegistry cameras,
+    IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
 {
     private const string ProcessedFolder = "processed";
 
@@ -113,7 +113,10 @@ public sealed partial class DropFolderService(
         Picture picture;
         try
         {
-            picture = PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height);
+            // Tiling needs every pixel; otherwise the decode need not be larger than the model's input.
+            picture = detectorOptions.Value.Tiling.Enabled
+                ? PictureReader.Read(file.FullPath, 0, 0)
+                : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height);
         }
         catch (PictureException e) when (quiet < folder.GiveUpAfter)
         {

@@ -99,6 +99,9 @@ public sealed class DropFolderOptions
 
     /// <summary>Masked areas of this camera's view.</summary>
     public List<MaskPolygon> Masks { get; set; } = [];
+
+    /// <summary>Repeat-detection elimination of static objects (a burned-in bar called a car, a rock called a bear).</summary>
+    public RepeatDetectionOptions StaticObjects { get; set; } = new();
 }
 
 /// <summary>A video stream.</summary>
