@@ -37,9 +37,9 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
     {
         ArgumentNullException.ThrowIfNull(pictures);
         ArgumentNullException.ThrowIfNull(onOutcome);
+        ArgumentNullException.ThrowIfNull(options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
-        ArgumentNullException.ThrowIfNull(options);
         var decodeWorkers = Math.Max(1, options.DecodeWorkers);
         var detectWorkers = Math.Max(1, options.DetectWorkers);
         var decoded = Channel.CreateBounded<(PictureFile File, Picture? Picture, string? Failure)>(
@@ -70,24 +70,24 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
 
         var closer = Task.WhenAll(decoders).ContinueWith(t => decoded.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
-        // Detection runs on long-lived threads rather than pool threads that the decoders need.
-        var detecting = Task.WhenAll(Enumerable.Range(0, detectWorkers).Select(_ => Task.Factory.StartNew(
-            async () =>
+        // Detection runs on threads of its own: inference blocks (ONNX Runtime, or a gRPC call to
+        // Triton), and blocked pool threads would starve the decoders and gRPC's own I/O.
+        var detecting = Task.WhenAll(Enumerable.Range(0, detectWorkers).Select(_ => RunOnThread(() =>
+        {
+            while (decoded.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
             {
-                await foreach (var (file, picture, failure) in decoded.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                while (decoded.Reader.TryRead(out var item))
                 {
-                    var outcome = picture is null
-                        ? new PictureOutcome(file, 0, 0, null, [], failure)
-                        : Detect(file, picture, timings);
+                    var outcome = item.Picture is null
+                        ? new PictureOutcome(item.File, 0, 0, null, [], item.Failure)
+                        : Detect(item.File, item.Picture, timings);
                     lock (outcomeLock)
                     {
                         onOutcome(outcome);
                     }
                 }
-            },
-            token,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).Unwrap()));
+            }
+        })));
 
         try
         {
@@ -102,6 +102,26 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
 
         await closer.ConfigureAwait(false);
         await Task.WhenAll(decoders).ConfigureAwait(false);
+    }
+
+    private static Task RunOnThread(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "detector" };
+        thread.Start();
+        return done.Task;
     }
 
     private PictureOutcome Detect(PictureFile file, Picture picture, StageTimings? timings)
