@@ -121,6 +121,9 @@ public static class EdgeAgentServiceCollectionExtensions
     private static IDetector CreateDetector(DetectorOptions options, ILoggerFactory loggers)
     {
         var workers = DetectionLoop.WorkerCount(options);
-        return DetectorFactory.Create(options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / workers) }, loggers);
+        return DetectorFactory.Create(
+            options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / workers) },
+            loggers,
+            backend => AgentMetrics.FramesByBackend.WithLabels(backend.ToString().ToLowerInvariant()).Inc());
     }
 }

@@ -66,7 +66,8 @@ public sealed class DaemonTests
         using var folder = new TempFolder();
         await using var smtp = await Smtp4dev.StartNewAsync();
         var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
-        var config = DaemonConfig(folder, smtp, null, drops: new JsonArray(new JsonObject
+        var metricsPort = FreePort.Next();
+        var config = DaemonConfig(folder, smtp, null, metricsPort, drops: new JsonArray(new JsonObject
         {
             ["Id"] = "CT-07",
             ["Path"] = drop,
@@ -117,6 +118,14 @@ public sealed class DaemonTests
         Assert.True(Scalar(db, "SELECT COUNT(*) FROM detections WHERE label = 'person' AND picture LIKE '%snapshots%'") >= 1);
         var mail = await smtp.WaitForMessagesAsync(1, Patience);
         Assert.NotEmpty(mail);
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Contains("edge_agent_frames_read_total{source=\"CT-07\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("edge_agent_alerts_sent_total{channel=\"email\"}", metrics, StringComparison.Ordinal);
+        var health = await http.GetAsync($"http://127.0.0.1:{metricsPort}/healthz");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.StartsWith("ok\nCT-07: up", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,13 +160,16 @@ public sealed class DaemonTests
         Assert.Contains("problem: Metrics:Listen", output, StringComparison.Ordinal);
     }
 
-    private static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, JsonArray? streams = null, JsonArray? drops = null)
+    private static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, JsonArray? streams = null, JsonArray? drops = null) =>
+        DaemonConfig(folder, smtp, broker, FreePort.Next(), streams, drops);
+
+    private static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, int metricsPort, JsonArray? streams = null, JsonArray? drops = null)
     {
         var json = AgentConfig.Create(folder, smtp, broker);
         json["Alerting"]!["Rules"]![0]!["Cooldown"] = "00:00:00";
         json["Sources"] = new JsonObject { ["Streams"] = streams ?? [], ["DropFolders"] = drops ?? [], ["RescanInterval"] = "00:00:01" };
         json["Recording"] = new JsonObject { ["DatabasePath"] = "state/records.db", ["SnapshotFolder"] = "state/snapshots" };
-        json["Metrics"] = new JsonObject { ["Listen"] = $"127.0.0.1:{FreePort.Next()}" };
+        json["Metrics"] = new JsonObject { ["Listen"] = $"127.0.0.1:{metricsPort}" };
         return AgentConfig.Write(folder, json);
     }
 
@@ -171,7 +183,15 @@ public sealed class DaemonTests
 
         using var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
         db.Open();
-        return Scalar(db, "SELECT COUNT(*) FROM files_done");
+        try
+        {
+            return Scalar(db, "SELECT COUNT(*) FROM files_done");
+        }
+        catch (SqliteException)
+        {
+            // The agent has created the file but not yet its tables.
+            return 0;
+        }
     }
 
     private static long Scalar(SqliteConnection db, string sql)

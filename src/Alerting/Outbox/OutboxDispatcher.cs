@@ -20,6 +20,9 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Raised after each delivery, with the entry and when it was delivered (for metrics and benchmarks).</summary>
     public event Action<OutboxEntry, DateTimeOffset>? Delivered;
 
+    /// <summary>Raised when an entry is given up after its last attempt.</summary>
+    public event Action<OutboxEntry>? GaveUp;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,6 +90,7 @@ public sealed partial class OutboxDispatcher(
             if (entry.Attempts >= _options.MaxAttempts)
             {
                 await outbox.MarkFailedAsync(entry, error).ConfigureAwait(false);
+                GaveUp?.Invoke(entry);
                 LogFailed(logger, entry.Id, sender.Channel, entry.Attempts, error);
             }
             else

@@ -8,18 +8,21 @@ using Microsoft.Extensions.Logging;
 public static partial class DetectorFactory
 {
     /// <summary>Creates the detector; configuration mistakes (manifest, model, Triton model) are <see cref="ConfigurationException"/>s.</summary>
-    public static IDetector Create(DetectorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="options">The detector's configuration.</param>
+    /// <param name="loggers">Where it logs.</param>
+    /// <param name="onServed">Told, for Triton, which backend served each frame.</param>
+    public static IDetector Create(DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var manifest = ModelManifest.Load(options.Model.Length > 0 ? options.Model : Cli.EdgeAgentCommandLine.DefaultManifest);
         IDetector detector = options.Backend == DetectorBackend.Triton
-            ? CreateTriton(manifest, options, loggers, time ?? TimeProvider.System)
+            ? CreateTriton(manifest, options, loggers, onServed)
             : new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
         return options.Tiling.Enabled ? new TilingDetector(detector, options.Tiling) : detector;
     }
 
-    private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, TimeProvider time)
+    private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed)
     {
         var logger = loggers.CreateLogger<FailoverDetector>();
         var triton = new TritonDetector(manifest, options.Triton);
@@ -46,7 +49,13 @@ public static partial class DetectorFactory
             throw;
         }
 
-        return new FailoverDetector(triton, local, options.Triton, time, logger);
+        var failover = new FailoverDetector(triton, local, options.Triton, TimeProvider.System, logger);
+        if (onServed is not null)
+        {
+            failover.FrameServed += onServed;
+        }
+
+        return failover;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local detector serves until it is")]

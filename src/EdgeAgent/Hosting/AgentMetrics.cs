@@ -23,6 +23,10 @@ public static class AgentMetrics
 
     public static readonly Counter AlertsSent = Metrics.CreateCounter("edge_agent_alerts_sent_total", "Alerts delivered, per channel.", "channel");
 
+    public static readonly Counter AlertsFailed = Metrics.CreateCounter("edge_agent_alerts_failed_total", "Alerts given up after their last attempt, per channel.", "channel");
+
+    public static readonly Counter FramesByBackend = Metrics.CreateCounter("edge_agent_frames_by_backend_total", "Frames served by Triton or by the local detector.", "backend");
+
     public static readonly Counter FailedFrames = Metrics.CreateCounter("edge_agent_frames_failed_total", "Frames the detector could not process, per source.", "source");
 
     public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram(

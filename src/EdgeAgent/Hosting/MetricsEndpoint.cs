@@ -19,6 +19,7 @@ public sealed partial class MetricsEndpoint(IOptions<MetricsOptions> options, Ag
             AgentMetrics.AlertsSent.WithLabels(entry.Channel).Inc();
             AgentMetrics.EndToEndSeconds.WithLabels(entry.Channel).Observe((at - entry.Alert.Observation.LatencyStart).TotalSeconds);
         };
+        dispatcher.GaveUp += entry => AgentMetrics.AlertsFailed.WithLabels(entry.Channel).Inc();
         if (!options.Value.Enabled)
         {
             return;
