@@ -23,7 +23,7 @@ public sealed class WireFormatTests
         var tensor = new float[3 * 416 * 416];
         tensor[0] = 1f;
 
-        var request = triton.CreateRequest(tensor);
+        var request = triton.CreateRequest(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.AsSpan()).ToArray());
         var decoded = await DecodeRawAsync(request.ToByteArray());
 
         // ModelInferRequest: model_name = 1, model_version = 2, inputs = 5, outputs = 6, raw_input_contents = 7.
