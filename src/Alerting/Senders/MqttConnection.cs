@@ -4,11 +4,11 @@ using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
+using MQTTnet;
+using MQTTnet.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 /// <summary>
 /// The agent's one connection to the broker, kept up for months: reconnects with backoff, announces

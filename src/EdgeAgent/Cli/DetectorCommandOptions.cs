@@ -1,8 +1,8 @@
 namespace EdgeAgent.Cli;
 
-using EdgeAgent.Jobs;
 using System.CommandLine;
 using EdgeAgent.Detection;
+using EdgeAgent.Jobs;
 
 /// <summary>The options every verb that runs the detector shares.</summary>
 internal sealed class DetectorCommandOptions

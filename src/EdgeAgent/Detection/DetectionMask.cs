@@ -1,9 +1,8 @@
 namespace EdgeAgent.Detection;
 
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
 using OpenCvSharp;
 
 /// <summary>Whether mask points are pixels or fractions of the picture's width and height.</summary>
@@ -33,15 +32,6 @@ public sealed record MaskPolygon
 /// </summary>
 public sealed class DetectionMask
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private readonly IReadOnlyList<MaskPolygon> _polygons;
 
     /// <summary>A mask made of the given polygons.</summary>
@@ -84,7 +74,7 @@ public sealed class DetectionMask
         try
         {
             using var stream = File.OpenRead(path);
-            raw = JsonSerializer.Deserialize<Dictionary<string, List<MaskPolygon>>>(stream, JsonOptions);
+            raw = JsonSerializer.Deserialize<Dictionary<string, List<MaskPolygon>>>(stream, StrictJson.Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -2,8 +2,8 @@ namespace EdgeAgent.Detection;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
 
 /// <summary>How a model lays out its output tensor.</summary>
 public enum ModelLayout
@@ -41,15 +41,6 @@ public enum LetterboxPlacement
 /// </summary>
 public sealed record ModelManifest
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     /// <summary>A short name written into results as the detector's name.</summary>
     public required string Name { get; init; }
 
@@ -107,7 +98,7 @@ public sealed record ModelManifest
         try
         {
             using var stream = File.OpenRead(fullPath);
-            manifest = JsonSerializer.Deserialize<ModelManifest>(stream, JsonOptions);
+            manifest = JsonSerializer.Deserialize<ModelManifest>(stream, StrictJson.Options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
