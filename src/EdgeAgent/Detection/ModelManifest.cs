@@ -74,10 +74,6 @@ public sealed record ModelManifest
     /// <summary>Score thresholds written into results; <c>typical</c> is the default for <c>detect</c>.</summary>
     public DetectionThresholds Thresholds { get; init; } = new();
 
-    /// <summary>Full path of the manifest itself.</summary>
-    [JsonIgnore]
-    public string ManifestPath { get; private init; } = "";
-
     /// <summary>Full path of the ONNX file, resolved against the manifest's folder.</summary>
     [JsonIgnore]
     public string ModelPath { get; private init; } = "";
@@ -184,7 +180,6 @@ public sealed record ModelManifest
 
         return this with
         {
-            ManifestPath = manifestPath,
             ModelPath = Path.GetFullPath(Path.Combine(folder, Model)),
             ClassLabels = labels,
             ClassCategories = categories,

@@ -32,7 +32,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
     public async Task<DetectSummary> RunAsync(DetectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var manifest = ModelManifest.Load(request.Detector.Model);
+        using var detector = DetectorFactory.Create(request.Detector, loggerFactory);
+        var manifest = detector.Manifest;
         var masks = request.MasksFile is null ? new Dictionary<string, DetectionMask>() : DetectionMask.LoadFile(request.MasksFile);
         var results = File.Exists(request.OutputPath) ? MegaDetectorResults.Load(request.OutputPath) : new MegaDetectorResults();
 
@@ -53,7 +54,6 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             LogResuming(_logger, resumed, request.OutputPath);
         }
 
-        using var detector = DetectorFactory.Create(request.Detector with { Model = manifest.ManifestPath }, loggerFactory);
         var threshold = request.Threshold ?? manifest.Thresholds.Typical;
         results.Info = new ResultsInfo
         {
