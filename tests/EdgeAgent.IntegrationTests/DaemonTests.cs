@@ -129,6 +129,29 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task An_alert_after_the_mail_server_dropped_the_idle_connection_goes_out_at_the_first_attempt()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var config = DaemonConfig(folder, smtp, null, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+
+        File.Copy(Human, Path.Combine(drop, "IMG_0001.JPG"));
+        Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
+
+        // The server goes away and comes back: the connection the agent keeps open is dead.
+        await smtp.StopAsync();
+        await smtp.StartAsync();
+        File.Copy(Human, Path.Combine(drop, "IMG_0002.JPG"));
+
+        // smtp4dev keeps its messages in memory: after the restart it holds only the second.
+        Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
+        await agent.WaitForErrorAsync("sent by email (attempt 1)", Patience);
+        Assert.DoesNotContain("not sent by email", agent.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_config_masks_secrets_and_lists_every_problem()
     {
         using var folder = new TempFolder();

@@ -55,8 +55,19 @@ public sealed class EmailSender : IAlertSender, IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var reused = _client is { IsConnected: true };
             var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            return await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (reused && e is IOException or SmtpProtocolException or MailKit.ServiceNotConnectedException)
+            {
+                // Servers close idle connections; the first alert after a quiet spell must not wait for a retry.
+                await DropAsync().ConfigureAwait(false);
+                client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                return await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
