@@ -129,6 +129,31 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task Pictures_left_in_place_are_not_processed_again_after_a_restart()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var config = DaemonConfig(folder, null, null, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+        File.Copy(Human, Path.Combine(drop, "IMG_0001.JPG"));
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__vehicle.jpg"), Path.Combine(drop, "IMG_0002.JPG"));
+
+        for (var run = 0; run < 2; run++)
+        {
+            using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+            await WaitUntilAsync(() => FilesDone(folder) >= 2, agent);
+            await Task.Delay(TimeSpan.FromSeconds(run == 0 ? 0 : 3));
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
+        }
+
+        Assert.Equal(2, Directory.GetFiles(drop).Length);
+        using var db = new SqliteConnection($"Data Source={folder.File("state/records.db")}");
+        db.Open();
+        Assert.Equal(2, Scalar(db, "SELECT COUNT(*) FROM files_done"));
+        Assert.Equal(Scalar(db, "SELECT SUM(detections) FROM files_done"), Scalar(db, "SELECT COUNT(*) FROM detections"));
+    }
+
+    [Fact]
     public async Task An_alert_after_the_mail_server_dropped_the_idle_connection_goes_out_at_the_first_attempt()
     {
         using var folder = new TempFolder();

@@ -20,6 +20,12 @@ public sealed partial class DropFolderService(
 {
     private const string ProcessedFolder = "processed";
 
+    /// <summary>
+    /// Files known to be done and left in place, so a rescan of a folder of thousands does not ask the
+    /// database for each. Moved files leave the scan, so they are not kept here.
+    /// </summary>
+    private readonly HashSet<FileKey> _done = [];
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.DropFolders.Select(f => Task.Run(() => WatchAsync(f, stoppingToken), stoppingToken)));
@@ -75,8 +81,8 @@ public sealed partial class DropFolderService(
     private async Task<TimeSpan> ScanAsync(DropFolderOptions folder, string root, CancellationToken stoppingToken)
     {
         var next = options.Value.RescanInterval;
-        var files = PictureFiles.Find([root], recursive: true, problem => LogProblem(logger, folder.Id, problem))
-            .Where(f => !f.Name.StartsWith(ProcessedFolder + "/", StringComparison.Ordinal))
+        var processed = Path.Combine(root, ProcessedFolder);
+        var files = PictureFiles.Find([root], recursive: true, problem => LogProblem(logger, folder.Id, problem), path => path == processed)
             .Select(f => (File: f, Info: new FileInfo(f.FullPath)))
             .Where(f => f.Info.Exists)
             .OrderBy(f => f.Info.LastWriteTimeUtc)
@@ -85,7 +91,7 @@ public sealed partial class DropFolderService(
         {
             stoppingToken.ThrowIfCancellationRequested();
             var key = new FileKey(folder.Id, file.Name, info.Length, info.LastWriteTimeUtc.Ticks);
-            if (store.IsDone(key))
+            if (IsDone(key, folder))
             {
                 MoveIfAsked(folder, root, file);
                 continue;
@@ -101,6 +107,7 @@ public sealed partial class DropFolderService(
 
             if (await ProcessAsync(folder, root, file, key, quiet, stoppingToken).ConfigureAwait(false))
             {
+                Remember(key, folder);
                 MoveIfAsked(folder, root, file);
             }
         }
@@ -145,6 +152,38 @@ public sealed partial class DropFolderService(
         {
             LogDetectFailed(logger, folder.Id, file.Name, e.Message);
             return false;
+        }
+    }
+
+    private bool IsDone(FileKey key, DropFolderOptions folder)
+    {
+        lock (_done)
+        {
+            if (_done.Contains(key))
+            {
+                return true;
+            }
+        }
+
+        if (!store.IsDone(key))
+        {
+            return false;
+        }
+
+        Remember(key, folder);
+        return true;
+    }
+
+    private void Remember(FileKey key, DropFolderOptions folder)
+    {
+        if (folder.AfterProcessing == AfterProcessing.Move)
+        {
+            return;
+        }
+
+        lock (_done)
+        {
+            _done.Add(key);
         }
     }
 

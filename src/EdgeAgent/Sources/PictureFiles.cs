@@ -25,7 +25,11 @@ public static class PictureFiles
     /// is a configuration error; a folder that cannot be read is reported through <paramref name="problem"/>
     /// and skipped, so one bad folder does not stop a night's batch.
     /// </summary>
-    public static List<PictureFile> Find(IEnumerable<string> inputs, bool recursive, Action<string> problem)
+    /// <param name="inputs">Files and folders.</param>
+    /// <param name="recursive">Walk sub-folders.</param>
+    /// <param name="problem">Told about folders that cannot be read.</param>
+    /// <param name="skipFolder">Sub-folders (full paths) not to walk, such as a drop folder's <c>processed/</c>.</param>
+    public static List<PictureFile> Find(IEnumerable<string> inputs, bool recursive, Action<string> problem, Func<string, bool>? skipFolder = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(problem);
@@ -41,7 +45,7 @@ public static class PictureFiles
             else if (Directory.Exists(fullPath))
             {
                 var pictures = new List<PictureFile>();
-                Walk(fullPath, fullPath, recursive, pictures, problem);
+                Walk(fullPath, fullPath, recursive, pictures, problem, skipFolder ?? (_ => false));
                 pictures.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 found.AddRange(pictures);
             }
@@ -54,7 +58,7 @@ public static class PictureFiles
         return found;
     }
 
-    private static void Walk(string root, string folder, bool recursive, List<PictureFile> pictures, Action<string> problem)
+    private static void Walk(string root, string folder, bool recursive, List<PictureFile> pictures, Action<string> problem, Func<string, bool> skipFolder)
     {
         string[] entries;
         try
@@ -72,9 +76,9 @@ public static class PictureFiles
             if (Directory.Exists(entry))
             {
                 // Symbolic links to folders are not followed: a link back up the tree would never end.
-                if (recursive && new DirectoryInfo(entry).LinkTarget is null)
+                if (recursive && new DirectoryInfo(entry).LinkTarget is null && !skipFolder(entry))
                 {
-                    Walk(root, entry, recursive, pictures, problem);
+                    Walk(root, entry, recursive, pictures, problem, skipFolder);
                 }
             }
             else if (IsPicture(entry))
