@@ -21,7 +21,8 @@ public sealed class DaemonTests
         await using var broker = await Mosquitto.StartNewAsync();
         await using var probe = await MqttProbe.ConnectAsync(broker.BrokerPort);
         await using var camera = await RtspServer.StartNewAsync(Human);
-        var config = DaemonConfig(folder, smtp, broker, streams: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Url"] = camera.Url, ["StallTimeout"] = "00:00:03" }));
+        var metricsPort = FreePort.Next();
+        var config = DaemonConfig(folder, smtp, broker, metricsPort, streams: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Url"] = camera.Url, ["StallTimeout"] = "00:00:03" }));
 
         using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
         var first = await smtp.WaitForMessagesAsync(1, Patience);
@@ -38,6 +39,12 @@ public sealed class DaemonTests
         var after = await smtp.WaitForMessagesAsync(before + 1, Patience);
         Assert.True(after.Count > before, "no alert after the camera came back: " + agent.Error);
         Assert.Contains("Stream CT-07 is up", agent.Error[agent.Error.IndexOf("Stream CT-07 lost", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+            Assert.Contains("edge_agent_source_up{source=\"CT-07\"} 1", metrics, StringComparison.Ordinal);
+            Assert.Contains("edge_agent_mqtt_connected 1", metrics, StringComparison.Ordinal);
+        }
 
         await AgentProcess.SignalAsync(agent.Process, "TERM");
         var (code, _, stderr) = await agent.WaitForExitAsync(Patience);

@@ -27,6 +27,11 @@ public static class AgentMetrics
 
     public static readonly Counter FramesByBackend = Metrics.CreateCounter("edge_agent_frames_by_backend_total", "Frames served by Triton or by the local detector.", "backend");
 
+    public static readonly Gauge MqttConnected = Metrics.CreateGauge("edge_agent_mqtt_connected", "1 while the MQTT broker is connected.");
+
+    public static readonly Gauge MqttEventsDropped = Metrics.CreateGauge(
+        "edge_agent_mqtt_events_dropped", "Detection events dropped because the queue was full while the broker was away (alerts are never dropped).");
+
     public static readonly Counter FailedFrames = Metrics.CreateCounter("edge_agent_frames_failed_total", "Frames the detector could not process, per source.", "source");
 
     public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram(

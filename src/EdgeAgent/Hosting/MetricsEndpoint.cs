@@ -2,13 +2,15 @@ namespace EdgeAgent.Hosting;
 
 using System.Net;
 using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Senders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
 /// <summary>Serves <c>/metrics</c> (Prometheus text) and <c>/healthz</c> (200 or 503 with the reason).</summary>
-public sealed partial class MetricsEndpoint(IOptions<MetricsOptions> options, AgentHealth health, OutboxDispatcher dispatcher, ILogger<MetricsEndpoint> logger)
+public sealed partial class MetricsEndpoint(
+    IOptions<MetricsOptions> options, AgentHealth health, OutboxDispatcher dispatcher, IEnumerable<MqttConnection> mqtt, ILogger<MetricsEndpoint> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -20,6 +22,15 @@ public sealed partial class MetricsEndpoint(IOptions<MetricsOptions> options, Ag
             AgentMetrics.EndToEndSeconds.WithLabels(entry.Channel).Observe((at - entry.Alert.Observation.LatencyStart).TotalSeconds);
         };
         dispatcher.GaveUp += entry => AgentMetrics.AlertsFailed.WithLabels(entry.Channel).Inc();
+        foreach (var connection in mqtt)
+        {
+            Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+            {
+                AgentMetrics.MqttConnected.Set(connection.IsConnected ? 1 : 0);
+                AgentMetrics.MqttEventsDropped.Set(connection.DroppedEvents);
+            });
+        }
+
         if (!options.Value.Enabled)
         {
             return;
