@@ -154,10 +154,19 @@ public sealed class DaemonTests
         }
 
         Assert.Equal(2, Directory.GetFiles(drop).Length);
-        using var db = new SqliteConnection($"Data Source={folder.File("state/records.db")}");
-        db.Open();
-        Assert.Equal(2, Scalar(db, "SELECT COUNT(*) FROM files_done"));
-        Assert.Equal(Scalar(db, "SELECT SUM(detections) FROM files_done"), Scalar(db, "SELECT COUNT(*) FROM detections"));
+        using (var db = new SqliteConnection($"Data Source={folder.File("state/records.db")}"))
+        {
+            db.Open();
+            Assert.Equal(2, Scalar(db, "SELECT COUNT(*) FROM files_done"));
+            Assert.Equal(Scalar(db, "SELECT SUM(detections) FROM files_done"), Scalar(db, "SELECT COUNT(*) FROM detections"));
+        }
+
+        // The trend, per day of capture (EXIF, read in the camera's time zone): one person, one car.
+        var (code, csv, stderr) = await AgentProcess.RunAsync("counts", "--config", config);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("day,category,label,detections", csv.Split('\n')[0]);
+        Assert.Contains("2024-01-21,person,\"person\",1", csv, StringComparison.Ordinal);
+        Assert.Contains("2015-11-30,vehicle,\"car\",1", csv, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public static class EdgeAgentCommandLine
             BenchCommand.Create(),
             RunCommand.Create(),
             CheckConfigCommand.Create(),
+            CountsCommand.Create(),
             SendTestAlertCommand.Create(),
             AlertBenchCommand.Create(),
         };
