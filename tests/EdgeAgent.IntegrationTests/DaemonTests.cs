@@ -52,19 +52,23 @@ public sealed class DaemonTests
     }
 
     [Fact]
-    public async Task A_person_on_a_udp_mpeg_ts_stream_alerts()
+    public async Task A_person_on_a_udp_mpeg_ts_stream_alerts_and_a_silent_stream_is_noticed()
     {
         using var folder = new TempFolder();
         await using var smtp = await Smtp4dev.StartNewAsync();
         await using var stream = new UdpStream(Human);
         stream.Start();
-        var config = DaemonConfig(folder, smtp, null, streams: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Url"] = stream.Url }));
+        var config = DaemonConfig(folder, smtp, null, streams: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Url"] = stream.Url, ["StallTimeout"] = "00:00:03" }));
 
         using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
 
         var messages = await smtp.WaitForMessagesAsync(1, Patience);
         Assert.True(messages.Count >= 1, agent.Error);
         Assert.Contains("person", messages[0].Subject, StringComparison.Ordinal);
+
+        // UDP has no connection to lose: the sender just goes quiet, and the reader must notice.
+        await stream.DisposeAsync();
+        await agent.WaitForErrorAsync("Stream CT-07 lost: no frame for 3 s", Patience);
     }
 
     [Fact]

@@ -64,25 +64,37 @@ internal sealed class FfmpegStream : IDisposable
     public bool TryRead(TimeSpan timeout, out byte[] frame)
     {
         frame = _buffer;
-        using var cancel = new CancellationTokenSource(timeout);
+        var stalled = false;
+
+        // A read from a pipe cannot be relied on to cancel; killing ffmpeg closes the pipe and ends it.
+        using var watchdog = new Timer(
+            _ =>
+            {
+                stalled = true;
+                Kill();
+            },
+            null,
+            timeout,
+            Timeout.InfiniteTimeSpan);
         try
         {
-            _frames.ReadExactlyAsync(_buffer, cancel.Token).AsTask().GetAwaiter().GetResult();
+            _frames.ReadExactly(_buffer);
             return true;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is EndOfStreamException or IOException)
         {
-            LastError = $"no frame for {timeout.TotalSeconds:F0} s";
-            return false;
-        }
-        catch (EndOfStreamException)
-        {
-            LastError = LastError.Length > 0 ? LastError : "the stream ended";
+            LastError = stalled ? $"no frame for {timeout.TotalSeconds:F0} s" : LastError.Length > 0 ? LastError : "the stream ended";
             return false;
         }
     }
 
     public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Kill()
     {
         try
         {
@@ -91,11 +103,10 @@ internal sealed class FfmpegStream : IDisposable
                 _process.Kill(entireProcessTree: true);
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
+            // Already gone.
         }
-
-        _process.Dispose();
     }
 
     private static IEnumerable<string> InputArguments(string url, TimeSpan timeout)

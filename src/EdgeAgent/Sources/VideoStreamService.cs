@@ -18,6 +18,8 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 public sealed partial class VideoStreamService(
     IOptions<SourcesOptions> options, FrameHub hub, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
 {
+    private static readonly TimeSpan FirstFrameAllowance = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,12 +96,16 @@ public sealed partial class VideoStreamService(
 
         using (ffmpeg)
         {
+            // The first frame also waits for ffmpeg to start, analyse the stream and see a key frame.
+            var timeout = stream.StallTimeout + FirstFrameAllowance;
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!ffmpeg.TryRead(stream.StallTimeout, out var bgr))
+                if (!ffmpeg.TryRead(timeout, out var bgr))
                 {
                     return ffmpeg.LastError;
                 }
+
+                timeout = stream.StallTimeout;
 
                 using var pixels = Mat.FromPixelData(ffmpeg.Height, ffmpeg.Width, MatType.CV_8UC3, bgr);
                 delivery.Offer(pixels, sampled: true);

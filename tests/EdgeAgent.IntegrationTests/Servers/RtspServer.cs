@@ -67,5 +67,6 @@ internal sealed class UdpStream(string picture) : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null;
     }
 }
