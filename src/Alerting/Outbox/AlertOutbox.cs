@@ -74,8 +74,7 @@ public sealed class AlertOutbox : IAsyncDisposable
                 using var insert = _connection.Command("""
                     INSERT OR IGNORE INTO outbox (id, channel, state, attempts, next_attempt_at, created_at, alert, picture)
                     VALUES ($id, $channel, 'pending', 0, $now, $now, $alert, $picture)
-                    """);
-                insert.Transaction = transaction;
+                    """, transaction);
                 insert.Parameters.AddWithValue("$id", alert.Id);
                 insert.Parameters.AddWithValue("$channel", channel);
                 insert.Parameters.AddWithValue("$now", now);
@@ -109,16 +108,14 @@ public sealed class AlertOutbox : IAsyncDisposable
                 SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture
                 FROM outbox WHERE channel = $channel AND state = 'pending' AND next_attempt_at <= $now
                 ORDER BY created_at, id LIMIT $limit
-                """);
-            select.Transaction = transaction;
+                """, transaction);
             select.Parameters.AddWithValue("$channel", channel);
             select.Parameters.AddWithValue("$now", now);
             select.Parameters.AddWithValue("$limit", limit);
             var entries = Read(select);
             foreach (var entry in entries)
             {
-                using var update = _connection.Command("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $id AND channel = $channel");
-                update.Transaction = transaction;
+                using var update = _connection.Command("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $id AND channel = $channel", transaction);
                 update.Parameters.AddWithValue("$id", entry.Id);
                 update.Parameters.AddWithValue("$channel", channel);
                 update.ExecuteNonQuery();

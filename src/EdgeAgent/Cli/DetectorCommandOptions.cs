@@ -10,7 +10,7 @@ internal sealed class DetectorCommandOptions
     private readonly Option<string> _model = new("--model", "-m")
     {
         Description = "Model manifest (JSON)",
-        DefaultValueFactory = _ => EdgeAgentCommandLine.DefaultManifest,
+        DefaultValueFactory = _ => ModelManifest.DefaultPath,
     };
 
     private readonly Option<ExecutionProvider> _provider = new("--provider")

@@ -9,9 +9,6 @@ using Microsoft.Extensions.Hosting;
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>
 public static class EdgeAgentCommandLine
 {
-    /// <summary>The default model manifest: YOLOX-Nano, shipped beside the executable.</summary>
-    public static string DefaultManifest => Path.Combine(AppContext.BaseDirectory, "models", "yolox-nano.json");
-
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
     {

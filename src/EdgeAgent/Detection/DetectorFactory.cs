@@ -15,7 +15,7 @@ public static partial class DetectorFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var manifest = ModelManifest.Load(options.Model.Length > 0 ? options.Model : Cli.EdgeAgentCommandLine.DefaultManifest);
+        var manifest = ModelManifest.Load(options.Model.Length > 0 ? options.Model : ModelManifest.DefaultPath);
         IDetector detector = options.Backend == DetectorBackend.Triton
             ? CreateTriton(manifest, options, loggers, onServed)
             : new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());

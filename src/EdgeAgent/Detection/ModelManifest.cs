@@ -86,6 +86,9 @@ public sealed record ModelManifest
     [JsonIgnore]
     public IReadOnlyList<DetectionCategory?> ClassCategories { get; private init; } = [];
 
+    /// <summary>The default detector's manifest, YOLOX-Nano, shipped beside the executable.</summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "models", "yolox-nano.json");
+
     /// <summary>Reads and checks a manifest; every problem is a <see cref="ConfigurationException"/> naming the file.</summary>
     public static ModelManifest Load(string path)
     {

@@ -73,8 +73,7 @@ public sealed class ObservationStore : IDisposable
                 using var insert = _connection.Command("""
                     INSERT INTO detections (source_id, captured_at, label, category, confidence, x, y, width, height, latitude, longitude, picture, alert_id)
                     VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $picture, $alert)
-                    """);
-                insert.Transaction = transaction;
+                    """, transaction);
                 insert.Parameters.AddWithValue("$source", sourceId);
                 insert.Parameters.AddWithValue("$at", capturedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                 insert.Parameters.AddWithValue("$label", d.Label);
@@ -96,8 +95,7 @@ public sealed class ObservationStore : IDisposable
                 using var done = _connection.Command("""
                     INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure)
                     VALUES ($s, $p, $z, $m, $now, $count, $failure)
-                    """);
-                done.Transaction = transaction;
+                    """, transaction);
                 Bind(done, key);
                 done.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                 done.Parameters.AddWithValue("$count", detections.Count);
