@@ -49,11 +49,11 @@ cat >"$work/bench.json" <<JSON
 {
   "Alerting": { "DeviceId": "bench", "Rules": [ { "Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino"], "Severity": "Critical", "Cooldown": "00:00:00" } ] },
   "Geofencing": { "ZonesFile": "zones.geojson", "Cameras": [ $cameras ] },
-  "Outbox": { "Path": "state/outbox.db" },
+  "Database": { "Path": "state/edge-agent.db" },
   "Email": { "Host": "localhost", "Port": $smtp_port, "TrustedCertificate": "$work/smtp4dev/selfsigned-certificate.cer", "From": "bench@example.org", "To": [ "ranger@example.org" ] },
   "Sources": { "Streams": [ $stream_json ] },
   "Tracking": { "Inertia": 2, "MaxAge": "00:00:00.5" },
-  "Recording": { "DatabasePath": "state/records.db", "SnapshotFolder": "state/snapshots" },
+  "Recording": { "SnapshotFolder": "state/snapshots" },
   "Metrics": { "Listen": "127.0.0.1:$metrics_port" }
 }
 JSON

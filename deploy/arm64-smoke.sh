@@ -22,7 +22,7 @@ echo "arm64-smoke: edge-agent --version under qemu: $version"
 [ -n "$version" ]
 
 cat >"$out/smoke.json" <<'JSON'
-{ "Alerting": { "DeviceId": "arm64-smoke" }, "Outbox": { "Path": "outbox.db" }, "Recording": { "DatabasePath": "records.db" },
+{ "Alerting": { "DeviceId": "arm64-smoke" }, "Database": { "Path": "edge-agent.db" },
   "Detector": { "Model": "no-such-manifest.json" }, "Metrics": { "Enabled": false } }
 JSON
 set +e

@@ -8,8 +8,10 @@ using EdgeAgent.Alerting.Senders;
 using Microsoft.Extensions.Logging;
 
 /// <summary>
-/// The way in to alerting: places an observation, publishes it as a detection event, lets the rules
-/// decide, and commits any alert to the outbox before returning.
+/// The way in to alerting: finds the zones an observation lies in, publishes it as a detection
+/// event, and lets the rules decide. The agent's write stage stores the alerts it decides with the
+/// records of their picture (<see cref="Decide"/>, then <see cref="Stored"/>); a one-off alert is
+/// stored on its own (<see cref="ObserveAsync"/>).
 /// </summary>
 public sealed partial class AlertRaiser(
     ZoneMap zones, CameraRegistry cameras, RuleEngine rules, AlertOutbox outbox, IEnumerable<IAlertSender> senders, ILogger<AlertRaiser> logger, MqttConnection? mqtt = null)
@@ -19,8 +21,11 @@ public sealed partial class AlertRaiser(
     /// <summary>The delivery channels alerts are queued for.</summary>
     public IReadOnlyList<string> Channels => _channels;
 
-    /// <summary>Handles one observation; returns the alert it raised, already durable, or null.</summary>
-    public async Task<Alert?> ObserveAsync(Observation observation, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Decides on one observation (placed at its camera when it has no position of its own); returns
+    /// the alert it raises, not yet stored, or null.
+    /// </summary>
+    public Alert? Decide(Observation observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
         var placed = observation.Position is null ? observation with { Position = cameras.PositionOf(observation.SourceId) } : observation;
@@ -28,25 +33,50 @@ public sealed partial class AlertRaiser(
         mqtt?.QueueEvent(EventPayloads.Detection(placed, here.Select(z => z.Id)));
 
         var timeZone = cameras.TimeZoneOf(placed.SourceId);
-        var alert = rules.Decide(placed, here, timeZone == TimeZoneInfo.Utc ? null : timeZone.Id);
+        return rules.Decide(placed, here, timeZone == TimeZoneInfo.Utc ? null : timeZone.Id);
+    }
+
+    /// <summary>Handles one observation and stores its alert, if any, before returning it.</summary>
+    public async Task<Alert?> ObserveAsync(Observation observation, CancellationToken cancellationToken = default)
+    {
+        var alert = Decide(observation);
         if (alert is null)
         {
             return null;
         }
 
+        if (_channels.Length > 0)
+        {
+            await outbox.EnqueueAsync(alert, _channels, cancellationToken).ConfigureAwait(false);
+        }
+
+        Stored(alert, isNew: true);
+        return alert;
+    }
+
+    /// <summary>Says that an alert is stored (or, <paramref name="isNew"/> false, was already, from before a restart).</summary>
+    public void Stored(Alert alert, bool isNew)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
         if (_channels.Length == 0)
         {
             LogNoChannel(logger, alert.Id, alert.Rule);
-            return alert;
         }
-
-        await outbox.EnqueueAsync(alert, _channels, cancellationToken).ConfigureAwait(false);
-        LogRaised(logger, alert.Id, alert.Severity, alert.Rule, placed.Detection.Label, placed.SourceId, alert.ZoneId ?? "-");
-        return alert;
+        else if (isNew)
+        {
+            LogRaised(logger, alert.Id, alert.Severity, alert.Rule, alert.Observation.Detection.Label, alert.Observation.SourceId, alert.ZoneId ?? "-");
+        }
+        else
+        {
+            LogAgain(logger, alert.Id, alert.Rule);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} ({Severity}, rule '{Rule}'): {Label} at {Source}, zone {Zone}")]
     private static partial void LogRaised(ILogger logger, string id, AlertSeverity severity, string rule, string label, string source, string zone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} (rule '{Rule}') was already stored before a restart: not raised twice")]
+    private static partial void LogAgain(ILogger logger, string id, string rule);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} (rule '{Rule}') has nowhere to go: configure Email or Mqtt")]
     private static partial void LogNoChannel(ILogger logger, string id, string rule);

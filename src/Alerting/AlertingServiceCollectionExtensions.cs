@@ -4,6 +4,7 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
+using EdgeAgent.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,11 +21,12 @@ public static class AlertingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        AddSection<AlertingOptions>(services, configuration, AlertingOptions.SectionName);
-        AddSection<GeofencingOptions>(services, configuration, GeofencingOptions.SectionName);
-        AddSection<OutboxOptions>(services, configuration, OutboxOptions.SectionName);
-        AddSection<EmailOptions>(services, configuration, EmailOptions.SectionName);
-        AddSection<MqttOptions>(services, configuration, MqttOptions.SectionName);
+        services.AddStateDatabase(configuration);
+        services.AddValidatedOptions<AlertingOptions>(configuration, AlertingOptions.SectionName);
+        services.AddValidatedOptions<GeofencingOptions>(configuration, GeofencingOptions.SectionName);
+        services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.SectionName);
+        services.AddValidatedOptions<EmailOptions>(configuration, EmailOptions.SectionName);
+        services.AddValidatedOptions<MqttOptions>(configuration, MqttOptions.SectionName);
 
         services.AddSingleton(sp => ZoneMap.Load(sp.GetRequiredService<IOptions<GeofencingOptions>>().Value));
         services.AddSingleton<CameraRegistry>();
@@ -72,6 +74,7 @@ public static class AlertingServiceCollectionExtensions
         var alerting = Read<AlertingOptions>(AlertingOptions.SectionName);
         var geofencing = Read<GeofencingOptions>(GeofencingOptions.SectionName);
         Read<OutboxOptions>(OutboxOptions.SectionName);
+        Read<DatabaseOptions>(DatabaseOptions.SectionName);
         var email = Read<EmailOptions>(EmailOptions.SectionName);
         Read<MqttOptions>(MqttOptions.SectionName);
         if (problems.Count > 0)
@@ -106,52 +109,5 @@ public static class AlertingServiceCollectionExtensions
         }
 
         return warnings;
-    }
-
-    /// <summary>
-    /// Reads an options section, adding its problems — failed checks, unknown keys, values of the
-    /// wrong type, each named by its key — to <paramref name="problems"/>; null when there were any.
-    /// </summary>
-    public static T? ReadOptions<T>(this IServiceProvider services, string section, ICollection<string> problems)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        try
-        {
-            return services.GetRequiredService<IOptions<T>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                problems.Add(failure);
-            }
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("were not found on the instance", StringComparison.Ordinal))
-        {
-            problems.Add($"{section}: unknown key {e.Message[(e.Message.LastIndexOf(':') + 1)..].Trim()} (keys are case-insensitive; see deploy/edge-agent.example.json)");
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's own words for a value of the wrong type name the key's path.
-            problems.Add(e.Message);
-        }
-
-        return null;
-    }
-
-    /// <summary>Binds a section, rejecting unknown keys, and checks it when first read.</summary>
-    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
-        where T : class, ISelfValidating
-    {
-        AddSection<T>(services, configuration, section);
-        return services;
-    }
-
-    private static void AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)
-        where T : class, ISelfValidating
-    {
-        services.AddOptions<T>().Bind(configuration.GetSection(section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>, SelfValidator<T>>();
     }
 }

@@ -2,6 +2,7 @@ namespace EdgeAgent;
 
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Senders;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Jobs;
@@ -61,12 +62,21 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddValidatedOptions<RecordingOptions>(configuration, RecordingOptions.SectionName);
         services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.SectionName);
         services.AddSingleton<IDetector>(sp => CreateDetector(sp.GetRequiredService<IOptions<DetectorOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<FrameHub>();
         services.AddSingleton<AgentHealth>();
-        services.AddSingleton<ObservationStore>();
+        services.AddSingleton<RecordDatabase>();
         services.AddSingleton<SnapshotStore>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
-        services.AddHostedService<DetectionLoop>();
+
+        // The pipeline, registered from its end to its start: hosted services stop in reverse order,
+        // so the sources stop first, then detection finishes the frames in hand, then the observation
+        // stage hands on what detection finished, and the writer commits last.
+        var workers = DetectionStage.WorkerCount(configuration.GetSection(DetectorOptions.SectionName).Get<DetectorOptions>() ?? new DetectorOptions());
+        services.AddSingleton(_ => new FrameHub(fileCapacity: workers));
+        services.AddSingleton(_ => new Resequencer(capacity: (2 * workers) + 2));
+        services.AddSingleton<RecordWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
+        services.AddHostedService<ObservationStage>();
+        services.AddHostedService<DetectionStage>();
         services.AddHostedService<DropFolderService>();
         services.AddHostedService<VideoStreamService>();
         services.AddHostedService<MetricsEndpoint>();
@@ -120,7 +130,7 @@ public static class EdgeAgentServiceCollectionExtensions
 
     private static IDetector CreateDetector(DetectorOptions options, ILoggerFactory loggers)
     {
-        var workers = DetectionLoop.WorkerCount(options);
+        var workers = DetectionStage.WorkerCount(options);
         return DetectorFactory.Create(
             options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / workers) },
             loggers,

@@ -3,6 +3,7 @@ namespace Alerting.Tests;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public sealed class OutboxTests : IAsyncDisposable
 
     public OutboxTests() => _outbox = Open();
 
-    private AlertOutbox Open() => new(Options.Create(new OutboxOptions { Path = _folder.File("state/outbox.db") }), _time);
+    private AlertOutbox Open() => new(Options.Create(new DatabaseOptions { Path = _folder.File("state/edge-agent.db") }), _time);
 
     private Alert NewAlert(byte[]? picture = null) => new(
         Alert.NewId(),

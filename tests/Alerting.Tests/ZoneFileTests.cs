@@ -1,8 +1,8 @@
 namespace Alerting.Tests;
 
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Testing;
 
 public sealed class ZoneFileTests

@@ -36,7 +36,8 @@ internal static class AgentConfig
                 ["ZonesFile"] = "zones.geojson",
                 ["Cameras"] = new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Latitude"] = -1.4, ["Longitude"] = 35.1, ["TimeZone"] = "Africa/Nairobi" }),
             },
-            ["Outbox"] = new JsonObject { ["Path"] = "state/outbox.db", ["InitialRetryDelay"] = "00:00:01", ["MaxRetryDelay"] = "00:00:02" },
+            ["Database"] = new JsonObject { ["Path"] = "state/edge-agent.db" },
+            ["Outbox"] = new JsonObject { ["InitialRetryDelay"] = "00:00:01", ["MaxRetryDelay"] = "00:00:02" },
         };
         if (smtp is not null)
         {

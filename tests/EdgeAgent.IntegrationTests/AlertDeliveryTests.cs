@@ -3,6 +3,7 @@ namespace EdgeAgent.IntegrationTests;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Common;
 using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Options;
@@ -174,7 +175,7 @@ public sealed class AlertDeliveryTests
 
     private static async Task<IReadOnlyList<OutboxEntry>> ListAsync(TempFolder folder)
     {
-        await using var outbox = new AlertOutbox(Options.Create(new OutboxOptions { Path = folder.File("state/outbox.db") }), TimeProvider.System);
+        await using var outbox = new AlertOutbox(Options.Create(new DatabaseOptions { Path = folder.File("state/edge-agent.db") }), TimeProvider.System);
         return await outbox.ListAsync();
     }
 

@@ -121,7 +121,7 @@ public sealed class DaemonTests
 
         Assert.Equal(total, Directory.GetFiles(Path.Combine(drop, "processed")).Length);
         Assert.Empty(Directory.GetFiles(drop));
-        using var db = new SqliteConnection($"Data Source={folder.File("state/records.db")}");
+        using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")}");
         db.Open();
         Assert.Equal(total, Scalar(db, "SELECT COUNT(DISTINCT path) FROM files_done"));
         Assert.Equal(Scalar(db, "SELECT SUM(detections) FROM files_done"), Scalar(db, "SELECT COUNT(*) FROM detections"));
@@ -158,7 +158,7 @@ public sealed class DaemonTests
         }
 
         Assert.Equal(2, Directory.GetFiles(drop).Length);
-        using (var db = new SqliteConnection($"Data Source={folder.File("state/records.db")}"))
+        using (var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")}"))
         {
             db.Open();
             Assert.Equal(2, Scalar(db, "SELECT COUNT(*) FROM files_done"));
@@ -168,9 +168,9 @@ public sealed class DaemonTests
         // The trend, per day of capture (EXIF, read in the camera's time zone): one person, one car.
         var (code, csv, stderr) = await AgentProcess.RunAsync("counts", "--config", config);
         Assert.True(code == 0, stderr);
-        Assert.Equal("day,category,label,detections", csv.Split('\n')[0]);
-        Assert.Contains("2024-01-21,person,\"person\",1", csv, StringComparison.Ordinal);
-        Assert.Contains("2015-11-30,vehicle,\"car\",1", csv, StringComparison.Ordinal);
+        Assert.Equal("day,category,label,count,unit", csv.Split('\n')[0]);
+        Assert.Contains("2024-01-21,person,\"person\",1,bursts", csv, StringComparison.Ordinal);
+        Assert.Contains("2015-11-30,vehicle,\"car\",1,bursts", csv, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -236,14 +236,14 @@ public sealed class DaemonTests
         var json = AgentConfig.Create(folder, smtp, broker);
         json["Alerting"]!["Rules"]![0]!["Cooldown"] = "00:00:00";
         json["Sources"] = new JsonObject { ["Streams"] = streams ?? [], ["DropFolders"] = drops ?? [], ["RescanInterval"] = "00:00:01" };
-        json["Recording"] = new JsonObject { ["DatabasePath"] = "state/records.db", ["SnapshotFolder"] = "state/snapshots" };
+        json["Recording"] = new JsonObject { ["SnapshotFolder"] = "state/snapshots" };
         json["Metrics"] = new JsonObject { ["Listen"] = $"127.0.0.1:{metricsPort}" };
         return AgentConfig.Write(folder, json);
     }
 
     private static long FilesDone(TempFolder folder)
     {
-        var path = folder.File("state/records.db");
+        var path = folder.File("state/edge-agent.db");
         if (!File.Exists(path))
         {
             return 0;

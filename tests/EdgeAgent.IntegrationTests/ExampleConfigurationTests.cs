@@ -3,6 +3,7 @@ namespace EdgeAgent.IntegrationTests;
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Configuration;
@@ -32,8 +33,7 @@ public sealed class ExampleConfigurationTests
             ["Email:Password"] = "from-the-environment",
             ["Sources:DropFolders:0:Path"] = folder.Path,
             ["Detector:Provider"] = "Cpu",
-            ["Recording:DatabasePath"] = folder.File("records.db"),
-            ["Outbox:Path"] = folder.File("outbox.db"),
+            ["Database:Path"] = folder.File("edge-agent.db"),
         };
         using var services = new ServiceCollection().AddEdgeAgent(OnDevice(device), daemon: true).BuildServiceProvider();
 

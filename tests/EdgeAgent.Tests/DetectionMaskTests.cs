@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Testing;
 

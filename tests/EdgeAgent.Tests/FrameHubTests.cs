@@ -8,7 +8,7 @@ public sealed class FrameHubTests
     private static Frame Video(string source, int n) => new(source, DateTimeOffset.UnixEpoch.AddSeconds(n), new Mat(2, 2, MatType.CV_8UC3), 2, 2, 1f);
 
     [Fact]
-    public async Task Only_the_newest_video_frame_of_a_stream_waits_and_drops_are_counted()
+    public void Only_the_newest_video_frame_of_a_stream_waits_and_drops_are_counted()
     {
         var hub = new FrameHub();
         var dropped = new List<string>();
@@ -21,33 +21,33 @@ public sealed class FrameHubTests
 
         hub.OfferVideo(Video("mast-2", 0));
 
-        using var first = await hub.TakeAsync(CancellationToken.None);
-        using var second = await hub.TakeAsync(CancellationToken.None);
+        using var first = hub.Take(CancellationToken.None);
+        using var second = hub.Take(CancellationToken.None);
         Assert.Equal(("drone-1", 4), (first.SourceId, (int)first.CapturedAt.ToUnixTimeSeconds()));
         Assert.Equal("mast-2", second.SourceId);
         Assert.Equal(4, dropped.Count);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hub.TakeAsync(timeout.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => hub.Take(timeout.Token));
     }
 
     [Fact]
     public async Task Files_are_never_dropped_the_writer_waits_instead()
     {
-        var hub = new FrameHub();
+        var hub = new FrameHub(fileCapacity: 2);
         await hub.EnqueueFileAsync(Video("CT-07", 1), CancellationToken.None);
         await hub.EnqueueFileAsync(Video("CT-07", 2), CancellationToken.None);
         var third = hub.EnqueueFileAsync(Video("CT-07", 3), CancellationToken.None).AsTask();
         await Task.Delay(100);
         Assert.False(third.IsCompleted);
 
-        using (var a = await hub.TakeAsync(CancellationToken.None))
+        using (var a = hub.Take(CancellationToken.None))
         {
             Assert.Equal(1, a.CapturedAt.ToUnixTimeSeconds());
         }
 
         await third.WaitAsync(TimeSpan.FromSeconds(5));
-        using var b = await hub.TakeAsync(CancellationToken.None);
-        using var c = await hub.TakeAsync(CancellationToken.None);
+        using var b = hub.Take(CancellationToken.None);
+        using var c = hub.Take(CancellationToken.None);
         Assert.Equal([2L, 3L], new[] { b.CapturedAt.ToUnixTimeSeconds(), c.CapturedAt.ToUnixTimeSeconds() });
     }
 }

@@ -1,8 +1,8 @@
 namespace EdgeAgent.Tests;
 
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Testing;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Sources;
 using EdgeAgent.Testing;
 

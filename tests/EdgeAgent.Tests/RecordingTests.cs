@@ -1,35 +1,84 @@
 namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
+using EdgeAgent.Placement;
 using EdgeAgent.Recording;
+using EdgeAgent.Sources;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenCvSharp;
 
 public sealed class RecordingTests
 {
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 2, 14, 0, TimeSpan.Zero);
+
     [Fact]
-    public void A_file_is_done_only_with_its_detections_and_counts_feed_the_trend()
+    public void A_file_is_done_only_with_its_detections_and_alerts_and_an_alert_is_stored_once()
     {
         using var folder = new TempFolder();
-        var options = Options.Create(new RecordingOptions { DatabasePath = folder.File("records.db") });
+        var options = Options.Create(new DatabaseOptions { Path = folder.File("edge-agent.db") });
         var file = new FileKey("CT-07", "IMG_0001.JPG", 1234, 5678);
-        using (var store = new ObservationStore(options))
+        var person = new Detection("person", DetectionCategory.Person, 0.8f, new BoundingBox(1, 2, 3, 4));
+        var alert = new Alert(
+            Alert.IdFor("CT-07", file.Subject, "poachers", "person", "rhino"), T0, AlertSeverity.Critical, "poachers",
+            new Observation("CT-07", T0, new GeoPosition(-1.4, 35.1), person, [0xFF, 0xD8], Subject: file.Subject), "rhino", "Rhino", [], null);
+        using var frame = new Frame("CT-07", T0, new Mat(), 100, 100, 1f, file);
+        var record = new FrameRecord(
+            frame,
+            [new PlacedDetection(new Detection("elephant", DetectionCategory.Animal, 0.9f, default), new Placement(new GeoPosition(-1.4, 35.1), 30, PlacedBy.Camera)),
+             new PlacedDetection(person, new Placement(new GeoPosition(-1.4, 35.1), 30, PlacedBy.Camera), alert.Id)],
+            RecordDetections: true,
+            [],
+            [alert]);
+        using (var records = new RecordDatabase(options))
         {
-            Assert.False(store.IsDone(file));
-            store.Record(
-                "CT-07",
-                new DateTimeOffset(2026, 11, 26, 2, 14, 0, TimeSpan.Zero),
-                new GeoPosition(-1.4, 35.1),
-                [(new Detection("elephant", DetectionCategory.Animal, 0.9f, new BoundingBox(1, 2, 3, 4)), null), (new Detection("person", DetectionCategory.Person, 0.8f, default), "alert-1")],
-                "snapshots/alert-1.jpg",
-                file);
+            Assert.False(records.IsDone(file));
+            var stored = records.Write([record], ["email"], _ => "snapshots/a.jpg", (_, _) => null, T0);
+            Assert.True(stored[alert.Id]);
         }
 
-        using var reopened = new ObservationStore(options);
+        using var reopened = new RecordDatabase(options);
         Assert.True(reopened.IsDone(file));
         Assert.False(reopened.IsDone(file with { Size = 9999 }));
-        Assert.Equal([("2026-11-26", "animal", "elephant", 1), ("2026-11-26", "person", "person", 1)], reopened.CountsPerDay());
+
+        // The same picture processed again (after a crash before its file was moved): the same id, no second alert.
+        Assert.False(reopened.Write([record], ["email"], _ => null, (_, _) => null, T0)[alert.Id]);
+        var outbox = new AlertOutbox(options, TimeProvider.System);
+        var entry = Assert.Single(outbox.RaisedSince(T0.AddHours(-1)));
+        Assert.Equal(alert.Id, entry.Id);
+    }
+
+    [Fact]
+    public void Counts_are_tracks_for_video_and_bursts_for_camera_traps()
+    {
+        using var folder = new TempFolder();
+        using var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = folder.File("edge-agent.db") }));
+        var placement = new Placement(null, null, PlacedBy.Nowhere);
+        var zebra = new Detection("zebra", DetectionCategory.Animal, 0.7f, default);
+
+        // Camera trap: a burst of three pictures 2 s apart, then another picture a minute later.
+        var pictures = new[] { 0, 2, 4, 64 }.Select(s =>
+        {
+            var frame = new Frame("CT-07", T0.AddSeconds(s), new Mat(), 100, 100, 1f, new FileKey("CT-07", $"{s}.jpg", 1, s));
+            return new FrameRecord(frame, [new PlacedDetection(zebra, placement)], true, [], []);
+        }).ToList();
+
+        // Video: one zebra seen in 300 frames (a minute at 5 frames a second) is one track.
+        var video = Enumerable.Range(0, 300).Select(i =>
+        {
+            var frame = new Frame("mast-1", T0.AddMilliseconds(200 * i), new Mat(), 100, 100, 1f);
+            return new FrameRecord(frame, [], false, [new TrackSighting("t1", zebra with { Confidence = 0.5f + (i % 7 / 100f) }, placement, T0, i % 7 == 0, null)], []);
+        }).ToList();
+        records.Write(pictures.Concat(video).ToList(), [], _ => null, (_, _) => null, T0);
+
+        Assert.Equal(
+            [new DailyCount("2026-11-26", "animal", "zebra", 2, "bursts"), new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks")],
+            records.CountsPerDay(TimeSpan.FromSeconds(10)));
+        pictures.Concat(video).ToList().ForEach(r => r.Frame.Dispose());
     }
 
     [Fact]

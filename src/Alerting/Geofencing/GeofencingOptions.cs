@@ -1,5 +1,9 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
+using EdgeAgent.Alerting.Observations;
+
+using EdgeAgent.Common;
+
 /// <summary>Configuration section <c>Geofencing</c>: the zones file and where each camera stands.</summary>
 public sealed class GeofencingOptions : ISelfValidating
 {
@@ -35,9 +39,29 @@ public sealed class GeofencingOptions : ISelfValidating
                 yield return $"{key}:Id: '{camera.Id}' is used twice";
             }
 
-            if (!new Observations.GeoPosition(camera.Latitude, camera.Longitude).IsValid)
+            if (!new GeoPosition(camera.Latitude, camera.Longitude).IsValid)
             {
                 yield return $"{key}: latitude {camera.Latitude}, longitude {camera.Longitude} is off the earth";
+            }
+
+            if (camera.FieldOfView is { } fov && fov is <= 0 or >= 180)
+            {
+                yield return $"{key}:FieldOfView: {fov} must lie between 0 and 180 degrees";
+            }
+
+            if (camera.Height is <= 0)
+            {
+                yield return $"{key}:Height: {camera.Height} must be above 0 metres";
+            }
+
+            if (camera.Tilt is { } tilt && tilt is < -90 or > 90)
+            {
+                yield return $"{key}:Tilt: {tilt} must lie between -90 and 90 degrees";
+            }
+
+            if (camera.Range <= 0)
+            {
+                yield return $"{key}:Range: {camera.Range} must be above 0 metres";
             }
 
             if (camera.TimeZone.Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(camera.TimeZone, out _))
@@ -60,11 +84,23 @@ public sealed class CameraSite
     /// <summary>Longitude, WGS 84 degrees.</summary>
     public double Longitude { get; set; }
 
-    /// <summary>Direction the camera faces, degrees from north; informational.</summary>
+    /// <summary>Direction the camera faces, degrees clockwise from true north.</summary>
     public double? Heading { get; set; }
 
-    /// <summary>Horizontal field of view in degrees; informational.</summary>
+    /// <summary>Horizontal field of view in degrees.</summary>
     public double? FieldOfView { get; set; }
+
+    /// <summary>Height of the lens above the ground it looks at, metres.</summary>
+    public double? Height { get; set; }
+
+    /// <summary>Angle of the optical axis below the horizon, degrees (90: straight down).</summary>
+    public double? Tilt { get; set; }
+
+    /// <summary>Rotation about the optical axis, degrees clockwise as the camera sees it; 0 for a level camera.</summary>
+    public double Roll { get; set; }
+
+    /// <summary>How far away the camera detects things, metres: the uncertainty of a position placed at the camera.</summary>
+    public double Range { get; set; } = CameraPose.DefaultRange;
 
     /// <summary>IANA time zone of the site, for the local time in alerts (e.g. <c>Africa/Johannesburg</c>). UTC when empty.</summary>
     public string TimeZone { get; set; } = "";

@@ -2,6 +2,7 @@ namespace EdgeAgent.Alerting.Outbox;
 
 using System.Text.Json;
 using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,10 @@ public sealed record OutboxEntry(
 /// The durable outbox: an alert is committed to SQLite (WAL, synchronous=FULL) before any send is
 /// tried, one row per channel, and leaves only as sent or as failed after its attempts. A crash at
 /// any point leaves rows pending or sending; sending rows go back to pending at the next start, so
-/// delivery is at least once, and the stable alert id lets receivers drop a duplicate.
+/// delivery is at least once. Alert ids are derived from what the alert is about, and the outbox
+/// keeps one row per id and channel: an alert raised again after a crash is the same alert, and a
+/// receiver recognises a resend by its id. The table lives in the agent's one database, so the
+/// write stage commits a picture's records and its alerts together (<see cref="Insert"/>).
 /// </summary>
 public sealed class AlertOutbox : IAsyncDisposable
 {
@@ -32,13 +36,17 @@ public sealed class AlertOutbox : IAsyncDisposable
     private readonly Dictionary<string, SemaphoreSlim> _wakeUps = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    /// <summary>Opens (and creates) the outbox file.</summary>
-    public AlertOutbox(IOptions<OutboxOptions> options, TimeProvider time)
+    /// <summary>Opens (and creates) the outbox table in the agent's database.</summary>
+    public AlertOutbox(IOptions<DatabaseOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
         Path = System.IO.Path.GetFullPath(options.Value.Path);
-        _connection = SqliteFile.Open(Path, "FULL", """
+        _connection = SqliteFile.Open(Path, "FULL", Schema, "Database:Path");
+    }
+
+    /// <summary>The outbox's table; whoever opens the database to write alerts applies it.</summary>
+    public static string Schema => """
             CREATE TABLE IF NOT EXISTS outbox (
                 id TEXT NOT NULL,
                 channel TEXT NOT NULL,
@@ -52,8 +60,7 @@ public sealed class AlertOutbox : IAsyncDisposable
                 picture BLOB,
                 PRIMARY KEY (id, channel));
             CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
-            """, "Outbox:Path");
-    }
+            """;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -63,26 +70,11 @@ public sealed class AlertOutbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(channels);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var json = JsonSerializer.Serialize(alert with { Observation = alert.Observation with { Picture = null } }, Json);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = _connection.BeginTransaction();
-            foreach (var channel in channels)
-            {
-                using var insert = _connection.Command("""
-                    INSERT OR IGNORE INTO outbox (id, channel, state, attempts, next_attempt_at, created_at, alert, picture)
-                    VALUES ($id, $channel, 'pending', 0, $now, $now, $alert, $picture)
-                    """, transaction);
-                insert.Parameters.AddWithValue("$id", alert.Id);
-                insert.Parameters.AddWithValue("$channel", channel);
-                insert.Parameters.AddWithValue("$now", now);
-                insert.Parameters.AddWithValue("$alert", json);
-                insert.Parameters.AddWithValue("$picture", (object?)alert.Observation.Picture ?? DBNull.Value);
-                insert.ExecuteNonQuery();
-            }
-
+            Insert(transaction, alert, channels, _time.GetUtcNow());
             transaction.Commit();
         }
         finally
@@ -90,9 +82,68 @@ public sealed class AlertOutbox : IAsyncDisposable
             _gate.Release();
         }
 
+        AlertsCommitted(channels);
+    }
+
+    /// <summary>
+    /// Adds an alert's rows, one per channel, to a transaction of the agent's database; a row with
+    /// the same alert id and channel is kept as it is. Call <see cref="AlertsCommitted"/> after the commit.
+    /// </summary>
+    /// <returns>Whether the alert is new (false: it was already there, raised before a crash).</returns>
+    public static bool Insert(SqliteTransaction transaction, Alert alert, IEnumerable<string> channels, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(channels);
+        var json = JsonSerializer.Serialize(alert with { Observation = alert.Observation with { Picture = null } }, Json);
+        var added = 0;
+        foreach (var channel in channels)
+        {
+            using var insert = transaction.Connection!.Command("""
+                INSERT OR IGNORE INTO outbox (id, channel, state, attempts, next_attempt_at, created_at, alert, picture)
+                VALUES ($id, $channel, 'pending', 0, $now, $now, $alert, $picture)
+                """, transaction);
+            insert.Parameters.AddWithValue("$id", alert.Id);
+            insert.Parameters.AddWithValue("$channel", channel);
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$alert", json);
+            insert.Parameters.AddWithValue("$picture", (object?)alert.Observation.Picture ?? DBNull.Value);
+            added += insert.ExecuteNonQuery();
+        }
+
+        return added > 0;
+    }
+
+    /// <summary>Wakes the dispatchers of the channels whose alerts were just committed.</summary>
+    public void AlertsCommitted(IEnumerable<string> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
         foreach (var channel in channels)
         {
             WakeUp(channel);
+        }
+    }
+
+    /// <summary>Alerts raised since <paramref name="since"/>, one per id, oldest first: the cooldowns a restart must remember.</summary>
+    public IReadOnlyList<Alert> RaisedSince(DateTimeOffset since)
+    {
+        _gate.Wait();
+        try
+        {
+            using var select = _connection.Command("SELECT alert FROM outbox WHERE created_at >= $since GROUP BY id ORDER BY MIN(created_at), MIN(rowid)");
+            select.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            using var reader = select.ExecuteReader();
+            var alerts = new List<Alert>();
+            while (reader.Read())
+            {
+                alerts.Add(JsonSerializer.Deserialize<Alert>(reader.GetString(0), Json)!);
+            }
+
+            return alerts;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -107,7 +158,7 @@ public sealed class AlertOutbox : IAsyncDisposable
             using var select = _connection.Command("""
                 SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture
                 FROM outbox WHERE channel = $channel AND state = 'pending' AND next_attempt_at <= $now
-                ORDER BY created_at, id LIMIT $limit
+                ORDER BY created_at, rowid LIMIT $limit
                 """, transaction);
             select.Parameters.AddWithValue("$channel", channel);
             select.Parameters.AddWithValue("$now", now);
@@ -161,7 +212,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var select = _connection.Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, id, channel");
+            using var select = _connection.Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, rowid");
             return Read(select);
         }
         finally

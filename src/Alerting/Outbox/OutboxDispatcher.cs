@@ -1,5 +1,6 @@
 namespace EdgeAgent.Alerting.Outbox;
 
+using EdgeAgent.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,13 +1,12 @@
 namespace EdgeAgent.Alerting.Outbox;
 
-/// <summary>Configuration section <c>Outbox</c>: where alerts wait and how hard delivery is tried.</summary>
+using EdgeAgent.Common;
+
+/// <summary>Configuration section <c>Outbox</c>: how hard delivery is tried. Alerts wait in the agent's database (<c>Database:Path</c>).</summary>
 public sealed class OutboxOptions : ISelfValidating
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Outbox";
-
-    /// <summary>The SQLite file. Default: <c>outbox.db</c> in systemd's state directory, else in the working folder.</summary>
-    public string Path { get; set; } = System.IO.Path.Combine(Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? ".", "outbox.db");
 
     /// <summary>Attempts per alert and channel before it is marked failed. With the default delays, 40 attempts span about three hours.</summary>
     public int MaxAttempts { get; set; } = 40;
@@ -21,11 +20,6 @@ public sealed class OutboxOptions : ISelfValidating
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
-        if (string.IsNullOrWhiteSpace(Path))
-        {
-            yield return "Outbox:Path: must name a file";
-        }
-
         if (MaxAttempts < 1)
         {
             yield return $"Outbox:MaxAttempts: {MaxAttempts} must be at least 1";

@@ -3,7 +3,7 @@ namespace EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Observations;
 
 /// <summary>A decision to tell people: raised by a rule, delivered through the outbox.</summary>
-/// <param name="Id">Stable, time-ordered id: the e-mail Message-ID and the MQTT payload id, so a resend is recognisable.</param>
+/// <param name="Id">Derived from what the alert is about (<see cref="IdFor"/>): the e-mail Message-ID and the MQTT payload id, so a resend — or the same alert raised again after a crash — is recognisable.</param>
 /// <param name="RaisedAt">When the rule matched.</param>
 /// <param name="Severity">How serious.</param>
 /// <param name="Rule">The rule's name.</param>
@@ -23,6 +23,18 @@ public sealed record Alert(
     IReadOnlyList<string> Recipients,
     string? TimeZone)
 {
-    /// <summary>A new id: a version-7 GUID, so ids sort by time.</summary>
+    /// <summary>A new id for an alert about nothing that could be seen twice (a test alert): a version-7 GUID.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// The id of the alert a rule raises about a subject — a camera-trap picture (its path, size and
+    /// time) or a video track — for a label in a zone: the same inputs give the same id, so a picture
+    /// processed again after a crash raises the alert it raised before, not a new one.
+    /// </summary>
+    public static string IdFor(string sourceId, string subject, string rule, string label, string? zoneId)
+    {
+        var key = string.Join('\u001f', sourceId, subject, rule, label, zoneId ?? "");
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
 }

@@ -2,18 +2,54 @@ namespace EdgeAgent.Alerting.Rules;
 
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Decides whether an observation becomes an alert. Every decision is logged at debug level with
-/// its reason, so "why did I (not) get an e-mail?" has an answer in the log.
+/// its reason, so "why did I (not) get an e-mail?" has an answer in the log. The cooldowns are
+/// remembered across restarts: they are read back from the alerts in the outbox.
 /// </summary>
-public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimeProvider time, ILogger<RuleEngine> logger)
+public sealed partial class RuleEngine
 {
-    private readonly IReadOnlyList<AlertRule> _rules = options.Value.Rules;
+    private readonly IReadOnlyList<AlertRule> _rules;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RuleEngine> _logger;
     private readonly Dictionary<(string Source, string Zone, string Label), (DateTimeOffset At, AlertSeverity Severity)> _lastAlerts = [];
     private readonly Lock _lock = new();
+
+    /// <summary>A rule engine; given the outbox, it starts with the cooldowns of the alerts stored there.</summary>
+    public RuleEngine(IOptions<AlertingOptions> options, TimeProvider time, ILogger<RuleEngine> logger, AlertOutbox? outbox = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _rules = options.Value.Rules;
+        _time = time;
+        _logger = logger;
+        if (outbox is not null && LongestCooldown > TimeSpan.Zero)
+        {
+            Remember(outbox.RaisedSince(time.GetUtcNow() - LongestCooldown));
+        }
+    }
+
+    private TimeSpan LongestCooldown => _rules.Count == 0 ? TimeSpan.Zero : _rules.Max(r => r.Cooldown);
+
+    /// <summary>Takes alerts raised earlier (by a previous run) into the cooldowns.</summary>
+    public void Remember(IEnumerable<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        lock (_lock)
+        {
+            foreach (var alert in alerts)
+            {
+                var key = (alert.Observation.SourceId, alert.ZoneId ?? "", alert.Observation.Detection.Label);
+                if (!_lastAlerts.TryGetValue(key, out var last) || last.At < alert.RaisedAt)
+                {
+                    _lastAlerts[key] = (alert.RaisedAt, alert.Severity);
+                }
+            }
+        }
+    }
 
     /// <summary>The alert the observation raises, or null (and a log line saying why not).</summary>
     public Alert? Decide(Observation observation, IReadOnlyList<Zone> zones, string? timeZone = null)
@@ -27,11 +63,11 @@ public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimePr
             var why = Mismatch(rule, observation, zones, out var zone);
             if (why is not null)
             {
-                LogNoMatch(logger, rule.Name, detection.Label, observation.SourceId, why);
+                LogNoMatch(_logger, rule.Name, detection.Label, observation.SourceId, why);
                 continue;
             }
 
-            LogMatch(logger, rule.Name, detection.Label, observation.SourceId, zone?.Id ?? "-", rule.Severity);
+            LogMatch(_logger, rule.Name, detection.Label, observation.SourceId, zone?.Id ?? "-", rule.Severity);
             if (best is null || rule.Severity > best.Value.Rule.Severity)
             {
                 best = (rule, zone);
@@ -40,17 +76,17 @@ public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimePr
 
         if (best is not { } winner)
         {
-            LogNoRule(logger, detection.Label, observation.SourceId, zones.Count);
+            LogNoRule(_logger, detection.Label, observation.SourceId, zones.Count);
             return null;
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var key = (observation.SourceId, winner.Zone?.Id ?? "", detection.Label);
         lock (_lock)
         {
             if (_lastAlerts.TryGetValue(key, out var last) && now - last.At < winner.Rule.Cooldown && winner.Rule.Severity <= last.Severity)
             {
-                LogCooldown(logger, detection.Label, observation.SourceId, winner.Zone?.Id ?? "-", last.At, winner.Rule.Cooldown);
+                LogCooldown(_logger, detection.Label, observation.SourceId, winner.Zone?.Id ?? "-", last.At, winner.Rule.Cooldown);
                 return null;
             }
 
@@ -61,7 +97,10 @@ public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimePr
             }
         }
 
-        return new Alert(Alert.NewId(), now, winner.Rule.Severity, winner.Rule.Name, observation, winner.Zone?.Id, winner.Zone?.Name, winner.Rule.Recipients, timeZone);
+        var id = observation.Subject is { } subject
+            ? Alert.IdFor(observation.SourceId, subject, winner.Rule.Name, detection.Label, winner.Zone?.Id)
+            : Alert.NewId();
+        return new Alert(id, now, winner.Rule.Severity, winner.Rule.Name, observation, winner.Zone?.Id, winner.Zone?.Name, winner.Rule.Recipients, timeZone);
     }
 
     private static string? Mismatch(AlertRule rule, Observation observation, IReadOnlyList<Zone> zones, out Zone? zone)
@@ -102,8 +141,7 @@ public sealed partial class RuleEngine(IOptions<AlertingOptions> options, TimePr
 
     private void Prune(DateTimeOffset now)
     {
-        var longest = _rules.Count == 0 ? TimeSpan.Zero : _rules.Max(r => r.Cooldown);
-        foreach (var key in _lastAlerts.Where(e => now - e.Value.At >= longest).Select(e => e.Key).ToList())
+        foreach (var key in _lastAlerts.Where(e => now - e.Value.At >= LongestCooldown).Select(e => e.Key).ToList())
         {
             _lastAlerts.Remove(key);
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Microsoft.Extensions.Hosting;

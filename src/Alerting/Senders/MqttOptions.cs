@@ -1,5 +1,7 @@
 namespace EdgeAgent.Alerting.Senders;
 
+using EdgeAgent.Common;
+
 /// <summary>Configuration section <c>Mqtt</c>. MQTT is on when <see cref="Host"/> is set.</summary>
 public sealed class MqttOptions : ISelfValidating
 {

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

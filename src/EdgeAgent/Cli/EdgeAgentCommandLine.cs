@@ -2,6 +2,7 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

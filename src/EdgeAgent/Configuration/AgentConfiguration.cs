@@ -1,6 +1,6 @@
 namespace EdgeAgent.Configuration;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using Microsoft.Extensions.Configuration;
 
 /// <summary>
@@ -12,7 +12,7 @@ public static class AgentConfiguration
 {
     /// <summary>Keys that hold file paths; relative ones are taken relative to the configuration file, not to wherever the service was started.</summary>
     private static readonly System.Text.RegularExpressions.Regex PathKeys = new(
-        @"^(Geofencing:ZonesFile|Outbox:Path|Email:TrustedCertificate|Detector:Model|Recording:DatabasePath|Recording:SnapshotFolder|Sources:DropFolders:\d+:Path)$",
+        @"^(Geofencing:ZonesFile|Database:Path|Email:TrustedCertificate|Detector:Model|Recording:SnapshotFolder|Sources:DropFolders:\d+:Path)$",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken"];

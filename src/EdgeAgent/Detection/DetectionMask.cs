@@ -1,8 +1,8 @@
 namespace EdgeAgent.Detection;
 
 using System.Text.Json;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using OpenCvSharp;
 
 /// <summary>Whether mask points are pixels or fractions of the picture's width and height.</summary>

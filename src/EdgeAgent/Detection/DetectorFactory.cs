@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton;
 using Microsoft.Extensions.Logging;
 

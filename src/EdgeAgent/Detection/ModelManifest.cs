@@ -2,8 +2,8 @@ namespace EdgeAgent.Detection;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 
 /// <summary>How a model lays out its output tensor.</summary>
 public enum ModelLayout

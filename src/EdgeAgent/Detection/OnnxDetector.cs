@@ -2,8 +2,8 @@ namespace EdgeAgent.Detection;
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

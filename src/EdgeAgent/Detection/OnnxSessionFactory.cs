@@ -1,7 +1,7 @@
 namespace EdgeAgent.Detection;
 
 using System.Runtime.InteropServices;
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

@@ -32,6 +32,10 @@ public static class AgentMetrics
     public static readonly Gauge MqttEventsDropped = Metrics.CreateGauge(
         "edge_agent_mqtt_events_dropped", "Detection events dropped because the queue was full while the broker was away (alerts are never dropped).");
 
+    public static readonly Histogram CommitSeconds = Metrics.CreateHistogram(
+        "edge_agent_commit_seconds", "Time of one commit of the write stage (a batch of frames, with its fsync).",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
     public static readonly Counter FailedFrames = Metrics.CreateCounter("edge_agent_frames_failed_total", "Frames the detector could not process, per source.", "source");
 
     public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram(

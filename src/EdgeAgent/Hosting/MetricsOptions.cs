@@ -1,6 +1,6 @@
 namespace EdgeAgent.Hosting;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Metrics</c>: the Prometheus and health endpoint.</summary>
 public sealed class MetricsOptions : ISelfValidating

@@ -2,8 +2,8 @@ namespace EdgeAgent.Jobs;
 
 using System.Diagnostics;
 using System.Globalization;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;

@@ -2,8 +2,8 @@ namespace EdgeAgent.Recording;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 
 /// <summary>
 /// A batch results file in MegaDetector's format (1.4), which Timelapse, AddaxAI and MegaDetector's

@@ -29,6 +29,18 @@ public static class PictureAnnotator
         }
     }
 
+    /// <summary>
+    /// A JPEG of a copy of <paramref name="pixels"/> with the detections drawn; boxes are in original
+    /// picture pixels, the pixels possibly a decode reduced by <paramref name="decodeScale"/>.
+    /// </summary>
+    public static byte[] Annotate(Mat pixels, float decodeScale, IEnumerable<Detection> detections)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        using var copy = pixels.Clone();
+        Draw(copy, decodeScale == 1f ? detections : detections.Select(d => d with { Box = d.Box.Scale(1 / decodeScale) }));
+        return EncodeJpeg(copy);
+    }
+
     /// <summary>Encodes as JPEG at the given quality.</summary>
     public static byte[] EncodeJpeg(Mat pixels, int quality = 85) =>
         pixels.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, quality));

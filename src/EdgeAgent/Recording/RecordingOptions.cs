@@ -1,17 +1,14 @@
 namespace EdgeAgent.Recording;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 
-/// <summary>Configuration section <c>Recording</c>: the record of everything seen, and the alert snapshots.</summary>
+/// <summary>Configuration section <c>Recording</c>: what the record keeps (in <c>Database:Path</c>), and the snapshots.</summary>
 public sealed class RecordingOptions : ISelfValidating
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Recording";
 
     private static readonly string StateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? ".";
-
-    /// <summary>SQLite file of detections and of the camera-trap files done. Default: <c>records.db</c> in systemd's state directory, else here.</summary>
-    public string DatabasePath { get; set; } = Path.Combine(StateDirectory, "records.db");
 
     /// <summary>Folder of annotated alert pictures.</summary>
     public string SnapshotFolder { get; set; } = Path.Combine(StateDirectory, "snapshots");
@@ -22,20 +19,26 @@ public sealed class RecordingOptions : ISelfValidating
     /// <summary>The oldest snapshots are deleted while the folder holds more than this.</summary>
     public long SnapshotMaxMegabytes { get; set; } = 2048;
 
+    /// <summary>Whether every video frame's detections get rows of their own; by default video is recorded as tracks only.</summary>
+    public bool VideoDetections { get; set; }
+
+    /// <summary>Camera-trap pictures of one label and camera each within this time of the one before are one burst, and count once.</summary>
+    public TimeSpan BurstGap { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Lowest confidence recorded and handed to the rules; the model's typical threshold when 0.</summary>
     public float MinConfidence { get; set; }
 
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
-        if (string.IsNullOrWhiteSpace(DatabasePath))
-        {
-            yield return "Recording:DatabasePath: must name a file";
-        }
-
         if (MinConfidence is < 0 or > 1)
         {
             yield return $"Recording:MinConfidence: {MinConfidence} must lie between 0 and 1";
+        }
+
+        if (BurstGap < TimeSpan.Zero)
+        {
+            yield return $"Recording:BurstGap: {BurstGap} cannot be negative";
         }
 
         if (SnapshotMaxMegabytes < 1)

@@ -12,10 +12,14 @@ public sealed partial class SnapshotStore(IOptions<RecordingOptions> options, Ti
 {
     private readonly string _root = Path.GetFullPath(options.Value.SnapshotFolder);
 
-    /// <summary>Saves a snapshot; returns its path, or null when it could not be written.</summary>
-    public string? Save(string alertId, DateTimeOffset capturedAt, byte[] jpeg)
+    /// <summary>The file name (without .jpg) of a track's best-frame snapshot: only letters, digits, '-' and '_', whatever the source is called.</summary>
+    public static string TrackName(string sourceId, string trackId) =>
+        "track-" + string.Concat($"{sourceId}-{trackId}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    /// <summary>Saves a snapshot named <paramref name="name"/> (an alert id, or a <see cref="TrackName"/>); returns its path, or null when it could not be written.</summary>
+    public string? Save(string name, DateTimeOffset capturedAt, byte[] jpeg)
     {
-        var path = Path.Combine(_root, capturedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{alertId}.jpg");
+        var path = Path.Combine(_root, capturedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{name}.jpg");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

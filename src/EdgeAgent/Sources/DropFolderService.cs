@@ -1,5 +1,6 @@
 namespace EdgeAgent.Sources;
 
+using System.Threading.Channels;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
@@ -10,13 +11,13 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Reads camera-trap drop folders. A file is taken when complete (unchanged for a while, and a whole
-/// picture), handed to the detector, and only counted done when its detections are recorded; the
-/// ledger in the record database makes that exactly once across restarts. The folder is the queue:
-/// nothing is dropped, the reader simply waits for the detector.
+/// picture), decoded — several at a time, handed on in order — and only counted done when the write
+/// stage has committed its record; the ledger in the database makes that exactly once across
+/// restarts. The folder is the queue: nothing is dropped, the reader simply waits for the detector.
 /// </summary>
 public sealed partial class DropFolderService(
-    IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, ObservationStore store, CameraRegistry cameras,
-    IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
+    IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, RecordDatabase database, RecordWriter writer,
+    CameraRegistry cameras, IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
 {
     private const string ProcessedFolder = "processed";
 
@@ -25,6 +26,11 @@ public sealed partial class DropFolderService(
     /// database for each. Moved files leave the scan, so they are not kept here.
     /// </summary>
     private readonly HashSet<FileKey> _done = [];
+
+    /// <summary>Files on their way through the pipeline: a rescan must not take them again.</summary>
+    private readonly HashSet<FileKey> _inFlight = [];
+
+    private readonly SemaphoreSlim _decoders = new(Math.Max(1, options.Value.DecodeWorkers));
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -57,28 +63,39 @@ public sealed partial class DropFolderService(
         AgentMetrics.SourceUp.WithLabels(folder.Id).Set(1);
         LogWatching(logger, folder.Id, root);
 
-        while (!stoppingToken.IsCancellationRequested)
+        // Decodes run ahead of the hand-off, several at a time, and are handed on in the order they were started.
+        var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(Math.Max(1, options.Value.DecodeWorkers)) { SingleReader = true, SingleWriter = true });
+        var forwarding = Task.Run(() => ForwardAsync(folder, root, decoding.Reader, stoppingToken), CancellationToken.None);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var waitFor = await ScanAsync(folder, root, stoppingToken).ConfigureAwait(false);
-                await changed.WaitAsync(waitFor, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    var waitFor = await ScanAsync(folder, root, decoding.Writer, stoppingToken).ConfigureAwait(false);
+                    await changed.WaitAsync(waitFor, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // A folder gone missing or a full disk: say so, wait, try again.
+                    LogScanError(logger, e, folder.Id, root);
+                    await Task.Delay(options.Value.RescanInterval, time, stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // A folder gone missing or a full disk: say so, wait, try again.
-                LogScanError(logger, e, folder.Id, root);
-                await Task.Delay(options.Value.RescanInterval, time, stoppingToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            decoding.Writer.TryComplete();
+            await forwarding.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Processes every complete new file, oldest first; returns how long to wait before the next scan.</summary>
-    private async Task<TimeSpan> ScanAsync(DropFolderOptions folder, string root, CancellationToken stoppingToken)
+    /// <summary>Starts decoding every complete new file, oldest first; returns how long to wait before the next scan.</summary>
+    private async Task<TimeSpan> ScanAsync(DropFolderOptions folder, string root, ChannelWriter<Decoding> decoding, CancellationToken stoppingToken)
     {
         var next = options.Value.RescanInterval;
         var processed = Path.Combine(root, ProcessedFolder);
@@ -91,6 +108,14 @@ public sealed partial class DropFolderService(
         {
             stoppingToken.ThrowIfCancellationRequested();
             var key = new FileKey(folder.Id, file.Name, info.Length, info.LastWriteTimeUtc.Ticks);
+            lock (_inFlight)
+            {
+                if (_inFlight.Contains(key))
+                {
+                    continue;
+                }
+            }
+
             if (IsDone(key, folder))
             {
                 MoveIfAsked(folder, root, file);
@@ -105,53 +130,96 @@ public sealed partial class DropFolderService(
                 continue;
             }
 
-            if (await ProcessAsync(folder, root, file, key, quiet, stoppingToken).ConfigureAwait(false))
+            lock (_inFlight)
             {
-                Remember(key, folder);
-                MoveIfAsked(folder, root, file);
+                _inFlight.Add(key);
             }
+
+            await decoding.WriteAsync(new Decoding(file, key, quiet, Task.Run(() => Decode(file), CancellationToken.None)), stoppingToken).ConfigureAwait(false);
         }
 
         return next;
     }
 
-    private async Task<bool> ProcessAsync(DropFolderOptions folder, string root, PictureFile file, FileKey key, TimeSpan quiet, CancellationToken stoppingToken)
+    private async Task<Picture> Decode(PictureFile file)
     {
-        Picture picture;
+        await _decoders.WaitAsync().ConfigureAwait(false);
         try
         {
             // Tiling needs every pixel; otherwise the decode need not be larger than the model's input.
-            picture = detectorOptions.Value.Tiling.Enabled
+            return detectorOptions.Value.Tiling.Enabled
                 ? PictureReader.Read(file.FullPath, 0, 0)
                 : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height);
         }
-        catch (PictureException e) when (quiet < folder.GiveUpAfter)
+        finally
         {
-            // Most likely an upload that paused mid-file: try again until GiveUpAfter.
-            LogNotYet(logger, folder.Id, file.Name, e.Message);
-            return false;
+            _decoders.Release();
         }
-        catch (PictureException e)
-        {
-            store.Record(folder.Id, time.GetUtcNow(), cameras.PositionOf(folder.Id), [], null, key, e.Message);
-            LogFailed(logger, folder.Id, file.Name, e.Message);
-            return true;
-        }
+    }
 
-        AgentMetrics.FramesRead.WithLabels(folder.Id).Inc();
-        var capturedAt = CaptureTime(folder.Id, picture.CapturedAt, key);
-        using var frame = new Frame(folder.Id, capturedAt, picture.Pixels, picture.Width, picture.Height, picture.DecodeScale, key);
-        health.FrameWaiting();
-        await hub.EnqueueFileAsync(frame, stoppingToken).ConfigureAwait(false);
-        try
+    /// <summary>Hands decoded pictures to the detector in scan order; a file is finished when its record is committed.</summary>
+    private async Task ForwardAsync(DropFolderOptions folder, string root, ChannelReader<Decoding> decoding, CancellationToken stoppingToken)
+    {
+        var pose = cameras.PoseOf(folder.Id);
+        await foreach (var (file, key, quiet, picture) in decoding.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await frame.Done.WaitAsync(stoppingToken).ConfigureAwait(false);
-            return true;
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Not handed on, so not half-done: taken again at the next start.
+                continue;
+            }
+
+            Frame frame;
+            try
+            {
+                var decoded = await picture.ConfigureAwait(false);
+                AgentMetrics.FramesRead.WithLabels(folder.Id).Inc();
+                frame = new Frame(folder.Id, CaptureTime(folder.Id, decoded.CapturedAt, key), decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, pose);
+            }
+            catch (PictureException e) when (quiet < folder.GiveUpAfter)
+            {
+                // Most likely an upload that paused mid-file: try again until GiveUpAfter.
+                LogNotYet(logger, folder.Id, file.Name, e.Message);
+                Release(key);
+                continue;
+            }
+            catch (PictureException e)
+            {
+                LogFailed(logger, folder.Id, file.Name, e.Message);
+                frame = new Frame(folder.Id, time.GetUtcNow(), new OpenCvSharp.Mat(), 0, 0, 1f, key, pose);
+                _ = Finish(folder, root, file, frame);
+                await writer.EnqueueAsync(FrameRecord.Failed(frame, e.Message), stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            _ = Finish(folder, root, file, frame);
+            try
+            {
+                health.FrameWaiting();
+                await hub.EnqueueFileAsync(frame, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                frame.Dispose();
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+    }
+
+    /// <summary>Once the frame's record is committed: remember the file and move it if asked.</summary>
+    private async Task Finish(DropFolderOptions folder, string root, PictureFile file, Frame frame)
+    {
+        var key = frame.File!.Value;
+        await frame.Done.ConfigureAwait(false);
+        Remember(key, folder);
+        MoveIfAsked(folder, root, file);
+        Release(key);
+    }
+
+    private void Release(FileKey key)
+    {
+        lock (_inFlight)
         {
-            LogDetectFailed(logger, folder.Id, file.Name, e.Message);
-            return false;
+            _inFlight.Remove(key);
         }
     }
 
@@ -165,7 +233,7 @@ public sealed partial class DropFolderService(
             }
         }
 
-        if (!store.IsDone(key))
+        if (!database.IsDone(key))
         {
             return false;
         }
@@ -223,6 +291,8 @@ public sealed partial class DropFolderService(
         }
     }
 
+    private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<Picture> Picture);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder {Source}: watching {Folder}")]
     private static partial void LogWatching(ILogger logger, string source, string folder);
 
@@ -231,9 +301,6 @@ public sealed partial class DropFolderService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File} is not a usable picture: {Reason}")]
     private static partial void LogFailed(ILogger logger, string source, string file, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: detection failed for {File}, will retry: {Reason}")]
-    private static partial void LogDetectFailed(ILogger logger, string source, string file, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {Problem}")]
     private static partial void LogProblem(ILogger logger, string source, string problem);

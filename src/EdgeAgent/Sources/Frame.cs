@@ -1,16 +1,20 @@
 namespace EdgeAgent.Sources;
 
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Recording;
 using OpenCvSharp;
 
 /// <summary>
-/// One picture from a source, on its way to the detector: a camera-trap file or a video frame.
+/// One picture from a source on its way through the pipeline: a camera-trap file or a video frame,
+/// with where the camera was and looked when it was taken (its pose), if known. The stage that
+/// finishes with a frame disposes it; <see cref="Done"/> tells the source when its record is committed.
 /// </summary>
 public sealed class Frame : IDisposable
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A frame of decoded pixels.</summary>
-    public Frame(string sourceId, DateTimeOffset capturedAt, Mat pixels, int width, int height, float decodeScale, Recording.FileKey? file = null)
+    public Frame(string sourceId, DateTimeOffset capturedAt, Mat pixels, int width, int height, float decodeScale, FileKey? file = null, CameraPose? pose = null)
     {
         SourceId = sourceId;
         CapturedAt = capturedAt;
@@ -19,6 +23,7 @@ public sealed class Frame : IDisposable
         Height = height;
         DecodeScale = decodeScale;
         File = file;
+        Pose = pose;
     }
 
     /// <summary>The source id (camera id).</summary>
@@ -27,7 +32,7 @@ public sealed class Frame : IDisposable
     /// <summary>Capture time: EXIF for camera-trap files (else the file's arrival), the read time for video.</summary>
     public DateTimeOffset CapturedAt { get; }
 
-    /// <summary>8-bit BGR pixels, possibly a reduced-size decode.</summary>
+    /// <summary>8-bit BGR pixels, possibly a reduced-size decode; empty for a file that could not be read.</summary>
     public Mat Pixels { get; }
 
     /// <summary>Width of the original picture.</summary>
@@ -39,27 +44,23 @@ public sealed class Frame : IDisposable
     /// <summary>Original pixels per decoded pixel.</summary>
     public float DecodeScale { get; }
 
+    /// <summary>Where the camera was and looked; null when unknown.</summary>
+    public CameraPose? Pose { get; }
+
+    /// <summary>The frame's place in its source's order, given when the detector takes it; results leave the pipeline in this order.</summary>
+    public long Sequence { get; internal set; }
+
     /// <summary>When the agent got the picture: the file's last write (its arrival), or the read time for video.</summary>
     public DateTimeOffset ReceivedAt => File is { } file ? new DateTimeOffset(file.ModifiedTicks, TimeSpan.Zero) : CapturedAt;
 
     /// <summary>The camera-trap file, for files; null for video.</summary>
-    public Recording.FileKey? File { get; }
+    public FileKey? File { get; }
 
-    /// <summary>Completes when the frame's detections are recorded (or it failed), so a drop folder knows the file is done.</summary>
+    /// <summary>Completes when the frame's record is committed (or it was dropped), so a drop folder knows the file is done.</summary>
     public Task Done => _done.Task;
 
     /// <summary>Marks the frame done.</summary>
-    public void Complete(Exception? error = null)
-    {
-        if (error is null)
-        {
-            _done.TrySetResult();
-        }
-        else
-        {
-            _done.TrySetException(error);
-        }
-    }
+    public void Complete() => _done.TrySetResult();
 
     /// <inheritdoc />
     public void Dispose() => Pixels.Dispose();

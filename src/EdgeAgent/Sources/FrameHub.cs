@@ -6,14 +6,15 @@ using System.Threading.Channels;
 /// The hand-off from every source to the detector. Video keeps only its newest frame per stream (a
 /// new one replaces the one waiting, and the drop is counted), so latency stays flat when detection
 /// is slower than the cameras; camera-trap files wait in a short queue that blocks the folder reader,
-/// so no file is ever dropped.
+/// so no file is ever dropped. Each frame taken gets the next sequence number of its source.
 /// </summary>
-public sealed class FrameHub
+public sealed class FrameHub(int fileCapacity = 4)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Frame> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly Queue<string> _waiting = new();
-    private readonly Channel<Frame> _files = Channel.CreateBounded<Frame>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<Frame> _files = Channel.CreateBounded<Frame>(new BoundedChannelOptions(Math.Max(1, fileCapacity)) { FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _available = new(0);
     private bool _videoFirst = true;
 
@@ -54,27 +55,34 @@ public sealed class FrameHub
         _available.Release();
     }
 
-    /// <summary>The next frame, alternating between video and files so neither starves the other.</summary>
-    public async Task<Frame> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>The next frame, alternating between video and files so neither starves the other; blocks until there is one.</summary>
+    public Frame Take(CancellationToken cancellationToken)
     {
-        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _available.Wait(cancellationToken);
         lock (_lock)
         {
-            _videoFirst = !_videoFirst;
-            if ((_videoFirst || !_files.Reader.TryPeek(out _)) && _waiting.TryDequeue(out var source))
-            {
-                _latest.Remove(source, out var frame);
-                return frame!;
-            }
-
-            if (_files.Reader.TryRead(out var file))
-            {
-                return file;
-            }
-
-            _waiting.TryDequeue(out source);
-            _latest.Remove(source!, out var video);
-            return video!;
+            var frame = Next();
+            _sequences[frame.SourceId] = frame.Sequence = _sequences.GetValueOrDefault(frame.SourceId) + 1;
+            return frame;
         }
+    }
+
+    private Frame Next()
+    {
+        _videoFirst = !_videoFirst;
+        if ((_videoFirst || !_files.Reader.TryPeek(out _)) && _waiting.TryDequeue(out var source))
+        {
+            _latest.Remove(source, out var frame);
+            return frame!;
+        }
+
+        if (_files.Reader.TryRead(out var file))
+        {
+            return file;
+        }
+
+        _waiting.TryDequeue(out source);
+        _latest.Remove(source!, out var video);
+        return video!;
     }
 }

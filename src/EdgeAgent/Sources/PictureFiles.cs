@@ -1,6 +1,6 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 
 /// <summary>A picture file found under one of the inputs.</summary>
 /// <param name="FullPath">Where it is.</param>

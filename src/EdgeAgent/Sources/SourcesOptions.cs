@@ -1,6 +1,6 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 
 /// <summary>What happens to a camera-trap picture once its detections are recorded.</summary>
@@ -25,12 +25,20 @@ public sealed class SourcesOptions : ISelfValidating
     /// <summary>Drone and fixed-camera video streams.</summary>
     public List<StreamOptions> Streams { get; set; } = [];
 
+    /// <summary>Camera-trap pictures decoded at once, over all drop folders; decoding a large JPEG costs about as much as inference.</summary>
+    public int DecodeWorkers { get; set; } = 1;
+
     /// <summary>Drop folders are also rescanned this often: file-system watchers miss events.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
+        if (DecodeWorkers < 1)
+        {
+            yield return $"Sources:DecodeWorkers: {DecodeWorkers} must be at least 1";
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < DropFolders.Count; i++)
         {

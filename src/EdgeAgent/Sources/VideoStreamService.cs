@@ -1,7 +1,9 @@
 namespace EdgeAgent.Sources;
 
 using System.Diagnostics;
-using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,7 +18,7 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 /// released and opened again with exponential backoff, for ever.
 /// </summary>
 public sealed partial class VideoStreamService(
-    IOptions<SourcesOptions> options, FrameHub hub, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
+    IOptions<SourcesOptions> options, FrameHub hub, CameraRegistry cameras, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstFrameAllowance = TimeSpan.FromSeconds(10);
 
@@ -65,7 +67,7 @@ public sealed partial class VideoStreamService(
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
     private string ReadUntilLost(StreamOptions stream, CancellationToken stoppingToken, ref int failures)
     {
-        var delivery = new Delivery(hub, health, logger, stream);
+        var delivery = new Delivery(hub, health, logger, stream, cameras.PoseOf(stream.Id));
         var reason = stream.Pipeline.Length == 0 && !File.Exists(stream.Url)
             ? ReadWithFfmpeg(stream, delivery, stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
@@ -162,7 +164,7 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Counts frames, marks the stream up at its first frame, and offers frames at the detection rate.</summary>
-    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream)
+    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, CameraPose? pose)
     {
         private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
         private readonly Stopwatch _sinceOffer = Stopwatch.StartNew();
@@ -183,7 +185,7 @@ public sealed partial class VideoStreamService(
             {
                 _sinceOffer.Restart();
                 health.FrameWaiting();
-                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f));
+                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: pose));
             }
         }
     }

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Tracking</c>: how video detections become tracks.</summary>
 public sealed class TrackingOptions : ISelfValidating

@@ -1,7 +1,7 @@
 namespace EdgeAgent.IntegrationTests.Triton;
 
 using System.Diagnostics;
-using EdgeAgent.Alerting;
+using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Detection.Triton;
 using EdgeAgent.Testing;

@@ -1,8 +1,7 @@
 namespace EdgeAgent.Detection.Triton;
 
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Common;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;

@@ -2,8 +2,8 @@ namespace EdgeAgent.Detection.Triton;
 
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;
 using Grpc.Core;

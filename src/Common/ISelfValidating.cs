@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting;
+namespace EdgeAgent.Common;
 
 using Microsoft.Extensions.Options;
 
@@ -10,9 +10,10 @@ public interface ISelfValidating
 }
 
 /// <summary>Runs <see cref="ISelfValidating.Problems"/> when options are first read, so a bad file stops start-up.</summary>
-internal sealed class SelfValidator<T> : IValidateOptions<T>
+public sealed class SelfValidator<T> : IValidateOptions<T>
     where T : class, ISelfValidating
 {
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, T options)
     {
         var problems = options.Problems().ToList();

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting;
+namespace EdgeAgent.Common;
 
 /// <summary>
 /// A user's mistake in a file or option: a manifest, a model that does not fit it, a mask, a path.

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Outbox;
+namespace EdgeAgent.Common;
 
 /// <summary>Exponential backoff with jitter, capped: after many devices lose the same uplink, their retries do not arrive in step.</summary>
 public static class RetryPolicy

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting;
+namespace EdgeAgent.Common;
 
 using Microsoft.Data.Sqlite;
 

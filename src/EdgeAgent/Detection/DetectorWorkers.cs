@@ -1,0 +1,104 @@
+namespace EdgeAgent.Detection;
+
+using System.Diagnostics;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Sources;
+
+/// <summary>What the detector found in one frame, in the frame's original pixels, or why it could not look.</summary>
+/// <param name="Frame">The frame; whoever handles the result owns it from now on.</param>
+/// <param name="Detections">Detections in original pixels; empty when it failed.</param>
+/// <param name="Failure">Why the frame could not be processed, or null.</param>
+/// <param name="Inference">Time spent in the detector.</param>
+public sealed record DetectedFrame(Frame Frame, IReadOnlyList<Detection> Detections, string? Failure = null, TimeSpan Inference = default);
+
+/// <summary>
+/// The detect stage: threads that take frames from the hub, run the one shared detector (ONNX
+/// Runtime sessions and the Triton client are thread-safe) and hand the results on. Nothing else
+/// runs on these threads: placing, deciding, encoding and writing are later stages'. Used by the
+/// daemon and by <c>detect</c> and <c>bench</c> alike.
+/// </summary>
+public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null)
+{
+    private long _inferenceTicks;
+    private long _busyTicks;
+
+    /// <summary>Share of the workers' busy time spent inside the detector (1 when nothing else runs on them).</summary>
+    public double InferenceShare => Interlocked.Read(ref _busyTicks) is > 0 and var busy ? (double)Interlocked.Read(ref _inferenceTicks) / busy : 1;
+
+    /// <summary>
+    /// Runs <paramref name="count"/> workers until <paramref name="stoppingToken"/> is cancelled; a
+    /// frame in hand is finished and handed on. With <paramref name="slots"/>, a worker takes a slot
+    /// before it takes a frame, and whoever consumes the result gives it back: the bound on frames in flight.
+    /// </summary>
+    public Task RunAsync(int count, FrameHub hub, Action<DetectedFrame> onDetected, CancellationToken stoppingToken, SemaphoreSlim? slots = null)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(onDetected);
+
+        // Threads of their own, not pool threads: inference blocks (ONNX Runtime, or a gRPC call to
+        // Triton), and blocked pool threads would starve the I/O that gRPC itself needs.
+        return Task.WhenAll(Enumerable.Range(0, Math.Max(1, count)).Select(i => RunOnThread($"detector {i}", () =>
+        {
+            while (true)
+            {
+                Frame frame;
+                try
+                {
+                    slots?.Wait(stoppingToken);
+                    frame = hub.Take(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var busy = Stopwatch.GetTimestamp();
+                var result = Detect(frame);
+                Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - busy);
+                onDetected(result);
+            }
+        })));
+    }
+
+    /// <summary>Detects in one frame; any failure becomes the result's <see cref="DetectedFrame.Failure"/>.</summary>
+    public DetectedFrame Detect(Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        try
+        {
+            var start = Stopwatch.GetTimestamp();
+            var found = detector.Detect(frame.Pixels, minConfidence, timings);
+            var inference = Stopwatch.GetTimestamp() - start;
+            Interlocked.Add(ref _inferenceTicks, inference);
+            var detections = frame.DecodeScale == 1f
+                ? found
+                : found.Select(d => d with { Box = d.Box.Scale(frame.DecodeScale).ClipTo(frame.Width, frame.Height) }).ToList();
+            return new DetectedFrame(frame, detections, null, Stopwatch.GetElapsedTime(0, inference));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One bad frame never stops a worker: it becomes that frame's failure.
+            return new DetectedFrame(frame, [], $"detection failed: {e.Message}");
+        }
+    }
+
+    private static Task RunOnThread(string name, Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = name };
+        thread.Start();
+        return done.Task;
+    }
+}

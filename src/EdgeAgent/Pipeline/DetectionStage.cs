@@ -1,0 +1,46 @@
+namespace EdgeAgent.Pipeline;
+
+using EdgeAgent.Detection;
+using EdgeAgent.Hosting;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// The daemon's detect stage: detector workers take frames from every source's hand-off and put
+/// their results, in each source's order, before the observation stage. On stopping, a frame in
+/// hand is finished; frames still waiting are left (files are taken again at the next start).
+/// </summary>
+public sealed class DetectionStage(
+    FrameHub hub, IDetector detector, Resequencer resequencer, IOptions<DetectorOptions> options, IOptions<RecordingOptions> recording, AgentHealth health) : BackgroundService
+{
+    /// <summary>Worker count: configured, or one per core.</summary>
+    public static int WorkerCount(DetectorOptions options) => options?.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
+        var minConfidence = recording.Value.MinConfidence > 0 ? recording.Value.MinConfidence : detector.Manifest.Thresholds.Typical;
+        var workers = new DetectorWorkers(detector, minConfidence);
+        try
+        {
+            await workers.RunAsync(
+                WorkerCount(options.Value),
+                hub,
+                detected =>
+                {
+                    AgentMetrics.InferenceSeconds.Observe(detected.Inference.TotalSeconds);
+                    health.DetectorAnswered();
+                    resequencer.Add(detected);
+                },
+                stoppingToken,
+                resequencer.Slots).ConfigureAwait(false);
+        }
+        finally
+        {
+            resequencer.Complete();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+namespace EdgeAgent.Pipeline;
+
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Detection;
+using EdgeAgent.Hosting;
+using EdgeAgent.Placement;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using EdgeAgent.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Post-process → place → decide, one frame at a time in each source's order, on one thread (so the
+/// trackers, static-object filters and cooldowns need no locks): drops masked boxes; for camera-trap
+/// pictures, static objects; for video, tracks (a track counts and may alert once it is confirmed);
+/// puts each detection on the ground from the frame's pose; lets the rules decide; and hands the
+/// frame's record to the write stage. It stops when the detect stage has stopped and every frame
+/// that stage finished has been handed on.
+/// </summary>
+public sealed partial class ObservationStage(
+    Resequencer resequencer, RecordWriter writer, AlertRaiser raiser, IOptions<SourcesOptions> sources, IOptions<TrackingOptions> tracking,
+    IOptions<RecordingOptions> recording, TimeProvider time, ILogger<ObservationStage> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StaticObjectFilter> _staticObjects = sources.Value.DropFolders
+        .ToDictionary(f => f.Id, f => new StaticObjectFilter(f.StaticObjects), StringComparer.Ordinal);
+    private readonly Dictionary<string, DetectionMask> _masks = sources.Value.DropFolders.Select(f => (f.Id, f.Masks))
+        .Concat(sources.Value.Streams.Select(s => (s.Id, s.Masks)))
+        .ToDictionary(m => m.Id, m => new DetectionMask(m.Masks), StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            // Until the detect stage completes the hand-off, not until stopping: frames it finished must be recorded.
+            await foreach (var detected in resequencer.Output.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                resequencer.Slots.Release();
+                FrameRecord record;
+                try
+                {
+                    record = Observe(detected);
+                }
+                catch (Exception e)
+                {
+                    LogFrameFailed(logger, e, detected.Frame.SourceId);
+                    record = FrameRecord.Failed(detected.Frame, $"processing failed: {e.Message}");
+                }
+
+                await writer.EnqueueAsync(record, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+
+    /// <summary>One frame through post-processing, placing and deciding.</summary>
+    public FrameRecord Observe(DetectedFrame detected)
+    {
+        ArgumentNullException.ThrowIfNull(detected);
+        var frame = detected.Frame;
+        if (detected.Failure is { } failure)
+        {
+            AgentMetrics.FailedFrames.WithLabels(frame.SourceId).Inc();
+            LogDetectFailed(logger, frame.SourceId, failure);
+            return FrameRecord.Failed(frame, failure);
+        }
+
+        var mask = _masks.GetValueOrDefault(frame.SourceId) ?? DetectionMask.None;
+        var detections = mask.IsEmpty ? detected.Detections : detected.Detections.Where(d => !mask.Covers(d.Box, frame.Width, frame.Height)).ToList();
+        return frame.File is { } file ? ObservePicture(frame, file, detections) : ObserveVideo(frame, detections);
+    }
+
+    private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections)
+    {
+        if (_staticObjects.TryGetValue(frame.SourceId, out var filter))
+        {
+            detections = filter.Filter(detections, frame.Width, frame.Height, out var suppressed);
+            if (suppressed > 0)
+            {
+                // A static object is not a detection: neither alerted nor recorded, only counted.
+                AgentMetrics.StaticSuppressed.WithLabels(frame.SourceId).Inc(suppressed);
+            }
+        }
+
+        var alerts = new List<Alert>();
+        var placed = detections.Select(d =>
+        {
+            var placement = GroundProjection.Place(frame.Pose, d.Box, frame.Width, frame.Height);
+            var alert = Decide(frame, d, placement, file.Subject, alerts);
+            return new PlacedDetection(d, placement, alert?.Id);
+        }).ToList();
+        return new FrameRecord(frame, placed, RecordDetections: true, [], alerts);
+    }
+
+    private FrameRecord ObserveVideo(Frame frame, IReadOnlyList<Detection> detections)
+    {
+        if (!_trackers.TryGetValue(frame.SourceId, out var tracker))
+        {
+            // Track ids begin with the time the tracker started, so they never repeat across restarts.
+            var prefix = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'-'", System.Globalization.CultureInfo.InvariantCulture);
+            _trackers[frame.SourceId] = tracker = new IouTracker(tracking.Value, prefix);
+        }
+
+        var alerts = new List<Alert>();
+        var placed = new List<PlacedDetection>();
+        var sightings = new List<TrackSighting>();
+        foreach (var tracked in tracker.Update(detections, frame.CapturedAt))
+        {
+            var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
+            var alert = tracked.JustConfirmed ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", alerts) : null;
+            placed.Add(new PlacedDetection(tracked.Detection, placement, alert?.Id, tracked.TrackId));
+            if (tracked.Confirmed)
+            {
+                sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id));
+            }
+        }
+
+        return new FrameRecord(frame, placed, recording.Value.VideoDetections, sightings, alerts);
+    }
+
+    /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
+    private Alert? Decide(Frame frame, Detection detection, Placement placement, string subject, List<Alert> alerts)
+    {
+        var observation = new Observation(frame.SourceId, frame.CapturedAt, placement.Position, detection, null, frame.ReceivedAt, subject, placement.Uncertainty);
+        var alert = raiser.Decide(observation);
+        if (alert is null || alerts.Any(a => a.Id == alert.Id))
+        {
+            return alert;
+        }
+
+        alerts.Add(alert);
+        return alert;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A frame from {Source} could not be processed")]
+    private static partial void LogFrameFailed(ILogger logger, Exception exception, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A frame from {Source} could not be processed: {Failure}")]
+    private static partial void LogDetectFailed(ILogger logger, string source, string failure);
+}

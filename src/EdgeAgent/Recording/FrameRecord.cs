@@ -1,0 +1,36 @@
+namespace EdgeAgent.Recording;
+
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Placement;
+using EdgeAgent.Sources;
+
+/// <summary>A camera-trap file as the ledger knows it: the same path with another size or time is another picture.</summary>
+public readonly record struct FileKey(string SourceId, string Path, long Size, long ModifiedTicks)
+{
+    /// <summary>The picture as the subject of an alert: what makes its alert ids.</summary>
+    public string Subject => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"file:{Path}:{Size}:{ModifiedTicks}");
+}
+
+/// <summary>A detection on the map, with the alert it raised and its track, if any.</summary>
+public sealed record PlacedDetection(Detection Detection, Placement Placement, string? AlertId = null, string? TrackId = null);
+
+/// <summary>A confirmed video track seen in a frame: one row per track in the record.</summary>
+public sealed record TrackSighting(string TrackId, Detection Detection, Placement Placement, DateTimeOffset FirstSeen, bool Best, string? AlertId);
+
+/// <summary>
+/// Everything the write stage stores about one frame, in one transaction: the ledger row of a
+/// camera-trap file, its detections (video: only when asked for), the tracks seen, and the alerts.
+/// </summary>
+/// <param name="Frame">The frame; the write stage disposes it and completes it once committed.</param>
+/// <param name="Detections">The frame's detections that count (not masked, not static).</param>
+/// <param name="RecordDetections">Whether the detections get rows of their own (pictures always; video frames only when asked for).</param>
+/// <param name="Tracks">Confirmed tracks seen in the frame (video).</param>
+/// <param name="Alerts">Alerts decided on the frame, without their picture yet.</param>
+/// <param name="Failure">Why the picture could not be processed (its ledger row says so), or null.</param>
+public sealed record FrameRecord(
+    Frame Frame, IReadOnlyList<PlacedDetection> Detections, bool RecordDetections, IReadOnlyList<TrackSighting> Tracks, IReadOnlyList<Alert> Alerts, string? Failure = null)
+{
+    /// <summary>A file that could not be processed: only its ledger row.</summary>
+    public static FrameRecord Failed(Frame frame, string failure) => new(frame, [], true, [], [], failure);
+}

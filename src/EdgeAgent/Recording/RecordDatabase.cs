@@ -1,0 +1,265 @@
+namespace EdgeAgent.Recording;
+
+using System.Globalization;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+/// <summary>One row of <c>counts</c>: how many of a label were seen on a day, and what was counted.</summary>
+public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit);
+
+/// <summary>
+/// The record of what the agent saw, in the agent's one SQLite database (WAL, synchronous=FULL),
+/// beside the outbox: camera-trap detections with time, source, label, category, confidence, box
+/// and position; video tracks (first and last seen, frames, best confidence and its picture); and
+/// the ledger of camera-trap files done. <see cref="Write"/> commits a batch of frames — ledger rows,
+/// records and alerts — in one transaction, so after any crash a picture is either fully done or not
+/// at all, and an alert is never stored without the record that raised it.
+/// </summary>
+public sealed class RecordDatabase : IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS detections (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+            latitude REAL, longitude REAL, uncertainty_m REAL, placed_by TEXT NOT NULL DEFAULT 'camera',
+            picture TEXT,
+            alert_id TEXT,
+            track_id TEXT);
+        CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
+        CREATE TABLE IF NOT EXISTS tracks (
+            source_id TEXT NOT NULL,
+            track_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            frames INTEGER NOT NULL,
+            best_confidence REAL NOT NULL,
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+            latitude REAL, longitude REAL, uncertainty_m REAL, placed_by TEXT NOT NULL,
+            snapshot TEXT,
+            alert_id TEXT,
+            PRIMARY KEY (source_id, track_id));
+        CREATE TABLE IF NOT EXISTS files_done (
+            source_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ticks INTEGER NOT NULL,
+            done_at TEXT NOT NULL,
+            detections INTEGER NOT NULL,
+            failure TEXT,
+            PRIMARY KEY (source_id, path, size, modified_ticks));
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    /// <summary>Opens or creates the database with the record's and the outbox's tables.</summary>
+    public RecordDatabase(IOptions<DatabaseOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connection = SqliteFile.Open(options.Value.Path, "FULL", Schema + AlertOutbox.Schema, "Database:Path");
+    }
+
+    /// <summary>Whether a camera-trap file was already done.</summary>
+    public bool IsDone(FileKey file)
+    {
+        lock (_lock)
+        {
+            using var select = _connection.Command("SELECT 1 FROM files_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
+            Bind(select, file);
+            return select.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch of frames in one transaction. <paramref name="pictureOf"/> gives the picture
+    /// path recorded for a frame (its alert snapshot, or the camera-trap file), <paramref name="snapshotOf"/>
+    /// a track's best-frame snapshot when one was saved now. Returns, per alert, whether it is new
+    /// (false: stored before a crash, with the same id).
+    /// </summary>
+    public IReadOnlyDictionary<string, bool> Write(
+        IReadOnlyList<FrameRecord> batch, IReadOnlyCollection<string> channels, Func<FrameRecord, string?> pictureOf, Func<FrameRecord, TrackSighting, string?> snapshotOf, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(pictureOf);
+        ArgumentNullException.ThrowIfNull(snapshotOf);
+        var alerts = new Dictionary<string, bool>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var record in batch)
+            {
+                var picture = pictureOf(record);
+                if (record.RecordDetections)
+                {
+                    foreach (var detection in record.Detections)
+                    {
+                        InsertDetection(transaction, record, detection, picture);
+                    }
+                }
+
+                foreach (var sighting in record.Tracks)
+                {
+                    UpsertTrack(transaction, record, sighting, snapshotOf(record, sighting));
+                }
+
+                if (record.Frame.File is { } file)
+                {
+                    using var done = _connection.Command("""
+                        INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure)
+                        VALUES ($s, $p, $z, $m, $now, $count, $failure)
+                        """, transaction);
+                    Bind(done, file);
+                    done.Parameters.AddWithValue("$now", Text(now));
+                    done.Parameters.AddWithValue("$count", record.Detections.Count);
+                    done.Parameters.AddWithValue("$failure", (object?)record.Failure ?? DBNull.Value);
+                    done.ExecuteNonQuery();
+                }
+
+                foreach (var alert in record.Alerts)
+                {
+                    alerts[alert.Id] = alerts.GetValueOrDefault(alert.Id) || channels.Count == 0 || AlertOutbox.Insert(transaction, alert, channels, now);
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        return alerts;
+    }
+
+    /// <summary>
+    /// Counts per day, category and label for the biodiversity trend: video tracks (one animal that
+    /// stays in view is one), and camera-trap pictures, where the pictures of one burst — the same
+    /// camera and label, each within <paramref name="burstGap"/> of the one before — count once.
+    /// </summary>
+    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap)
+    {
+        var counts = new Dictionary<(string Day, string Category, string Label, string Unit), int>();
+        lock (_lock)
+        {
+            using (var tracks = _connection.Command("SELECT substr(first_seen, 1, 10), category, label, COUNT(*) FROM tracks GROUP BY 1, 2, 3"))
+            using (var reader = tracks.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    counts[(reader.GetString(0), reader.GetString(1), reader.GetString(2), "tracks")] = reader.GetInt32(3);
+                }
+            }
+
+            using var pictures = _connection.Command("""
+                SELECT DISTINCT source_id, label, category, captured_at FROM detections WHERE track_id IS NULL
+                ORDER BY source_id, label, captured_at
+                """);
+            using var rows = pictures.ExecuteReader();
+            (string Source, string Label, DateTimeOffset At)? previous = null;
+            while (rows.Read())
+            {
+                var (source, label, category) = (rows.GetString(0), rows.GetString(1), rows.GetString(2));
+                var at = DateTimeOffset.Parse(rows.GetString(3), CultureInfo.InvariantCulture);
+                var sameBurst = previous is { } p && p.Source == source && p.Label == label && at - p.At <= burstGap;
+                previous = (source, label, at);
+                if (!sameBurst)
+                {
+                    var key = (rows.GetString(3)[..10], category, label, "bursts");
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        return counts.Select(c => new DailyCount(c.Key.Day, c.Key.Category, c.Key.Label, c.Value, c.Key.Unit))
+            .OrderBy(c => c.Day, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
+            .ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private void InsertDetection(SqliteTransaction transaction, FrameRecord record, PlacedDetection placed, string? picture)
+    {
+        var d = placed.Detection;
+        using var insert = _connection.Command("""
+            INSERT INTO detections (source_id, captured_at, label, category, confidence, x, y, width, height,
+                latitude, longitude, uncertainty_m, placed_by, picture, alert_id, track_id)
+            VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $picture, $alert, $track)
+            """, transaction);
+        insert.Parameters.AddWithValue("$source", record.Frame.SourceId);
+        insert.Parameters.AddWithValue("$at", Text(record.Frame.CapturedAt));
+        insert.Parameters.AddWithValue("$label", d.Label);
+        insert.Parameters.AddWithValue("$category", d.Category.Name());
+        insert.Parameters.AddWithValue("$confidence", d.Confidence);
+        AddBoxAndPlace(insert, d, placed.Placement);
+        insert.Parameters.AddWithValue("$picture", (object?)picture ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$alert", (object?)placed.AlertId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$track", (object?)placed.TrackId ?? DBNull.Value);
+        insert.ExecuteNonQuery();
+    }
+
+    private void UpsertTrack(SqliteTransaction transaction, FrameRecord record, TrackSighting sighting, string? snapshot)
+    {
+        var d = sighting.Detection;
+
+        // The box, position and snapshot follow the track's most confident detection.
+        using var upsert = _connection.Command("""
+            INSERT INTO tracks (source_id, track_id, label, category, first_seen, last_seen, frames, best_confidence,
+                x, y, width, height, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id)
+            VALUES ($source, $track, $label, $category, $first, $at, 1, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $snapshot, $alert)
+            ON CONFLICT (source_id, track_id) DO UPDATE SET
+                last_seen = excluded.last_seen,
+                frames = frames + 1,
+                x = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.x ELSE x END,
+                y = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.y ELSE y END,
+                width = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.width ELSE width END,
+                height = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.height ELSE height END,
+                latitude = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.latitude ELSE latitude END,
+                longitude = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.longitude ELSE longitude END,
+                uncertainty_m = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.uncertainty_m ELSE uncertainty_m END,
+                placed_by = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.placed_by ELSE placed_by END,
+                best_confidence = MAX(best_confidence, excluded.best_confidence),
+                snapshot = COALESCE(excluded.snapshot, snapshot),
+                alert_id = COALESCE(alert_id, excluded.alert_id)
+            """, transaction);
+        upsert.Parameters.AddWithValue("$source", record.Frame.SourceId);
+        upsert.Parameters.AddWithValue("$track", sighting.TrackId);
+        upsert.Parameters.AddWithValue("$label", d.Label);
+        upsert.Parameters.AddWithValue("$category", d.Category.Name());
+        upsert.Parameters.AddWithValue("$first", Text(sighting.FirstSeen));
+        upsert.Parameters.AddWithValue("$at", Text(record.Frame.CapturedAt));
+        upsert.Parameters.AddWithValue("$confidence", d.Confidence);
+        AddBoxAndPlace(upsert, d, sighting.Placement);
+        upsert.Parameters.AddWithValue("$snapshot", (object?)snapshot ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$alert", (object?)sighting.AlertId ?? DBNull.Value);
+        upsert.ExecuteNonQuery();
+    }
+
+    private static void AddBoxAndPlace(SqliteCommand command, Detection d, Placement.Placement placement)
+    {
+        command.Parameters.AddWithValue("$x", d.Box.X);
+        command.Parameters.AddWithValue("$y", d.Box.Y);
+        command.Parameters.AddWithValue("$w", d.Box.Width);
+        command.Parameters.AddWithValue("$h", d.Box.Height);
+        command.Parameters.AddWithValue("$lat", (object?)placement.Position?.Latitude ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lon", (object?)placement.Position?.Longitude ?? DBNull.Value);
+        command.Parameters.AddWithValue("$uncertainty", (object?)placement.Uncertainty ?? DBNull.Value);
+        command.Parameters.AddWithValue("$by", placement.By.ToString().ToLowerInvariant());
+    }
+
+    private static void Bind(SqliteCommand command, FileKey file)
+    {
+        command.Parameters.AddWithValue("$s", file.SourceId);
+        command.Parameters.AddWithValue("$p", file.Path);
+        command.Parameters.AddWithValue("$z", file.Size);
+        command.Parameters.AddWithValue("$m", file.ModifiedTicks);
+    }
+}

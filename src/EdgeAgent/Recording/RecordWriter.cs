@@ -1,0 +1,149 @@
+namespace EdgeAgent.Recording;
+
+using System.Diagnostics;
+using System.Threading.Channels;
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Hosting;
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+/// <summary>
+/// The write stage: encodes alert pictures, saves snapshots and commits frames to the database with
+/// group commit — each transaction takes every frame waiting (up to <see cref="MaxBatch"/>), so one
+/// fsync serves many frames when they arrive faster than the disk, and a lone frame is not held
+/// back. None of this runs on the detector's threads. Only after the commit are the frames done
+/// (a drop folder then moves its file) and the outbox's dispatchers woken. A commit that fails
+/// (a full disk) is retried until it succeeds or the agent stops: nothing is dropped, and what was
+/// not committed is processed again at the next start.
+/// </summary>
+public sealed partial class RecordWriter(
+    RecordDatabase database, SnapshotStore snapshots, AlertOutbox outbox, AlertRaiser raiser, TimeProvider time, ILogger<RecordWriter> logger) : BackgroundService
+{
+    /// <summary>Most frames in one transaction.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly Channel<FrameRecord> _input = Channel.CreateBounded<FrameRecord>(new BoundedChannelOptions(MaxBatch) { SingleReader = true });
+    private readonly Dictionary<(string Source, string Track), float> _trackSnapshots = [];
+
+    /// <summary>Hands a frame's record to the writer, waiting while it is behind.</summary>
+    public ValueTask EnqueueAsync(FrameRecord record, CancellationToken cancellationToken) => _input.Writer.WriteAsync(record, cancellationToken);
+
+    /// <summary>No more records: the writer commits what it has and stops.</summary>
+    public void Complete() => _input.Writer.TryComplete();
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Runs until its input is complete, not until stopping: what the earlier stages finished
+        // while stopping must still be committed.
+        await Task.Yield();
+        var batch = new List<FrameRecord>(MaxBatch);
+        while (await _input.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _input.Reader.TryRead(out var record))
+            {
+                batch.Add(record);
+            }
+
+            Commit(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<FrameRecord> batch, CancellationToken stoppingToken)
+    {
+        var pictures = new Dictionary<Frame, string?>(ReferenceEqualityComparer.Instance);
+        var trackSnapshots = new Dictionary<(Frame, string), string?>();
+        var prepared = batch.Select(record => Prepare(record, pictures, trackSnapshots)).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var start = Stopwatch.GetTimestamp();
+                var stored = database.Write(
+                    prepared, raiser.Channels, r => pictures.GetValueOrDefault(r.Frame), (r, s) => trackSnapshots.GetValueOrDefault((r.Frame, s.TrackId)), time.GetUtcNow());
+                AgentMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                Committed(prepared, stored);
+                return;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                if (stoppingToken.IsCancellationRequested && attempt > 3)
+                {
+                    // Not committed means not done: the pictures are processed again at the next start.
+                    LogAbandoned(logger, batch.Count, e.Message);
+                    prepared.ForEach(r => r.Frame.Dispose());
+                    return;
+                }
+
+                LogCommitFailed(logger, batch.Count, attempt, e.Message);
+                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+            }
+        }
+    }
+
+    /// <summary>Draws and encodes the alert picture and saves the snapshots a frame needs.</summary>
+    private FrameRecord Prepare(FrameRecord record, Dictionary<Frame, string?> pictures, Dictionary<(Frame, string), string?> trackSnapshots)
+    {
+        var frame = record.Frame;
+        var wantsTrackSnapshot = record.Tracks.Where(s => s.Best && (s.AlertId is not null ||
+            !_trackSnapshots.TryGetValue((frame.SourceId, s.TrackId), out var saved) || s.Detection.Confidence >= saved + 0.05f)).ToList();
+        if (record.Alerts.Count == 0 && wantsTrackSnapshot.Count == 0)
+        {
+            pictures[frame] = frame.File?.Path;
+            return record;
+        }
+
+        var jpeg = PictureAnnotator.Annotate(frame.Pixels, frame.DecodeScale, record.Detections.Select(d => d.Detection));
+        string? snapshot = null;
+        var alerts = record.Alerts.Select(alert =>
+        {
+            snapshot ??= snapshots.Save(alert.Id, frame.CapturedAt, jpeg);
+            return alert with { Observation = alert.Observation with { Picture = jpeg } };
+        }).ToList();
+        pictures[frame] = snapshot ?? frame.File?.Path;
+        foreach (var sighting in wantsTrackSnapshot)
+        {
+            trackSnapshots[(frame, sighting.TrackId)] = sighting.AlertId is not null && snapshot is not null
+                ? snapshot
+                : snapshots.Save(SnapshotStore.TrackName(frame.SourceId, sighting.TrackId), frame.CapturedAt, jpeg);
+            if (_trackSnapshots.Count > 10_000)
+            {
+                _trackSnapshots.Clear();
+            }
+
+            _trackSnapshots[(frame.SourceId, sighting.TrackId)] = sighting.Detection.Confidence;
+        }
+
+        return record with { Alerts = alerts };
+    }
+
+    private void Committed(List<FrameRecord> batch, IReadOnlyDictionary<string, bool> stored)
+    {
+        outbox.AlertsCommitted(raiser.Channels);
+        foreach (var record in batch)
+        {
+            foreach (var alert in record.Alerts)
+            {
+                raiser.Stored(alert, stored.GetValueOrDefault(alert.Id, true));
+                AgentMetrics.AlertsQueued.Inc();
+            }
+
+            foreach (var detection in record.Detections)
+            {
+                AgentMetrics.Detections.WithLabels(detection.Detection.Label).Inc();
+            }
+
+            record.Frame.Dispose();
+            record.Frame.Complete();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} frames (attempt {Attempt}): {Error}; retrying")]
+    private static partial void LogCommitFailed(ILogger logger, int count, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} frames not committed ({Error}); their pictures are processed again at the next start")]
+    private static partial void LogAbandoned(ILogger logger, int count, string error);
+}
