@@ -30,6 +30,7 @@ internal static class BenchCommand
             }
 
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));
+            Console.WriteLine(string.Create(c, $"detector threads outside inference: {100 * (1 - pipeline.InferenceShare):F1} %"));
             return 0;
         }));
         return command;

@@ -12,7 +12,8 @@ using OpenCvSharp;
 /// <param name="Seconds">Wall time.</param>
 /// <param name="Timings">Mean milliseconds per stage.</param>
 /// <param name="PeakMemoryMegabytes">Peak resident memory of the process once this run ended.</param>
-public sealed record BenchRun(string Name, int Pictures, double Seconds, StageTimings Timings, double PeakMemoryMegabytes)
+/// <param name="InferenceShare">Share of the detector threads' busy time spent in the detector.</param>
+public sealed record BenchRun(string Name, int Pictures, double Seconds, StageTimings Timings, double PeakMemoryMegabytes, double InferenceShare = 1)
 {
     /// <summary>Throughput.</summary>
     public double PicturesPerSecond => Pictures / Seconds;
@@ -68,7 +69,7 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
         var clock = Stopwatch.StartNew();
         var processed = 0;
         await pipeline.RunAsync(rounds, _ => processed++, pipelineTimings, cancellationToken).ConfigureAwait(false);
-        return new BenchRun("pipeline", processed, clock.Elapsed.TotalSeconds, pipelineTimings, PeakMemoryMegabytes());
+        return new BenchRun("pipeline", processed, clock.Elapsed.TotalSeconds, pipelineTimings, PeakMemoryMegabytes(), pipeline.InferenceShare);
     }
 
     private static async Task<BenchRun> RunBareLoopAsync(OnnxDetector detector, List<PictureFile> rounds, float threshold, CancellationToken cancellationToken)

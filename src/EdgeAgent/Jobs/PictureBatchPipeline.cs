@@ -1,6 +1,6 @@
 namespace EdgeAgent.Jobs;
 
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Sources;
@@ -26,12 +26,17 @@ public sealed record PipelineOptions
 }
 
 /// <summary>
-/// Decodes pictures on several threads while one thread keeps the detector busy. Decoding a large
-/// camera-trap JPEG costs about as much as inference, so overlapping the two is where a two-core
-/// machine gets its speed. Hand-offs are bounded: at most a few decoded pictures wait in memory.
+/// <c>detect</c> and <c>bench</c>: decodes pictures on several threads while the detector workers —
+/// the same stage the daemon runs, through the same frame hand-off — keep the detector busy.
+/// Decoding a large camera-trap JPEG costs about as much as inference, so overlapping the two is
+/// where a two-core machine gets its speed. Hand-offs are bounded: at most a few decoded pictures
+/// wait in memory.
 /// </summary>
 public sealed class PictureBatchPipeline(IDetector detector, float minConfidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight)
 {
+    /// <summary>Share of the detector workers' busy time spent in inference, after a run.</summary>
+    public double InferenceShare { get; private set; } = 1;
+
     /// <summary>Runs every picture through decode and detection; <paramref name="onOutcome"/> is called from one thread at a time.</summary>
     public async Task RunAsync(IReadOnlyList<PictureFile> pictures, Action<PictureOutcome> onOutcome, StageTimings? timings, CancellationToken cancellationToken)
     {
@@ -40,14 +45,31 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
         ArgumentNullException.ThrowIfNull(options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
-        var decodeWorkers = Math.Max(1, options.DecodeWorkers);
         var detectWorkers = Math.Max(1, options.DetectWorkers);
-        var decoded = Channel.CreateBounded<(PictureFile File, Picture? Picture, string? Failure)>(
-            new BoundedChannelOptions(decodeWorkers + detectWorkers) { SingleReader = detectWorkers == 1 });
+        var hub = new FrameHub(fileCapacity: Math.Max(1, options.DecodeWorkers) + detectWorkers);
+        var decodedFrom = new ConcurrentDictionary<Frame, (PictureFile File, string? DateTimeOriginal)>(ReferenceEqualityComparer.Instance);
         var outcomeLock = new Lock();
+        var remaining = pictures.Count;
+        void Report(PictureOutcome outcome)
+        {
+            lock (outcomeLock)
+            {
+                onOutcome(outcome);
+            }
+
+            if (Interlocked.Decrement(ref remaining) == 0)
+            {
+                stop.Cancel();
+            }
+        }
+
+        if (pictures.Count == 0)
+        {
+            return;
+        }
 
         var next = -1;
-        var decoders = Enumerable.Range(0, decodeWorkers).Select(_ => Task.Run(
+        var decoders = Enumerable.Range(0, Math.Max(1, options.DecodeWorkers)).Select(_ => Task.Run(
             async () =>
             {
                 int i;
@@ -55,91 +77,52 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
                 {
                     token.ThrowIfCancellationRequested();
                     var file = pictures[i];
+                    Picture picture;
                     try
                     {
-                        var picture = PictureReader.Read(file.FullPath, minDecodeWidth, minDecodeHeight, timings);
-                        await decoded.Writer.WriteAsync((file, picture, null), token).ConfigureAwait(false);
+                        picture = PictureReader.Read(file.FullPath, minDecodeWidth, minDecodeHeight, timings);
                     }
-                    catch (PictureException e)
+                    catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        await decoded.Writer.WriteAsync((file, null, e.Message), token).ConfigureAwait(false);
+                        // Whatever the decoder throws (OpenCV included) is this picture's failure, not the run's.
+                        Report(new PictureOutcome(file, 0, 0, null, [], e is PictureException ? e.Message : $"cannot be decoded: {e.Message}"));
+                        continue;
                     }
+
+                    var frame = new Frame(file.Name, default, picture.Pixels, picture.Width, picture.Height, picture.DecodeScale);
+                    decodedFrom[frame] = (file, picture.DateTimeOriginal);
+                    await hub.EnqueueFileAsync(frame, token).ConfigureAwait(false);
                 }
             },
             token)).ToArray();
 
-        var closer = Task.WhenAll(decoders).ContinueWith(t => decoded.Writer.TryComplete(t.Exception), TaskScheduler.Default);
-
-        // Detection runs on threads of its own: inference blocks (ONNX Runtime, or a gRPC call to
-        // Triton), and blocked pool threads would starve the decoders and gRPC's own I/O.
-        var detecting = Task.WhenAll(Enumerable.Range(0, detectWorkers).Select(_ => RunOnThread(() =>
+        var workers = new DetectorWorkers(detector, minConfidence, timings);
+        var detecting = workers.RunAsync(detectWorkers, hub, detected =>
         {
-            while (decoded.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
-            {
-                while (decoded.Reader.TryRead(out var item))
-                {
-                    var outcome = item.Picture is null
-                        ? new PictureOutcome(item.File, 0, 0, null, [], item.Failure)
-                        : Detect(item.File, item.Picture, timings);
-                    lock (outcomeLock)
-                    {
-                        onOutcome(outcome);
-                    }
-                }
-            }
-        })));
+            using var frame = detected.Frame;
+            decodedFrom.TryRemove(frame, out var from);
+            Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, detected.Detections, detected.Failure));
+        }, token);
 
         try
         {
+            await Task.WhenAll(decoders).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Every picture is done: the last decoders saw the stop.
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+
             await detecting.ConfigureAwait(false);
-        }
-        catch
-        {
-            // Decoders blocked on a full hand-off would otherwise wait for ever.
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
+            InferenceShare = workers.InferenceShare;
         }
 
-        await closer.ConfigureAwait(false);
-        await Task.WhenAll(decoders).ConfigureAwait(false);
-    }
-
-    private static Task RunOnThread(Action work)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                work();
-                done.SetResult();
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "detector" };
-        thread.Start();
-        return done.Task;
-    }
-
-    private PictureOutcome Detect(PictureFile file, Picture picture, StageTimings? timings)
-    {
-        using (picture)
-        {
-            try
-            {
-                var detections = detector.Detect(picture.Pixels, minConfidence, timings);
-                var inFilePixels = picture.DecodeScale == 1f
-                    ? detections
-                    : detections.Select(d => d with { Box = d.Box.Scale(picture.DecodeScale).ClipTo(picture.Width, picture.Height) }).ToList();
-                return new PictureOutcome(file, picture.Width, picture.Height, picture.DateTimeOriginal, inFilePixels, null);
-            }
-            catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or OpenCvSharp.OpenCVException)
-            {
-                return new PictureOutcome(file, picture.Width, picture.Height, picture.DateTimeOriginal, [], $"detection failed: {e.Message}");
-            }
-        }
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
