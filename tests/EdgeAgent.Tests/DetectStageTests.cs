@@ -1,0 +1,96 @@
+namespace EdgeAgent.Tests;
+
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Sources;
+using OpenCvSharp;
+
+/// <summary>The detect stage and the resequencer with a detector that answers what a test tells it.</summary>
+public sealed class DetectStageTests
+{
+    private static Frame Picture(string source, int width) => new(source, DateTimeOffset.UnixEpoch, new Mat(2, width, MatType.CV_8UC3), 400, 400, 4f);
+
+    [Fact]
+    public async Task Workers_detect_every_frame_scale_boxes_to_the_original_and_turn_a_failure_into_that_frames_result()
+    {
+        using var detector = new FakeDetector();
+        var hub = new FrameHub(fileCapacity: 8);
+        var results = new List<DetectedFrame>();
+        var all = new TaskCompletionSource();
+        using var stop = new CancellationTokenSource();
+        var workers = new DetectorWorkers(detector, 0.3f);
+        var running = workers.RunAsync(2, hub, d =>
+        {
+            lock (results)
+            {
+                results.Add(d);
+                if (results.Count == 6)
+                {
+                    all.SetResult();
+                }
+            }
+        }, stop.Token);
+
+        for (var i = 1; i <= 6; i++)
+        {
+            // A frame 13 pixels wide makes the fake detector throw.
+            await hub.EnqueueFileAsync(Picture("CT-07", i == 3 ? 13 : i), CancellationToken.None);
+        }
+
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([1L, 2, 3, 4, 5, 6], results.Select(r => r.Frame.Sequence).Order());
+        var failed = Assert.Single(results, r => r.Failure is not null);
+        Assert.Equal(13, failed.Frame.Pixels.Width);
+        Assert.Equal("detection failed: the model cannot read this", failed.Failure);
+        Assert.All(results.Where(r => r.Failure is null), r => Assert.Equal(new BoundingBox(4, 8, 40, 4), Assert.Single(r.Detections).Box));
+        Assert.Equal(6, detector.Calls);
+    }
+
+    [Fact]
+    public void The_resequencer_lets_a_sources_frames_out_in_order_and_does_not_hold_back_other_sources()
+    {
+        var resequencer = new Resequencer(capacity: 4);
+        DetectedFrame Result(string source, long sequence) => new(new Frame(source, DateTimeOffset.UnixEpoch, new Mat(), 0, 0, 1f) { Sequence = sequence }, []);
+
+        resequencer.Add(Result("CT-07", 2));
+        resequencer.Add(Result("mast-1", 1));
+        resequencer.Add(Result("CT-07", 3));
+        Assert.True(resequencer.Output.TryRead(out var first));
+        Assert.Equal(("mast-1", 1L), (first.Frame.SourceId, first.Frame.Sequence));
+        Assert.False(resequencer.Output.TryRead(out _));
+
+        resequencer.Add(Result("CT-07", 1));
+        var rest = new List<long>();
+        while (resequencer.Output.TryRead(out var next))
+        {
+            rest.Add(next.Frame.Sequence);
+        }
+
+        Assert.Equal([1L, 2, 3], rest);
+    }
+
+    private sealed class FakeDetector : IDetector
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public ModelManifest Manifest => throw new NotSupportedException();
+
+        public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+        {
+            Interlocked.Increment(ref _calls);
+            return picture.Width == 13
+                ? throw new InvalidOperationException("the model cannot read this")
+                : [new Detection("zebra", DetectionCategory.Animal, 0.9f, new BoundingBox(1, 2, 10, 1))];
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,144 @@
+namespace EdgeAgent.Tests;
+
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
+using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Placement;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using EdgeAgent.Testing;
+using EdgeAgent.Tracking;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenCvSharp;
+
+/// <summary>
+/// Post-process → place → decide on detections a test makes up, with the real zones, rules and
+/// outbox (a real SQLite file) and a sender that only counts.
+/// </summary>
+public sealed class ObservationStageTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 2, 14, 0, TimeSpan.Zero);
+
+    // A zone from 5 m to 20 m east of the mast, which stands outside it.
+    private const string Zones = """
+        { "type": "FeatureCollection", "features": [
+          { "type": "Feature", "properties": { "id": "core", "name": "Rhino core" },
+            "geometry": { "type": "Polygon", "coordinates": [ [[35.100045,-1.4001],[35.10018,-1.4001],[35.10018,-1.3999],[35.100045,-1.3999],[35.100045,-1.4001]] ] } } ] }
+        """;
+
+    private readonly TempFolder _folder = new();
+    private readonly List<IDisposable> _disposables = [];
+
+    public void Dispose()
+    {
+        _disposables.ForEach(d => d.Dispose());
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void A_person_placed_in_the_zone_by_the_masts_pose_alerts_and_one_under_the_mast_does_not()
+    {
+        var stage = Stage();
+
+        // 10 m up looking east 45° down, f = 500 px: the image centre is 10 m east (in the zone), the bottom edge under the mast.
+        var inZone = stage.Observe(Detected(Picture(1), Person(450, 300, 100, 200)));
+        var underMast = stage.Observe(Detected(Picture(2), Person(450, 800, 100, 200)));
+
+        var alert = Assert.Single(inZone.Alerts);
+        Assert.Equal("core", alert.ZoneId);
+        Assert.Equal(PlacedBy.Ground, inZone.Detections[0].Placement.By);
+        Assert.Equal(35.1000899590, alert.Observation.Position!.Value.Longitude, 9);
+        Assert.Equal(alert.Id, inZone.Detections[0].AlertId);
+        Assert.Empty(underMast.Alerts);
+        Assert.Equal(35.1, underMast.Detections[0].Placement.Position!.Value.Longitude, 9);
+    }
+
+    [Fact]
+    public void The_same_picture_seen_again_after_a_restart_raises_the_same_alert_id_and_the_cooldown_is_remembered()
+    {
+        // Decided, then the process dies before the write stage commits it.
+        var first = Stage().Observe(Detected(Picture(1), Person(450, 300, 100, 200)));
+
+        // A fresh process takes the same picture again: the same alert, by id.
+        var again = Stage().Observe(Detected(Picture(1), Person(450, 300, 100, 200)));
+        Assert.Equal(first.Alerts[0].Id, Assert.Single(again.Alerts).Id);
+        Commit(again);
+
+        // Once stored, the cooldown read back from the database holds back the next picture after another restart.
+        var other = Stage().Observe(Detected(Picture(2), Person(450, 300, 100, 200)));
+        Assert.Empty(other.Alerts);
+    }
+
+    [Fact]
+    public void A_minute_of_video_of_one_animal_is_one_track_with_one_alert()
+    {
+        var stage = Stage();
+        var records = Enumerable.Range(0, 300).Select(i =>
+        {
+            // Five frames a second, the zebra wandering a little.
+            var frame = new Frame("MAST-1", T0.AddMilliseconds(200 * i), new Mat(), 1000, 1000, 1f, pose: Pose());
+            var zebra = new Detection("zebra", DetectionCategory.Animal, 0.6f + (i % 5 / 100f), new BoundingBox(440 + (i % 7), 300, 100, 200));
+            return stage.Observe(Detected(frame, zebra));
+        }).ToList();
+
+        Assert.Single(records.SelectMany(r => r.Tracks).Select(t => t.TrackId).Distinct());
+        Assert.Equal(298, records.Sum(r => r.Tracks.Count));
+        Assert.Single(records.SelectMany(r => r.Alerts));
+        Assert.All(records, r => Assert.False(r.RecordDetections));
+
+        Commit(records.ToArray());
+        using var database = new RecordDatabase(Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") }));
+        var count = Assert.Single(database.CountsPerDay(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks"), count);
+    }
+
+    private static Detection Person(float x, float y, float width, float height) => new("person", DetectionCategory.Person, 0.9f, new BoundingBox(x, y, width, height));
+
+    private static CameraPose Pose() => new(new GeoPosition(-1.4, 35.1), 10, 90, 45, 0, 90);
+
+    private static Frame Picture(int n) => new("MAST-1", T0.AddSeconds(n), new Mat(), 1000, 1000, 1f, new FileKey("MAST-1", $"IMG_{n}.JPG", 1000, n), Pose());
+
+    private static DetectedFrame Detected(Frame frame, Detection detection) => new(frame, [detection]);
+
+    private void Commit(params FrameRecord[] records)
+    {
+        using var database = new RecordDatabase(Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") }));
+        database.Write(records, ["email"], _ => null, (_, _) => null, T0);
+    }
+
+    private ObservationStage Stage()
+    {
+        File.WriteAllText(_folder.File("zones.geojson"), Zones);
+        var geofencing = new GeofencingOptions { ZonesFile = _folder.File("zones.geojson") };
+        var database = Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") });
+        var time = new FixedTime(T0.AddMinutes(1));
+        var outbox = new AlertOutbox(database, time);
+        var rule = new AlertRule { Name = "people-in-core", Objects = ["person", "zebra"], Where = ZoneScope.Inside, Zones = ["core"], Severity = AlertSeverity.Critical, Cooldown = TimeSpan.FromMinutes(10) };
+        var rules = new RuleEngine(Options.Create(new AlertingOptions { Rules = [rule] }), time, NullLogger<RuleEngine>.Instance, outbox);
+        var raiser = new AlertRaiser(ZoneMap.Load(geofencing), new CameraRegistry(Options.Create(geofencing)), rules, outbox, [new CountingSender()], NullLogger<AlertRaiser>.Instance);
+        var records = new RecordDatabase(database);
+        _disposables.Add(records);
+        var recording = Options.Create(new RecordingOptions { SnapshotFolder = _folder.File("snapshots") });
+        var writer = new RecordWriter(records, new SnapshotStore(recording, time, NullLogger<SnapshotStore>.Instance), outbox, raiser, time, NullLogger<RecordWriter>.Instance);
+        return new ObservationStage(
+            new Resequencer(4), writer, raiser, Options.Create(new SourcesOptions()), Options.Create(new TrackingOptions { Inertia = 3 }), recording, time, NullLogger<ObservationStage>.Instance);
+    }
+
+    private sealed class CountingSender : IAlertSender
+    {
+        public string Channel => "email";
+
+        public Task<string> SendAsync(Alert alert, CancellationToken cancellationToken) => Task.FromResult("250 OK");
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
