@@ -152,16 +152,24 @@ public sealed class DaemonTests
         {
             using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
             await WaitUntilAsync(() => FilesDone(folder) >= 2, agent);
-            await Task.Delay(TimeSpan.FromSeconds(run == 0 ? 0 : 3));
+            if (run == 1)
+            {
+                // A new (blank) picture: a scan takes files oldest first, so once it is done the two
+                // older ones have been looked at — and must have been left alone.
+                await agent.WaitForErrorAsync("Drop folder CT-07: watching", Patience);
+                File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__blank.jpg"), Path.Combine(drop, "IMG_0003.JPG"));
+                await WaitUntilAsync(() => FilesDone(folder) >= 3, agent);
+            }
+
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
         }
 
-        Assert.Equal(2, Directory.GetFiles(drop).Length);
+        Assert.Equal(3, Directory.GetFiles(drop).Length);
         using (var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")}"))
         {
             db.Open();
-            Assert.Equal(2, Scalar(db, "SELECT COUNT(*) FROM files_done"));
+            Assert.Equal(3, Scalar(db, "SELECT COUNT(*) FROM files_done"));
             Assert.Equal(Scalar(db, "SELECT SUM(detections) FROM files_done"), Scalar(db, "SELECT COUNT(*) FROM detections"));
         }
 
@@ -228,10 +236,10 @@ public sealed class DaemonTests
         Assert.Contains("problem: Metrics:Listen", output, StringComparison.Ordinal);
     }
 
-    private static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, JsonArray? streams = null, JsonArray? drops = null) =>
+    internal static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, JsonArray? streams = null, JsonArray? drops = null) =>
         DaemonConfig(folder, smtp, broker, FreePort.Next(), streams, drops);
 
-    private static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, int metricsPort, JsonArray? streams = null, JsonArray? drops = null)
+    internal static string DaemonConfig(TempFolder folder, Smtp4dev? smtp, Mosquitto? broker, int metricsPort, JsonArray? streams = null, JsonArray? drops = null)
     {
         var json = AgentConfig.Create(folder, smtp, broker);
         json["Alerting"]!["Rules"]![0]!["Cooldown"] = "00:00:00";
@@ -241,7 +249,7 @@ public sealed class DaemonTests
         return AgentConfig.Write(folder, json);
     }
 
-    private static long FilesDone(TempFolder folder)
+    internal static long FilesDone(TempFolder folder)
     {
         var path = folder.File("state/edge-agent.db");
         if (!File.Exists(path))
@@ -262,14 +270,14 @@ public sealed class DaemonTests
         }
     }
 
-    private static long Scalar(SqliteConnection db, string sql)
+    internal static long Scalar(SqliteConnection db, string sql)
     {
         using var command = db.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, RunningAgent agent)
+    internal static async Task WaitUntilAsync(Func<bool> condition, RunningAgent agent)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!condition())

@@ -27,7 +27,8 @@ public sealed class InterruptedRunTests
         var (drop, output, agent) = StartOnBigDrop(folder);
         using (agent)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Stopped once the first picture is done (the first progress line), long before the last.
+            await agent.WaitForErrorAsync($" 1/{Pictures} pictures", TimeSpan.FromMinutes(1));
             await AgentProcess.SignalAsync(agent.Process, "INT");
             var (code, _, error) = await agent.WaitForExitAsync(TimeSpan.FromMinutes(1));
 

@@ -37,7 +37,8 @@ public sealed class FrameHubTests
         await hub.EnqueueFileAsync(Video("CT-07", 1), CancellationToken.None);
         await hub.EnqueueFileAsync(Video("CT-07", 2), CancellationToken.None);
         var third = hub.EnqueueFileAsync(Video("CT-07", 3), CancellationToken.None).AsTask();
-        await Task.Delay(100);
+
+        // A full queue makes the writer wait: nothing can complete it but a take.
         Assert.False(third.IsCompleted);
 
         using (var a = hub.Take(CancellationToken.None))
