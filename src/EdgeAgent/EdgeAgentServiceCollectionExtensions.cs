@@ -71,7 +71,7 @@ public static class EdgeAgentServiceCollectionExtensions
         // so the sources stop first, then detection finishes the frames in hand, then the observation
         // stage hands on what detection finished, and the writer commits last.
         var workers = DetectionStage.WorkerCount(configuration.GetSection(DetectorOptions.SectionName).Get<DetectorOptions>() ?? new DetectorOptions());
-        services.AddSingleton(_ => new FrameHub(fileCapacity: workers));
+        services.AddSingleton(_ => new FrameHub(fileCapacity: workers + 2));
         services.AddSingleton(_ => new Resequencer(capacity: (2 * workers) + 2));
         services.AddSingleton<RecordWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());

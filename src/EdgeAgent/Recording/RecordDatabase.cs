@@ -62,19 +62,24 @@ public sealed class RecordDatabase : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
+    // Look-ups have a connection of their own: in WAL mode they read while a commit (and its fsync) is under way.
+    private readonly SqliteConnection _reader;
+    private readonly Lock _readerLock = new();
+
     /// <summary>Opens or creates the database with the record's and the outbox's tables.</summary>
     public RecordDatabase(IOptions<DatabaseOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connection = SqliteFile.Open(options.Value.Path, "FULL", Schema + AlertOutbox.Schema, "Database:Path");
+        _reader = SqliteFile.Open(options.Value.Path, "FULL", "", "Database:Path");
     }
 
     /// <summary>Whether a camera-trap file was already done.</summary>
     public bool IsDone(FileKey file)
     {
-        lock (_lock)
+        lock (_readerLock)
         {
-            using var select = _connection.Command("SELECT 1 FROM files_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
+            using var select = _reader.Command("SELECT 1 FROM files_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
             Bind(select, file);
             return select.ExecuteScalar() is not null;
         }
@@ -182,7 +187,11 @@ public sealed class RecordDatabase : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _connection.Dispose();
+    }
 
     private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 

@@ -64,7 +64,7 @@ public sealed partial class DropFolderService(
         LogWatching(logger, folder.Id, root);
 
         // Decodes run ahead of the hand-off, several at a time, and are handed on in the order they were started.
-        var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(Math.Max(1, options.Value.DecodeWorkers)) { SingleReader = true, SingleWriter = true });
+        var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(options.Value.DecodeWorkers + 1) { SingleReader = true, SingleWriter = true });
         var forwarding = Task.Run(() => ForwardAsync(folder, root, decoding.Reader, stoppingToken), CancellationToken.None);
         try
         {

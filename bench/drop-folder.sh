@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The daemon's drop-folder throughput against `detect` on the same pictures and cores: the camera-trap
+# pictures copied N times into a drop folder, `edge-agent run` started on it, timed from its first
+# word ("watching") to the last picture in the ledger, and in steady state (from the picture at 20 %
+# to the last, after start-up and JIT); then `edge-agent detect` on the same folder. Both use the
+# default model, CPU provider and worker counts. Prints pictures/s of each and the ratios.
+#
+# Usage: bench/drop-folder.sh [COPIES=100]
+# Needs: models/fetch-default-model.sh run, ../shared beside the checkout, python3.
+set -euo pipefail
+copies=${1:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared="$root/../shared/testdata/camera-trap"
+work=$(mktemp -d)
+agent_pid=""
+cleanup() { [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
+agent="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
+
+mkdir -p "$work/drop"
+for c in $(seq 1 "$copies"); do
+  for f in "$shared"/*.jpg; do cp "$f" "$work/drop/$c-$(basename "$f")"; done
+done
+# The copies must look finished (StableFor) before the clock starts.
+touch -d '-1 minute' "$work"/drop/*
+total=$(find "$work/drop" -name '*.jpg' | wc -l)
+
+cat >"$work/agent.json" <<JSON
+{ "Alerting": { "DeviceId": "bench" }, "Database": { "Path": "state/edge-agent.db" },
+  "Sources": { "DropFolders": [ { "Id": "CT-01", "Path": "drop", "StableFor": "00:00:00" } ], "DecodeWorkers": 1 },
+  "Recording": { "SnapshotFolder": "state/snapshots" }, "Metrics": { "Enabled": false } }
+JSON
+
+done_count() {
+  python3 -c 'import sqlite3,sys
+try: print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("select count(*) from files_done").fetchone()[0])
+except Exception: print(0)' "$work/state/edge-agent.db"
+}
+
+"$agent" run --config "$work/agent.json" 2>"$work/agent.log" &
+agent_pid=$!
+until grep -qs "watching" "$work/agent.log"; do sleep 0.05; done
+start=$(date +%s.%N)
+until [ "$(done_count)" -ge "$total" ]; do sleep 0.05; done
+end=$(date +%s.%N)
+steady=$(python3 -c 'import sqlite3,sys
+from datetime import datetime
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+times = [datetime.fromisoformat(r[0][:26]) for r in db.execute("select done_at from files_done order by done_at")]
+first = len(times) // 5
+print((len(times) - 1 - first) / (times[-1] - times[first]).total_seconds())' "$work/state/edge-agent.db")
+kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""
+
+detect_out=$("$agent" detect "$work/drop" --output "$work/results.json" 2>/dev/null)
+detect_rate=$(echo "$detect_out" | grep -oE '[0-9.]+ pictures/s' | grep -oE '[0-9.]+' | head -1)
+python3 - "$total" "$start" "$end" "$detect_rate" "$steady" <<'PY'
+import sys
+total, start, end, detect, steady = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+run = total / (end - start)
+print(f"{total} pictures; run (drop folder): {run:.1f} pictures/s, {steady:.1f} in steady state; detect: {detect:.1f} pictures/s")
+print(f"run / detect: {run / detect:.2f} (steady state: {steady / detect:.2f})")
+PY
