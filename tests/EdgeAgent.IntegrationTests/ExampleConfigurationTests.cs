@@ -21,9 +21,9 @@ public sealed class ExampleConfigurationTests
     [Fact]
     public void The_example_configuration_passes_every_check_once_the_device_gives_the_password()
     {
-        using (var withoutPassword = new ServiceCollection().AddEdgeAgent(OnDevice([])).BuildServiceProvider())
+        using (var withoutPassword = AgentHost.CreateBuilder(OnDevice([])).Build())
         {
-            var error = Assert.Throws<ConfigurationException>(() => withoutPassword.VerifyAlertingConfiguration());
+            var error = Assert.Throws<ConfigurationException>(() => withoutPassword.Services.VerifyAlertingConfiguration());
             Assert.Contains("Email__Password", error.Message, StringComparison.Ordinal);
         }
 
@@ -35,7 +35,10 @@ public sealed class ExampleConfigurationTests
             ["Detector:Provider"] = "Cpu",
             ["Database:Path"] = folder.File("edge-agent.db"),
         };
-        using var services = new ServiceCollection().AddEdgeAgent(OnDevice(device), daemon: true).BuildServiceProvider();
+        var builder = AgentHost.CreateBuilder(OnDevice(device));
+        builder.Services.AddFieldDaemon(OnDevice(device));
+        using var host = builder.Build();
+        var services = host.Services;
 
         Assert.Empty(services.VerifyDaemonConfiguration());
         var zones = services.GetRequiredService<ZoneMap>();

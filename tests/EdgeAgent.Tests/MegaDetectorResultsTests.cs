@@ -3,9 +3,9 @@ namespace EdgeAgent.Tests;
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
-using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Testing;
+using EdgeAgent.Tracking;
 
 public sealed class MegaDetectorResultsTests
 {

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Detection;
+using EdgeAgent.Tracking;
 
 public sealed class RepeatDetectionTests
 {

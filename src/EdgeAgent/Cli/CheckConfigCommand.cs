@@ -4,7 +4,6 @@ using System.CommandLine;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>
 internal static class CheckConfigCommand
@@ -26,10 +25,12 @@ internal static class CheckConfigCommand
                 Console.WriteLine($"{key} = {(secret && value!.Length > 0 ? "********" : value)}");
             }
 
-            await using var services = new ServiceCollection().AddEdgeAgent(configuration, daemon: true).BuildServiceProvider();
+            var builder = AgentHost.CreateBuilder(configuration);
+            builder.Services.AddFieldDaemon(configuration);
+            using var host = builder.Build();
             try
             {
-                var warnings = services.VerifyDaemonConfiguration();
+                var warnings = host.Services.VerifyDaemonConfiguration();
                 await EdgeAgentCommandLine.WarnAsync(warnings).ConfigureAwait(false);
                 Console.WriteLine("configuration OK");
                 return 0;

@@ -3,8 +3,8 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Detection;
 using EdgeAgent.Jobs;
+using EdgeAgent.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent detect INPUT... --output FILE.json</c>.</summary>

@@ -5,7 +5,6 @@ using EdgeAgent.Alerting;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>
 public static class EdgeAgentCommandLine
@@ -59,35 +58,27 @@ public static class EdgeAgentCommandLine
         GuardAsync(async () =>
         {
             var configuration = configPath is null ? null : AgentConfiguration.Load(configPath);
-            var collection = new ServiceCollection().AddEdgeAgent(configuration);
-            configure(collection);
-            await using var services = collection.BuildServiceProvider();
+            var builder = AgentHost.CreateBuilder(configuration);
+            configure(builder.Services);
+            using var host = builder.Build();
             if (configuration is not null)
             {
-                await WarnAsync(services.VerifyAlertingConfiguration()).ConfigureAwait(false);
+                await WarnAsync(host.Services.VerifyAlertingConfiguration()).ConfigureAwait(false);
             }
 
-            var started = new List<IHostedService>();
+            if (!startHostedServices)
+            {
+                return await body(host.Services).ConfigureAwait(false);
+            }
+
+            await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                if (startHostedServices)
-                {
-                    foreach (var hosted in services.GetServices<IHostedService>())
-                    {
-                        await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
-                        started.Add(hosted);
-                    }
-                }
-
-                return await body(services).ConfigureAwait(false);
+                return await body(host.Services).ConfigureAwait(false);
             }
             finally
             {
-                started.Reverse();
-                foreach (var hosted in started)
-                {
-                    await hosted.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         });
 

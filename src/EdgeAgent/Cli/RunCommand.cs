@@ -2,7 +2,6 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using EdgeAgent.Configuration;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 /// <summary><c>edge-agent run --config FILE</c>: the field daemon, under systemd or in a container.</summary>
@@ -15,9 +14,8 @@ internal static class RunCommand
         command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.GuardAsync(async () =>
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Configuration.AddConfiguration(configuration);
-            builder.Services.AddEdgeAgent(configuration, daemon: true);
+            var builder = AgentHost.CreateBuilder(configuration);
+            builder.Services.AddFieldDaemon(configuration);
 
             // Type=notify: READY=1 and STOPPING=1 for systemd, and journal-friendly logs when run by it.
             builder.Services.AddSystemd();

@@ -7,6 +7,7 @@ using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
+using EdgeAgent.Tracking;
 using Microsoft.Extensions.Logging;
 
 /// <summary>What a <c>detect</c> run did.</summary>

@@ -1,6 +1,7 @@
 namespace EdgeAgent.Jobs;
 
 using EdgeAgent.Detection;
+using EdgeAgent.Tracking;
 
 /// <summary>Everything a <c>detect</c> run is told on its command line.</summary>
 public sealed record DetectRequest

@@ -2,6 +2,7 @@ namespace EdgeAgent.Sources;
 
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 /// <summary>
@@ -146,22 +147,28 @@ internal sealed class FfmpegStream : IDisposable
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("ffprobe did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) => error.AppendLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         if (!process.WaitForExit(timeout + TimeSpan.FromSeconds(5)))
         {
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"no answer within {timeout.TotalSeconds:F0} s");
         }
 
-        using var json = JsonDocument.Parse(output.GetAwaiter().GetResult() is { Length: > 0 } text ? text : "{}");
+        // Without a timeout, WaitForExit also waits until both outputs have been read to their end.
+        process.WaitForExit();
+        using var json = JsonDocument.Parse(output.ToString().Trim() is { Length: > 0 } text ? text : "{}");
         if (json.RootElement.TryGetProperty("streams", out var streams) && streams.GetArrayLength() > 0
             && streams[0].TryGetProperty("width", out var w) && streams[0].TryGetProperty("height", out var h))
         {
             return (w.GetInt32(), h.GetInt32());
         }
 
-        var reason = error.GetAwaiter().GetResult().Trim().Split('\n')[^1];
+        var reason = error.ToString().Trim().Split('\n')[^1];
         throw new InvalidOperationException(reason.Length > 0 ? reason : "no video in the stream");
     }
 }

@@ -2,6 +2,7 @@ namespace EdgeAgent.Sources;
 
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Tracking;
 
 /// <summary>What happens to a camera-trap picture once its detections are recorded.</summary>
 public enum AfterProcessing

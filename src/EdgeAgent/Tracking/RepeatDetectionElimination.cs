@@ -1,4 +1,4 @@
-namespace EdgeAgent.Detection;
+namespace EdgeAgent.Tracking;
 
 using EdgeAgent.Alerting.Observations;
 

@@ -1,6 +1,6 @@
-namespace EdgeAgent.Recording;
+namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Detection;
+using EdgeAgent.Recording;
 
 /// <summary>Applies repeat-detection elimination to a whole results file, camera by camera.</summary>
 public static class RepeatSuppression

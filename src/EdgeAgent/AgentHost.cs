@@ -1,0 +1,118 @@
+namespace EdgeAgent;
+
+using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Senders;
+using EdgeAgent.Common;
+using EdgeAgent.Detection;
+using EdgeAgent.Hosting;
+using EdgeAgent.Jobs;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using EdgeAgent.Tracking;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+/// <summary>
+/// The composition root: the one host every verb builds — logging and the command-line jobs; with a
+/// configuration file, the alerting stage; and for the daemon (and its check) the pipeline's stages,
+/// one <c>AddXxx()</c> each.
+/// </summary>
+public static class AgentHost
+{
+    /// <summary>A host builder with logging, the jobs and, given a configuration, alerting.</summary>
+    public static HostApplicationBuilder CreateBuilder(IConfiguration? configuration)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddConfiguration(configuration);
+        }
+
+        var services = builder.Services;
+        services.AddLogging(logging => logging
+            .AddConfiguration((IConfiguration?)configuration?.GetSection("Logging") ?? new ConfigurationBuilder().Build())
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            })
+            .AddFilter("Microsoft", LogLevel.Warning)
+
+            // Everything to stderr: stdout is for results (detect's summary, counts' CSV).
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddSingleton(sp => new DetectJob(sp.GetRequiredService<ILoggerFactory>(), Console.Error));
+        services.AddSingleton<BenchJob>();
+        if (configuration is not null)
+        {
+            services.AddSingleton<IPictureFitter, JpegPictureFitter>();
+            services.AddAlerting(configuration);
+            services.AddSingleton<TestAlertJob>();
+            services.AddSingleton<AlertBenchJob>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The field daemon's stages, registered from the pipeline's end to its start: hosted services
+    /// stop in reverse order, so the sources stop first, detection finishes the frames in hand, the
+    /// observation stage hands on what it finished, and the writer commits last; the outbox's
+    /// dispatchers (registered with alerting, before) stop after it, and the detector is released
+    /// with the container, after every stage.
+    /// </summary>
+    public static IServiceCollection AddFieldDaemon(this IServiceCollection services, IConfiguration configuration) => services
+        .AddDetection(configuration)
+        .AddHealth(configuration)
+        .AddRecording(configuration)
+        .AddPipeline(configuration)
+        .AddSources(configuration);
+
+    /// <summary>
+    /// Checks the daemon's whole configuration now — alerting, sources, tracking, recording, metrics,
+    /// and the model against its manifest — and returns the warnings; problems throw one
+    /// <see cref="ConfigurationException"/> that lists them all.
+    /// </summary>
+    public static IReadOnlyList<string> VerifyDaemonConfiguration(this IServiceProvider services)
+    {
+        var problems = new List<string>();
+        var warnings = new List<string>();
+        try
+        {
+            warnings.AddRange(services.VerifyAlertingConfiguration());
+        }
+        catch (ConfigurationException e)
+        {
+            problems.Add(e.Message);
+        }
+
+        var sources = services.ReadOptions<SourcesOptions>(SourcesOptions.SectionName, problems);
+        services.ReadOptions<TrackingOptions>(TrackingOptions.SectionName, problems);
+        services.ReadOptions<RecordingOptions>(RecordingOptions.SectionName, problems);
+        services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
+        if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is not null)
+        {
+            try
+            {
+                services.GetRequiredService<IDetector>();
+            }
+            catch (ConfigurationException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        if (sources is { DropFolders.Count: 0, Streams.Count: 0 })
+        {
+            warnings.Add("Sources: no drop folder and no stream: the agent has nothing to watch");
+        }
+
+        return problems.Count > 0 ? throw new ConfigurationException(string.Join(Environment.NewLine, problems)) : warnings;
+    }
+}

@@ -1,0 +1,22 @@
+namespace EdgeAgent.Recording;
+
+using EdgeAgent.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registration of the write stage and the record.</summary>
+public static class RecordingRegistration
+{
+    /// <summary>Registers <c>Recording</c>, the record database, the snapshots and the write stage.</summary>
+    public static IServiceCollection AddRecording(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddStateDatabase(configuration);
+        services.AddValidatedOptions<RecordingOptions>(configuration, RecordingOptions.SectionName);
+        services.AddSingleton<RecordDatabase>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
+        services.AddSingleton<RecordWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
+        return services;
+    }
+}
