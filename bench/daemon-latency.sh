@@ -79,6 +79,7 @@ for _ in $(seq 1 "$seconds"); do
 done
 t1=$(tree_ticks); s1=$(date +%s.%N)
 metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
+[ -n "${SHOW_METRICS:-}" ] && echo "$metrics" | grep -E "^edge_agent_((commit|inference)_seconds_(sum|count)|detector_wait)" >&2
 kill -TERM "$agent_pid"; wait "$agent_pid" || true
 
 python3 - "$work/agent.log" "$streams" "$seconds" "$t0" "$t1" "$s0" "$s1" "$peak_rss" "$(getconf CLK_TCK)" "$(nproc)" "$since" <<'PY' "$metrics"

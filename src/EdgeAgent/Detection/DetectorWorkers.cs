@@ -21,9 +21,17 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
 {
     private long _inferenceTicks;
     private long _busyTicks;
+    private long _slotWaitTicks;
+    private long _frameWaitTicks;
 
     /// <summary>Share of the workers' busy time spent inside the detector (1 when nothing else runs on them).</summary>
     public double InferenceShare => Interlocked.Read(ref _busyTicks) is > 0 and var busy ? (double)Interlocked.Read(ref _inferenceTicks) / busy : 1;
+
+    /// <summary>Time the workers have waited for the next stage to take their results (all workers together).</summary>
+    public TimeSpan WaitedForNextStage => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _slotWaitTicks));
+
+    /// <summary>Time the workers have waited for a frame (all workers together).</summary>
+    public TimeSpan WaitedForFrames => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _frameWaitTicks));
 
     /// <summary>
     /// Runs <paramref name="count"/> workers until <paramref name="stoppingToken"/> is cancelled; a
@@ -44,8 +52,12 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
                 Frame frame;
                 try
                 {
+                    var start = Stopwatch.GetTimestamp();
                     slots?.Wait(stoppingToken);
+                    var slotted = Stopwatch.GetTimestamp();
                     frame = hub.Take(stoppingToken);
+                    Interlocked.Add(ref _slotWaitTicks, slotted - start);
+                    Interlocked.Add(ref _frameWaitTicks, Stopwatch.GetTimestamp() - slotted);
                 }
                 catch (OperationCanceledException)
                 {

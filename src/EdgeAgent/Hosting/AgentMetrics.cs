@@ -32,6 +32,9 @@ public static class AgentMetrics
     public static readonly Gauge MqttEventsDropped = Metrics.CreateGauge(
         "edge_agent_mqtt_events_dropped", "Detection events dropped because the queue was full while the broker was away (alerts are never dropped).");
 
+    public static readonly Counter DetectorWaitSeconds = Metrics.CreateCounter(
+        "edge_agent_detector_wait_seconds_total", "Time the detector workers waited: for a frame (sources slower than detection), or for the next stage (placing, deciding, writing behind).", "for");
+
     public static readonly Histogram CommitSeconds = Metrics.CreateHistogram(
         "edge_agent_commit_seconds", "Time of one commit of the write stage (a batch of frames, with its fsync).",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });

@@ -32,6 +32,8 @@ public sealed class DetectionStage(
                 detected =>
                 {
                     AgentMetrics.InferenceSeconds.Observe(detected.Inference.TotalSeconds);
+                    AgentMetrics.DetectorWaitSeconds.WithLabels("frame").IncTo(workers.WaitedForFrames.TotalSeconds);
+                    AgentMetrics.DetectorWaitSeconds.WithLabels("next-stage").IncTo(workers.WaitedForNextStage.TotalSeconds);
                     health.DetectorAnswered();
                     resequencer.Add(detected);
                 },

@@ -1,0 +1,77 @@
+namespace EdgeAgent.Telemetry;
+
+using EdgeAgent.Alerting.Observations;
+
+/// <summary>What an altitude is measured from.</summary>
+public enum AltitudeReference
+{
+    /// <summary>Mean sea level (MISB ST 0601 tag 15, GPS altitude in DJI EXIF).</summary>
+    MeanSeaLevel,
+
+    /// <summary>The WGS 84 ellipsoid (MISB ST 0601 tag 75).</summary>
+    Ellipsoid,
+
+    /// <summary>The take-off point (DJI relative altitude).</summary>
+    TakeOff,
+}
+
+/// <summary>
+/// One timed sample of where an aircraft and its camera were and looked, as a telemetry source
+/// sends it. Angles in degrees, distances in metres; null where the sender said nothing.
+/// </summary>
+public sealed record PoseSample
+{
+    /// <summary>When the sample was taken (UTC).</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>The aircraft's (sensor's) latitude.</summary>
+    public double? Latitude { get; init; }
+
+    /// <summary>The aircraft's (sensor's) longitude.</summary>
+    public double? Longitude { get; init; }
+
+    /// <summary>Altitude, from <see cref="AltitudeReference"/>.</summary>
+    public double? Altitude { get; init; }
+
+    /// <summary>What <see cref="Altitude"/> is measured from.</summary>
+    public AltitudeReference AltitudeReference { get; init; }
+
+    /// <summary>Height above the ground the camera looks at, where the sender gives it or it follows (DJI relative altitude over flat ground; MISB altitude minus frame-centre elevation).</summary>
+    public double? HeightAboveGround { get; init; }
+
+    /// <summary>Platform heading, clockwise from true north.</summary>
+    public double? PlatformHeading { get; init; }
+
+    /// <summary>Platform pitch, nose up positive.</summary>
+    public double? PlatformPitch { get; init; }
+
+    /// <summary>Platform roll, right wing down positive.</summary>
+    public double? PlatformRoll { get; init; }
+
+    /// <summary>Sensor azimuth relative to the platform (MISB), or the gimbal's earth-referenced yaw (DJI, with <see cref="GimbalIsEarthReferenced"/>).</summary>
+    public double? SensorAzimuth { get; init; }
+
+    /// <summary>Sensor elevation relative to the platform (MISB), or the gimbal's earth-referenced pitch (DJI), up positive.</summary>
+    public double? SensorElevation { get; init; }
+
+    /// <summary>Sensor roll relative to the platform (MISB), or the gimbal's earth-referenced roll (DJI).</summary>
+    public double? SensorRoll { get; init; }
+
+    /// <summary>Whether the sensor angles are earth-referenced (a stabilised gimbal, as DJI reports) rather than relative to the platform.</summary>
+    public bool GimbalIsEarthReferenced { get; init; }
+
+    /// <summary>Horizontal field of view.</summary>
+    public double? HorizontalFieldOfView { get; init; }
+
+    /// <summary>Vertical field of view.</summary>
+    public double? VerticalFieldOfView { get; init; }
+
+    /// <summary>Where the sender itself says the image centre is on the ground (MISB tags 23/24), if it says.</summary>
+    public GeoPosition? ReportedFrameCenter { get; init; }
+
+    /// <summary>The elevation of the reported frame centre (MISB tag 25), metres above mean sea level.</summary>
+    public double? FrameCenterElevation { get; init; }
+
+    /// <summary>Distance from the sensor to the frame centre (MISB tag 21).</summary>
+    public double? SlantRange { get; init; }
+}

@@ -1,0 +1,84 @@
+namespace EdgeAgent.Telemetry;
+
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Placement;
+
+/// <summary>
+/// Turns a telemetry sample into the camera's pose: the sensor's direction in north-east-down is the
+/// platform's rotation (heading, pitch, roll) followed by the sensor's rotation relative to it
+/// (azimuth, elevation, roll) — MISB ST 0601's order — or, for an earth-referenced gimbal (DJI),
+/// the gimbal's own yaw, pitch and roll; heading, tilt and roll of the camera are read back from it.
+/// </summary>
+public static class TelemetryPose
+{
+    /// <summary>The camera pose of a sample, or null without a position.</summary>
+    public static CameraPose? ToCameraPose(PoseSample sample, double range = CameraPose.DefaultRange)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Latitude is not { } latitude || sample.Longitude is not { } longitude)
+        {
+            return null;
+        }
+
+        double[,] r;
+        if (sample.GimbalIsEarthReferenced)
+        {
+            r = Euler(sample.SensorAzimuth ?? sample.PlatformHeading ?? double.NaN, sample.SensorElevation ?? double.NaN, sample.SensorRoll ?? 0);
+        }
+        else
+        {
+            var platform = Euler(sample.PlatformHeading ?? double.NaN, sample.PlatformPitch ?? 0, sample.PlatformRoll ?? 0);
+            var sensor = Euler(sample.SensorAzimuth ?? double.NaN, sample.SensorElevation ?? double.NaN, sample.SensorRoll ?? 0);
+            r = Multiply(platform, sensor);
+        }
+
+        var heading = Degrees(Math.Atan2(r[1, 0], r[0, 0]));
+        var pitch = Degrees(Math.Asin(Math.Clamp(-r[2, 0], -1, 1)));
+        var roll = Degrees(Math.Atan2(r[2, 1], r[2, 2]));
+        static double? Known(double value) => double.IsNaN(value) ? null : value;
+        return new CameraPose(
+            new GeoPosition(latitude, longitude),
+            sample.HeightAboveGround,
+            Known(heading) is { } h ? (h + 360) % 360 : null,
+            Known(-pitch),
+            Known(roll) ?? 0,
+            sample.HorizontalFieldOfView,
+            range);
+    }
+
+    /// <summary>Where the image centre meets the ground by this agent's projection, or null.</summary>
+    public static GeoPosition? FrameCenter(PoseSample sample) =>
+        ToCameraPose(sample) is { } pose && GroundProjection.Project(pose, 500, 500, 1000, 1000) is { } ground ? ground.Position : null;
+
+    /// <summary>Rz(yaw)·Ry(pitch)·Rx(roll), angles in degrees.</summary>
+    private static double[,] Euler(double yaw, double pitch, double roll)
+    {
+        var (cy, sy) = (Math.Cos(Radians(yaw)), Math.Sin(Radians(yaw)));
+        var (cp, sp) = (Math.Cos(Radians(pitch)), Math.Sin(Radians(pitch)));
+        var (cr, sr) = (Math.Cos(Radians(roll)), Math.Sin(Radians(roll)));
+        return new[,]
+        {
+            { cy * cp, (cy * sp * sr) - (sy * cr), (cy * sp * cr) + (sy * sr) },
+            { sy * cp, (sy * sp * sr) + (cy * cr), (sy * sp * cr) - (cy * sr) },
+            { -sp, cp * sr, cp * cr },
+        };
+    }
+
+    private static double[,] Multiply(double[,] a, double[,] b)
+    {
+        var c = new double[3, 3];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                c[i, j] = (a[i, 0] * b[0, j]) + (a[i, 1] * b[1, j]) + (a[i, 2] * b[2, j]);
+            }
+        }
+
+        return c;
+    }
+
+    private static double Radians(double degrees) => degrees * Math.PI / 180;
+
+    private static double Degrees(double radians) => radians * 180 / Math.PI;
+}
