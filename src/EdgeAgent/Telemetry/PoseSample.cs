@@ -21,8 +21,11 @@ public enum AltitudeReference
 /// </summary>
 public sealed record PoseSample
 {
-    /// <summary>When the sample was taken (UTC).</summary>
-    public required DateTimeOffset Time { get; init; }
+    /// <summary>When the sample was taken (UTC); null when the sender gives no clock (older DJI subtitles).</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>Time into the video the sample belongs to (DJI subtitles), if known.</summary>
+    public TimeSpan? VideoTime { get; init; }
 
     /// <summary>The aircraft's (sensor's) latitude.</summary>
     public double? Latitude { get; init; }

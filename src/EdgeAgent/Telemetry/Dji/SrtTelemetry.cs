@@ -1,0 +1,150 @@
+namespace EdgeAgent.Telemetry.Dji;
+
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+/// <summary>What was read from a DJI subtitle file.</summary>
+/// <param name="Samples">One sample per subtitle block with a position, in file order.</param>
+/// <param name="Skipped">Blocks without a usable timing line or position.</param>
+public sealed record SrtReading(IReadOnlyList<PoseSample> Samples, int Skipped);
+
+/// <summary>
+/// DJI's <c>.SRT</c> sidecar: one subtitle block per frame (or per second on older aircraft) with the
+/// aircraft's position and, depending on the model, its height above the take-off point and the
+/// gimbal's angles. Every format DJI has used is read: the bracket format (<c>[latitude: …]
+/// [longitude: …] [rel_alt: … abs_alt: …]</c> or <c>[altitude: …]</c>), the Phantom tuple
+/// <c>GPS(longitude, latitude, satellites)</c> with <c>H</c>, <c>F.PRY</c> and <c>G.PRY</c>, and the
+/// Matrice tuple <c>GPS(latitude, longitude, altitudeM)</c> with <c>BAROMETER</c>. The clock, where
+/// written, is the aircraft's local time without a zone; it is taken as UTC.
+/// </summary>
+public static partial class SrtTelemetry
+{
+    /// <summary>Reads a subtitle file.</summary>
+    public static SrtReading ReadFile(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>Parses subtitle text.</summary>
+    public static SrtReading Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var samples = new List<PoseSample>();
+        var skipped = 0;
+        foreach (var block in BlankLines().Split(text.Replace("\r\n", "\n", StringComparison.Ordinal)))
+        {
+            if (string.IsNullOrWhiteSpace(block))
+            {
+                continue;
+            }
+
+            if (ParseBlock(block) is { } sample)
+            {
+                samples.Add(sample);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        return new SrtReading(samples, skipped);
+    }
+
+    private static PoseSample? ParseBlock(string block)
+    {
+        var timing = Timing().Match(block);
+        if (!timing.Success)
+        {
+            return null;
+        }
+
+        double? latitude = Number(Bracket("latitude"), block);
+        double? longitude = Number(Bracket("longitude"), block);
+        double? altitude = Number(Bracket("abs_alt"), block) ?? Number(Bracket("altitude"), block);
+        double? height = Number(Bracket("rel_alt"), block) ?? Number(HeightField(), block) ?? Number(Barometer(), block);
+        if (Gps().Match(block) is { Success: true } gps)
+        {
+            var (a, b) = (Value(gps.Groups["a"].Value), Value(gps.Groups["b"].Value));
+
+            // The Matrice writes latitude first and an altitude in metres; the Phantoms longitude
+            // first and a satellite count. A first value beyond ±90 can only be a longitude.
+            var latitudeFirst = gps.Groups["unit"].Success && Math.Abs(a) <= 90;
+            (latitude, longitude) = latitudeFirst ? (a, b) : (b, a);
+            if (latitudeFirst)
+            {
+                altitude = Value(gps.Groups["c"].Value);
+            }
+        }
+
+        if (latitude is null || longitude is null)
+        {
+            return null;
+        }
+
+        var gimbal = Triple("G.PRY", block);
+        var flight = Triple("F.PRY", block);
+        var gimbalYaw = Number(Named("gb_yaw"), block) ?? gimbal?.Yaw;
+        var gimbalPitch = Number(Named("gb_pitch"), block) ?? gimbal?.Pitch;
+        var gimbalRoll = Number(Named("gb_roll"), block) ?? gimbal?.Roll;
+        return new PoseSample
+        {
+            Time = Clock(block),
+            VideoTime = TimeSpan.ParseExact(timing.Groups[1].Value, @"hh\:mm\:ss\,fff", CultureInfo.InvariantCulture),
+            Latitude = latitude,
+            Longitude = longitude,
+            Altitude = altitude,
+            AltitudeReference = AltitudeReference.MeanSeaLevel,
+            HeightAboveGround = height,
+            PlatformHeading = flight?.Yaw,
+            PlatformPitch = flight?.Pitch,
+            PlatformRoll = flight?.Roll,
+            SensorAzimuth = gimbalYaw,
+            SensorElevation = gimbalPitch,
+            SensorRoll = gimbalRoll,
+            GimbalIsEarthReferenced = true,
+        };
+    }
+
+    private static DateTimeOffset? Clock(string block)
+    {
+        var m = ClockPattern().Match(block);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        int Group(string name) => int.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture);
+        var millis = m.Groups["ms"].Success ? int.Parse(m.Groups["ms"].Value.PadRight(3, '0')[..3], CultureInfo.InvariantCulture) : 0;
+        return new DateTimeOffset(Group("y"), Group("mo"), Group("d"), Group("h"), Group("mi"), Group("s"), millis, TimeSpan.Zero);
+    }
+
+    private static (double Pitch, double Roll, double Yaw)? Triple(string name, string block)
+    {
+        var m = Regex.Match(block, Regex.Escape(name) + @"\s*\(\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return m.Success ? (Value(m.Groups[1].Value), Value(m.Groups[2].Value), Value(m.Groups[3].Value)) : null;
+    }
+
+    private static Regex Bracket(string name) => new(@"\[?\b" + name + @"\s*:\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    private static Regex Named(string name) => new(@"\b" + name + @"\s*[:=]\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    private static double? Number(Regex pattern, string block) => pattern.Match(block) is { Success: true } m ? Value(m.Groups[1].Value) : null;
+
+    private static double Value(string value) => double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\n\s*\n")]
+    private static partial Regex BlankLines();
+
+    [GeneratedRegex(@"(\d\d:\d\d:\d\d,\d\d\d)\s*-->\s*(\d\d:\d\d:\d\d,\d\d\d)")]
+    private static partial Regex Timing();
+
+    [GeneratedRegex(@"GPS\s*\(\s*(?<a>-?[\d.]+)\s*,\s*(?<b>-?[\d.]+)\s*,\s*(?<c>-?[\d.]+)(?<unit>M)?\s*\)")]
+    private static partial Regex Gps();
+
+    [GeneratedRegex(@"(?<![\w.])H\s+(-?[\d.]+)m")]
+    private static partial Regex HeightField();
+
+    [GeneratedRegex(@"BAROMETER\s*:\s*(-?[\d.]+)")]
+    private static partial Regex Barometer();
+
+    [GeneratedRegex(@"(?<y>\d{4})[-.](?<mo>\d\d)[-.](?<d>\d\d) (?<h>\d\d):(?<mi>\d\d):(?<s>\d\d)(?:[.,](?<ms>\d{1,3}))?")]
+    private static partial Regex ClockPattern();
+}
