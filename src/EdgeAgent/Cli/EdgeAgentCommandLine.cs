@@ -21,6 +21,7 @@ public static class EdgeAgentCommandLine
             CountsCommand.Create(),
             SendTestAlertCommand.Create(),
             AlertBenchCommand.Create(),
+            TelemetryCommand.Create(),
         };
         return root;
     }

@@ -1,13 +1,13 @@
 namespace EdgeAgent.Telemetry.Klv;
 
 /// <summary>What was read from a KLV source.</summary>
-/// <param name="Samples">MISB ST 0601 samples, in stream order, each with its PES presentation time when it had one.</param>
+/// <param name="Samples">MISB ST 0601 (and EG 0104) samples, in stream order, each with its PES presentation time when it had one.</param>
 /// <param name="ChecksumFailures">Packets whose checksum did not match: counted and skipped, never trusted.</param>
 /// <param name="Malformed">Packets that ended early or had no checksum.</param>
 /// <param name="OtherSets">KLV packets of other standards (security, universal sets): skipped.</param>
 public sealed record KlvReading(IReadOnlyList<(PoseSample Sample, long? Pts)> Samples, int ChecksumFailures, int Malformed, int OtherSets);
 
-/// <summary>Reads MISB ST 0601 telemetry from an MPEG-TS file (both carriages) or a raw KLV file.</summary>
+/// <summary>Reads MISB ST 0601 (or the older EG 0104) telemetry from an MPEG-TS file (both carriages) or a raw KLV file.</summary>
 public static class KlvTelemetry
 {
     /// <summary>Reads a whole file: a transport stream when it looks like one (sync bytes every 188), else raw KLV.</summary>
@@ -37,7 +37,8 @@ public static class KlvTelemetry
         {
             foreach (var (start, _, end) in KlvPacket.Split(data))
             {
-                var sample = Misb0601.Decode(data.AsSpan(start, end - start), out var rejection);
+                var packet = data.AsSpan(start, end - start);
+                var sample = Misb0601.Decode(packet, out var rejection) ?? Eg0104.Decode(packet);
                 if (sample is not null)
                 {
                     samples.Add((sample, pts));

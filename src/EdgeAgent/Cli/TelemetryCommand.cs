@@ -1,0 +1,118 @@
+namespace EdgeAgent.Cli;
+
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
+using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Dji;
+using EdgeAgent.Telemetry.Klv;
+
+/// <summary>
+/// <c>edge-agent telemetry INPUT [--format jsonl|csv]</c>: the pose samples of a drone's telemetry —
+/// MPEG-TS with MISB ST 0601 KLV, a raw KLV file, or a DJI subtitle file — one per line, with the
+/// image centre on the ground as this agent projects it and as the sender reports it. A technician
+/// checks an aircraft's downlink with it before a flight.
+/// </summary>
+internal static class TelemetryCommand
+{
+    private static readonly string[] Columns =
+    [
+        "time", "video_time_s", "latitude", "longitude", "altitude_m", "altitude_reference", "height_above_ground_m", "heading_deg", "pitch_deg", "roll_deg",
+        "sensor_azimuth_deg", "sensor_elevation_deg", "sensor_roll_deg", "gimbal_earth_referenced", "hfov_deg", "vfov_deg", "frame_center", "reported_frame_center",
+    ];
+
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "MPEG-TS (.ts) with KLV, raw KLV (.klv, .bin), or DJI subtitles (.srt)" };
+        var format = new Option<string>("--format") { Description = "jsonl (default) or csv", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var hfov = new Option<double?>("--hfov") { Description = "Horizontal field of view in degrees, where the telemetry has none (DJI: not the diagonal figure DJI quotes)" };
+        var command = new Command("telemetry", "Print a drone telemetry file's pose samples, one per line, with the projected image centre") { input, format, hfov };
+        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(async () =>
+        {
+            var path = parse.GetValue(input)!;
+            if (!File.Exists(path))
+            {
+                throw new ConfigurationException($"{path}: no such file");
+            }
+
+            var (samples, problems) = Read(path);
+            if (parse.GetValue(hfov) is { } fov)
+            {
+                samples = samples.Select(s => s with { HorizontalFieldOfView = s.HorizontalFieldOfView ?? fov }).ToList();
+            }
+
+            var csv = parse.GetValue(format) == "csv";
+            if (csv)
+            {
+                Console.WriteLine(string.Join(',', Columns));
+            }
+
+            foreach (var sample in samples)
+            {
+                var row = Row(sample);
+                Console.WriteLine(csv ? string.Join(',', Columns.Select(c => Csv(row[c]))) : row.ToJsonString());
+            }
+
+            var times = samples.Where(s => s.Time is not null).Select(s => s.Time!.Value).ToList();
+            var span = times.Count > 0 ? $", {times.Min():O} to {times.Max():O}" : "";
+            await Console.Error.WriteLineAsync($"{path}: {samples.Count} samples{problems}{span}").ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (List<PoseSample> Samples, string Problems) Read(string path)
+    {
+        if (path.EndsWith(".srt", StringComparison.OrdinalIgnoreCase))
+        {
+            var srt = SrtTelemetry.ReadFile(path);
+            return (srt.Samples.ToList(), $", {srt.Skipped} blocks skipped");
+        }
+
+        var klv = KlvTelemetry.ReadFile(path);
+        return (klv.Samples.Select(s => s.Sample).ToList(), $", {klv.ChecksumFailures} checksum failures, {klv.Malformed} malformed, {klv.OtherSets} other KLV sets skipped");
+    }
+
+    private static JsonObject Row(PoseSample s)
+    {
+        static JsonNode? Point(GeoPosition? p) => p is { } g ? new JsonObject { ["latitude"] = g.Latitude, ["longitude"] = g.Longitude } : null;
+        return new JsonObject
+        {
+            ["time"] = s.Time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            ["video_time_s"] = s.VideoTime?.TotalSeconds,
+            ["latitude"] = s.Latitude,
+            ["longitude"] = s.Longitude,
+            ["altitude_m"] = s.Altitude,
+            ["altitude_reference"] = s.Altitude is null ? null : s.AltitudeReference switch
+            {
+                AltitudeReference.Ellipsoid => "ellipsoid",
+                AltitudeReference.TakeOff => "take-off",
+                _ => "msl",
+            },
+            ["height_above_ground_m"] = s.HeightAboveGround,
+            ["heading_deg"] = s.PlatformHeading,
+            ["pitch_deg"] = s.PlatformPitch,
+            ["roll_deg"] = s.PlatformRoll,
+            ["sensor_azimuth_deg"] = s.SensorAzimuth,
+            ["sensor_elevation_deg"] = s.SensorElevation,
+            ["sensor_roll_deg"] = s.SensorRoll,
+            ["gimbal_earth_referenced"] = s.GimbalIsEarthReferenced,
+            ["hfov_deg"] = s.HorizontalFieldOfView,
+            ["vfov_deg"] = s.VerticalFieldOfView,
+            ["frame_center"] = Point(TelemetryPose.FrameCenter(s)),
+            ["reported_frame_center"] = Point(s.ReportedFrameCenter),
+        };
+    }
+
+    private static string Csv(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonObject point => $"{point["latitude"]} {point["longitude"]}",
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => value.ToJsonString(new JsonSerializerOptions()),
+    };
+}
