@@ -2,6 +2,7 @@ namespace EdgeAgent.Sources;
 
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Telemetry;
 using EdgeAgent.Tracking;
 
 /// <summary>What happens to a camera-trap picture once its detections are recorded.</summary>
@@ -84,6 +85,36 @@ public sealed class SourcesOptions : ISelfValidating
             {
                 yield return $"{key}:StallTimeout: must be at least a second";
             }
+
+            if (stream.Telemetry.Kind != TelemetryKind.None)
+            {
+                if (!File.Exists(stream.Url))
+                {
+                    yield return $"{key}:Telemetry:Kind: {stream.Telemetry.Kind} telemetry is read from a recorded video file; '{stream.Url}' is not one (live KLV and MAVLink are not supported yet)";
+                }
+                else
+                {
+                    string? problem = null;
+                    try
+                    {
+                        PoseTimeline.Load(stream.Url, stream.Telemetry);
+                    }
+                    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                    {
+                        problem = e.Message;
+                    }
+
+                    if (problem is not null)
+                    {
+                        yield return $"{key}:Telemetry: {problem}";
+                    }
+                }
+
+                if (stream.Telemetry.HorizontalFieldOfView is { } fov && fov is <= 0 or >= 180)
+                {
+                    yield return $"{key}:Telemetry:HorizontalFieldOfView: {fov} must lie between 0 and 180 degrees";
+                }
+            }
         }
     }
 }
@@ -136,4 +167,7 @@ public sealed class StreamOptions
 
     /// <summary>Masked areas of this camera's view.</summary>
     public List<MaskPolygon> Masks { get; set; } = [];
+
+    /// <summary>Where each frame's pose comes from: a drone's recorded telemetry, or (none) <c>Geofencing:Cameras</c>.</summary>
+    public StreamTelemetryOptions Telemetry { get; set; } = new();
 }

@@ -5,6 +5,7 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Hosting;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ public sealed partial class VideoStreamService(
             {
                 reason = ReadUntilLost(stream, stoppingToken, ref failures);
             }
-            catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
             {
                 reason = e.Message;
             }
@@ -67,7 +68,8 @@ public sealed partial class VideoStreamService(
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
     private string ReadUntilLost(StreamOptions stream, CancellationToken stoppingToken, ref int failures)
     {
-        var delivery = new Delivery(hub, health, logger, stream, cameras.PoseOf(stream.Id));
+        var timeline = stream.Telemetry.Kind == TelemetryKind.None ? null : PoseTimeline.Load(stream.Url, stream.Telemetry);
+        var delivery = new Delivery(hub, health, logger, stream, cameras.PoseOf(stream.Id), timeline);
         var reason = stream.Pipeline.Length == 0 && !File.Exists(stream.Url)
             ? ReadWithFfmpeg(stream, delivery, stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
@@ -152,7 +154,7 @@ public sealed partial class VideoStreamService(
             }
 
             sinceLastFrame.Restart();
-            delivery.Offer(pixels, sampled: false);
+            delivery.Offer(pixels, sampled: false, TimeSpan.FromMilliseconds(capture.Get(VideoCaptureProperties.PosMsec)));
             if (frameInterval > TimeSpan.Zero)
             {
                 // A file plays at its own speed, as a camera would.
@@ -164,14 +166,14 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Counts frames, marks the stream up at its first frame, and offers frames at the detection rate.</summary>
-    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, CameraPose? pose)
+    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, CameraPose? pose, PoseTimeline? timeline)
     {
         private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
         private readonly Stopwatch _sinceOffer = Stopwatch.StartNew();
 
         public long Frames { get; private set; }
 
-        public void Offer(Mat pixels, bool sampled)
+        public void Offer(Mat pixels, bool sampled, TimeSpan? videoTime = null)
         {
             AgentMetrics.FramesRead.WithLabels(stream.Id).Inc();
             if (Frames++ == 0)
@@ -185,7 +187,9 @@ public sealed partial class VideoStreamService(
             {
                 _sinceOffer.Restart();
                 health.FrameWaiting();
-                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: pose));
+                // A drone's pose is its telemetry's at the frame's time in the video; none when that is stale.
+                var framePose = timeline is null ? pose : videoTime is { } at ? timeline.PoseAt(at) : null;
+                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: framePose));
             }
         }
     }

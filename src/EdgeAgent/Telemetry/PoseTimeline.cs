@@ -1,0 +1,148 @@
+namespace EdgeAgent.Telemetry;
+
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Telemetry.Dji;
+using EdgeAgent.Telemetry.Klv;
+
+/// <summary>What a video stream's telemetry is.</summary>
+public enum TelemetryKind
+{
+    /// <summary>None: the stream is placed from <c>Geofencing:Cameras</c>, like a fixed camera.</summary>
+    None,
+
+    /// <summary>A DJI subtitle file beside the video file.</summary>
+    Srt,
+
+    /// <summary>MISB KLV inside the video file (MPEG-TS).</summary>
+    Klv,
+}
+
+/// <summary>Configuration of a stream's telemetry (<c>Sources:Streams:N:Telemetry</c>).</summary>
+public sealed class StreamTelemetryOptions
+{
+    /// <summary>Where the poses come from.</summary>
+    public TelemetryKind Kind { get; set; }
+
+    /// <summary>The subtitle file; default: the video file's path with <c>.SRT</c> or <c>.srt</c>.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Horizontal field of view in degrees, where the telemetry has none (DJI: not the diagonal figure DJI quotes).</summary>
+    public double? HorizontalFieldOfView { get; set; }
+
+    /// <summary>A frame further than this from every sample has no pose (and is placed at no position).</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// A recorded flight's poses by time into the video: each frame gets the samples either side of it
+/// interpolated (angles the short way round), or the nearest when it lies before the first or after
+/// the last, and no pose when the nearest sample is older than <see cref="StreamTelemetryOptions.MaxAge"/>.
+/// </summary>
+public sealed class PoseTimeline
+{
+    private readonly (TimeSpan At, PoseSample Sample)[] _samples;
+    private readonly StreamTelemetryOptions _options;
+
+    /// <summary>A timeline from samples and the time into the video of each.</summary>
+    public PoseTimeline(IEnumerable<(TimeSpan At, PoseSample Sample)> samples, StreamTelemetryOptions options)
+    {
+        _samples = samples.OrderBy(s => s.At).ToArray();
+        _options = options;
+    }
+
+    /// <summary>Samples on the timeline.</summary>
+    public int Count => _samples.Length;
+
+    /// <summary>Loads the telemetry of a video file; throws <see cref="IOException"/> or <see cref="InvalidDataException"/> naming the file.</summary>
+    public static PoseTimeline Load(string videoPath, StreamTelemetryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Kind)
+        {
+            case TelemetryKind.Srt:
+                var path = options.Path.Length > 0 ? options.Path : SidecarOf(videoPath);
+                var srt = SrtTelemetry.ReadFile(path);
+                return srt.Samples.Count == 0
+                    ? throw new InvalidDataException($"{path}: no DJI telemetry in it")
+                    : new PoseTimeline(srt.Samples.Where(s => s.VideoTime is not null).Select(s => (s.VideoTime!.Value, s)), options);
+            case TelemetryKind.Klv:
+                var klv = KlvTelemetry.ReadFile(videoPath);
+                if (klv.Samples.Count == 0)
+                {
+                    throw new InvalidDataException($"{videoPath}: no MISB KLV telemetry in it ({klv.ChecksumFailures} packets failed their checksum)");
+                }
+
+                // With presentation times, those; else the senders' clocks, from the first sample.
+                var first = klv.Samples[0];
+                return new PoseTimeline(
+                    klv.Samples.Select(s => (s.Pts is { } pts && first.Pts is { } start
+                        ? TimeSpan.FromSeconds((pts - start) / 90_000.0)
+                        : (s.Sample.Time - first.Sample.Time) ?? TimeSpan.Zero, s.Sample)),
+                    options);
+            default:
+                return new PoseTimeline([], options);
+        }
+    }
+
+    /// <summary>The camera's pose at <paramref name="videoTime"/>, or null.</summary>
+    public CameraPose? PoseAt(TimeSpan videoTime)
+    {
+        if (_samples.Length == 0)
+        {
+            return null;
+        }
+
+        var after = Array.FindIndex(_samples, s => s.At >= videoTime);
+        PoseSample sample;
+        if (after <= 0)
+        {
+            var nearest = after == 0 ? _samples[0] : _samples[^1];
+            if ((nearest.At - videoTime).Duration() > _options.MaxAge)
+            {
+                return null;
+            }
+
+            sample = nearest.Sample;
+        }
+        else
+        {
+            var (a, b) = (_samples[after - 1], _samples[after]);
+            if (videoTime - a.At > _options.MaxAge && b.At - videoTime > _options.MaxAge)
+            {
+                return null;
+            }
+
+            var t = b.At == a.At ? 0 : (videoTime - a.At) / (b.At - a.At);
+            sample = Interpolate(a.Sample, b.Sample, t);
+        }
+
+        var withFov = sample.HorizontalFieldOfView is null ? sample with { HorizontalFieldOfView = _options.HorizontalFieldOfView } : sample;
+        return TelemetryPose.ToCameraPose(withFov);
+    }
+
+    private static string SidecarOf(string videoPath)
+    {
+        var upper = System.IO.Path.ChangeExtension(videoPath, ".SRT");
+        return File.Exists(upper) ? upper : System.IO.Path.ChangeExtension(videoPath, ".srt");
+    }
+
+    private static PoseSample Interpolate(PoseSample a, PoseSample b, double t)
+    {
+        static double? Linear(double? x, double? y, double t) => x is { } p && y is { } q ? p + ((q - p) * t) : x ?? y;
+        static double? Angle(double? x, double? y, double t) =>
+            x is { } p && y is { } q ? p + ((((q - p + 540) % 360) - 180) * t) : x ?? y;
+        return a with
+        {
+            Latitude = Linear(a.Latitude, b.Latitude, t),
+            Longitude = Linear(a.Longitude, b.Longitude, t),
+            Altitude = Linear(a.Altitude, b.Altitude, t),
+            HeightAboveGround = Linear(a.HeightAboveGround, b.HeightAboveGround, t),
+            PlatformHeading = Angle(a.PlatformHeading, b.PlatformHeading, t),
+            PlatformPitch = Linear(a.PlatformPitch, b.PlatformPitch, t),
+            PlatformRoll = Linear(a.PlatformRoll, b.PlatformRoll, t),
+            SensorAzimuth = Angle(a.SensorAzimuth, b.SensorAzimuth, t),
+            SensorElevation = Linear(a.SensorElevation, b.SensorElevation, t),
+            SensorRoll = Linear(a.SensorRoll, b.SensorRoll, t),
+        };
+    }
+}

@@ -1,0 +1,95 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Testing;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// A drone's recorded flight (a video and its DJI subtitles) through the daemon: each detection is
+/// placed where the camera saw it on the ground, and the zone decides on that point, not on where
+/// the aircraft is.
+/// </summary>
+public sealed class DroneTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    // Both hovers are inside the rhino zone, 11 m south of its northern edge (latitude −1.2).
+    [Theory]
+    [InlineData(180, true)]
+    [InlineData(0, false)]
+    public async Task A_person_placed_by_the_drones_pose_alerts_only_when_the_ground_point_is_in_the_zone(int gimbalYaw, bool alerts)
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var video = folder.File("DJI_0001.MP4");
+        await MakeVideoAsync(video);
+
+        // 100 m above take-off, camera 30° below the horizon; the person stands ~112 m from the point under the drone.
+        var blocks = Enumerable.Range(0, 8).Select(i => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{i + 1}\n00:00:{i:00},000 --> 00:00:{i + 1:00},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (35.1000, -1.2001, 15), D 10.00m, H 100.00m, H.S 0.00m/s, V.S 0.00m/s, F.PRY (0.0°, 0.0°, {gimbalYaw}.0°), G.PRY (-30.0°, 0.0°, {gimbalYaw}.0°)\n"));
+        await File.WriteAllTextAsync(folder.File("DJI_0001.SRT"), string.Join("\n", blocks));
+
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = video,
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
+        };
+        var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("Stream DRONE-1 lost: the file ended", Patience);
+
+        using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly");
+        db.Open();
+        using var select = db.CreateCommand();
+        select.CommandText = "SELECT latitude, longitude, placed_by FROM tracks WHERE label = 'person'";
+        using (var reader = select.ExecuteReader())
+        {
+            Assert.True(reader.Read(), "no person track: " + agent.Error);
+            var (latitude, longitude, placedBy) = (reader.GetDouble(0), reader.GetDouble(1), reader.GetString(2));
+            Assert.Equal("ground", placedBy);
+
+            // About 112 m from the point under the drone, along the gimbal's yaw.
+            var north = (latitude - -1.2001) * 111_195;
+            Assert.InRange(Math.Abs(north), 90, 140);
+            Assert.Equal(alerts ? -1 : 1, Math.Sign(north));
+            // Right of the picture's centre: east when the camera looks north, west when it looks south.
+            Assert.InRange((longitude - 35.1) * 111_195 * (gimbalYaw == 0 ? 1 : -1), 10, 60);
+        }
+
+        var alertCount = DaemonTests.Scalar(db, "SELECT COUNT(*) FROM outbox");
+        if (alerts)
+        {
+            Assert.Equal(1, alertCount);
+            var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
+            Assert.StartsWith("[ALERT] person in Rhino Sanctuary — camera DRONE-1", mail.Subject, StringComparison.Ordinal);
+        }
+        else
+        {
+            // The aircraft is in the zone, the person it sees is not.
+            Assert.Equal(0, alertCount);
+        }
+    }
+
+    private static async Task MakeVideoAsync(string path)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "-v", "error", "-loop", "1", "-t", "6", "-i", TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"),
+            "-vf", "scale=640:480,fps=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-y", path,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = Process.Start(start)!;
+        var error = await ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, error);
+    }
+}
