@@ -39,7 +39,9 @@ internal static class TelemetryCommand
                 throw new ConfigurationException($"{path}: no such file");
             }
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var (samples, problems) = Read(path);
+            var decoding = clock.Elapsed;
             if (parse.GetValue(hfov) is { } fov)
             {
                 samples = samples.Select(s => s with { HorizontalFieldOfView = s.HorizontalFieldOfView ?? fov }).ToList();
@@ -51,15 +53,20 @@ internal static class TelemetryCommand
                 Console.WriteLine(string.Join(',', Columns));
             }
 
-            foreach (var sample in samples)
+            clock.Restart();
+            var centres = samples.Select(TelemetryPose.FrameCenter).ToList();
+            var projecting = clock.Elapsed;
+            foreach (var (sample, centre) in samples.Zip(centres))
             {
-                var row = Row(sample);
+                var row = Row(sample, centre);
                 Console.WriteLine(csv ? string.Join(',', Columns.Select(c => Csv(row[c]))) : row.ToJsonString());
             }
 
             var times = samples.Where(s => s.Time is not null).Select(s => s.Time!.Value).ToList();
             var span = times.Count > 0 ? $", {times.Min():O} to {times.Max():O}" : "";
-            await Console.Error.WriteLineAsync($"{path}: {samples.Count} samples{problems}{span}").ConfigureAwait(false);
+            var perSample = samples.Count == 0 ? "" : string.Create(
+                CultureInfo.InvariantCulture, $"; read {decoding.TotalMicroseconds / samples.Count:F1} µs and projected {projecting.TotalMicroseconds / samples.Count:F1} µs a sample");
+            await Console.Error.WriteLineAsync($"{path}: {samples.Count} samples{problems}{span}{perSample}").ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -77,7 +84,7 @@ internal static class TelemetryCommand
         return (klv.Samples.Select(s => s.Sample).ToList(), $", {klv.ChecksumFailures} checksum failures, {klv.Malformed} malformed, {klv.OtherSets} other KLV sets skipped");
     }
 
-    private static JsonObject Row(PoseSample s)
+    private static JsonObject Row(PoseSample s, GeoPosition? centre)
     {
         static JsonNode? Point(GeoPosition? p) => p is { } g ? new JsonObject { ["latitude"] = g.Latitude, ["longitude"] = g.Longitude } : null;
         return new JsonObject
@@ -103,7 +110,7 @@ internal static class TelemetryCommand
             ["gimbal_earth_referenced"] = s.GimbalIsEarthReferenced,
             ["hfov_deg"] = s.HorizontalFieldOfView,
             ["vfov_deg"] = s.VerticalFieldOfView,
-            ["frame_center"] = Point(TelemetryPose.FrameCenter(s)),
+            ["frame_center"] = Point(centre),
             ["reported_frame_center"] = Point(s.ReportedFrameCenter),
         };
     }
