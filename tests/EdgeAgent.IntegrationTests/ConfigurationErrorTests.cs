@@ -139,4 +139,14 @@ public sealed class ConfigurationErrorTests
 
         AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", folder.File("missing.json")), "missing.json", "does not exist");
     }
+
+    [Fact]
+    public async Task A_database_path_under_its_old_keys_says_where_it_went()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Outbox"]!["Path"] = "state/outbox.db";
+
+        AssertConfigurationError(await AgentProcess.RunAsync("check-config", "--config", AgentConfig.Write(folder, json)), "Outbox:Path has moved to Database:Path");
+    }
 }

@@ -15,6 +15,9 @@ public static class AgentConfiguration
         @"^(Geofencing:ZonesFile|Database:Path|Email:TrustedCertificate|Detector:Model|Recording:SnapshotFolder|Sources:DropFolders:\d+:Path)$",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
+    /// <summary>Keys of earlier versions whose values now live elsewhere.</summary>
+    private static readonly string[] MovedToDatabasePath = ["Outbox:Path", "Recording:DatabasePath"];
+
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
@@ -34,6 +37,12 @@ public static class AgentConfiguration
         catch (InvalidDataException e)
         {
             throw new ConfigurationException($"configuration file {path}: {e.Message} {e.InnerException?.Message}".Trim(), e);
+        }
+
+        foreach (var key in MovedToDatabasePath.Where(k => fileOnly[k] is not null))
+        {
+            throw new ConfigurationException(
+                $"configuration file {path}: {key} has moved to Database:Path: one database holds the ledger of pictures, the records and the outbox, so that they are committed together");
         }
 
         foreach (var key in SecretKeys.Where(k => !string.IsNullOrEmpty(fileOnly[k])))
