@@ -98,6 +98,32 @@ public sealed class ObservationStageTests : IDisposable
         Assert.Equal(new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks"), count);
     }
 
+    [Fact]
+    public async Task The_write_stage_commits_then_completes_the_frame_with_the_annotated_picture_in_the_alert_and_a_snapshot()
+    {
+        var (stage, writer, outbox) = Stages();
+        await writer.StartAsync(CancellationToken.None);
+        using var pixels = Cv2.ImRead(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"));
+        var frame = new Frame("MAST-1", T0, pixels.Resize(new Size(1000, 1000)), 1000, 1000, 1f, new FileKey("MAST-1", "IMG_1.JPG", 1, 1), Pose());
+        var record = stage.Observe(Detected(frame, Person(450, 300, 100, 200)));
+        Assert.False(frame.Done.IsCompleted);
+
+        await writer.EnqueueAsync(record, CancellationToken.None);
+        writer.Complete();
+        await frame.Done.WaitAsync(TimeSpan.FromSeconds(30));
+        await writer.StopAsync(CancellationToken.None);
+
+        var entry = Assert.Single(await outbox.ListAsync());
+        Assert.Equal(record.Alerts[0].Id, entry.Id);
+        var jpeg = entry.Alert.Observation.Picture!;
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
+        var snapshot = Assert.Single(Directory.GetFiles(_folder.File("snapshots"), "*.jpg", SearchOption.AllDirectories));
+        Assert.Equal($"{entry.Id}.jpg", Path.GetFileName(snapshot));
+        Assert.Equal(jpeg, await File.ReadAllBytesAsync(snapshot));
+        using var database = new RecordDatabase(Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") }));
+        Assert.True(database.IsDone(frame.File!.Value));
+    }
+
     private static Detection Person(float x, float y, float width, float height) => new("person", DetectionCategory.Person, 0.9f, new BoundingBox(x, y, width, height));
 
     private static CameraPose Pose() => new(new GeoPosition(-1.4, 35.1), 10, 90, 45, 0, 90);
@@ -112,7 +138,9 @@ public sealed class ObservationStageTests : IDisposable
         database.Write(records, ["email"], _ => null, (_, _) => null, T0);
     }
 
-    private ObservationStage Stage()
+    private ObservationStage Stage() => Stages().Observation;
+
+    private (ObservationStage Observation, RecordWriter Writer, AlertOutbox Outbox) Stages()
     {
         File.WriteAllText(_folder.File("zones.geojson"), Zones);
         var geofencing = new GeofencingOptions { ZonesFile = _folder.File("zones.geojson") };
@@ -126,8 +154,9 @@ public sealed class ObservationStageTests : IDisposable
         _disposables.Add(records);
         var recording = Options.Create(new RecordingOptions { SnapshotFolder = _folder.File("snapshots") });
         var writer = new RecordWriter(records, new SnapshotStore(recording, time, NullLogger<SnapshotStore>.Instance), outbox, raiser, time, NullLogger<RecordWriter>.Instance);
-        return new ObservationStage(
+        var observation = new ObservationStage(
             new Resequencer(4), writer, raiser, Options.Create(new SourcesOptions()), Options.Create(new TrackingOptions { Inertia = 3 }), recording, time, NullLogger<ObservationStage>.Instance);
+        return (observation, writer, outbox);
     }
 
     private sealed class CountingSender : IAlertSender

@@ -47,12 +47,12 @@ public sealed partial class RecordWriter(
                 batch.Add(record);
             }
 
-            Commit(batch, stoppingToken);
+            await CommitAsync(batch, stoppingToken).ConfigureAwait(false);
             batch.Clear();
         }
     }
 
-    private void Commit(List<FrameRecord> batch, CancellationToken stoppingToken)
+    private async Task CommitAsync(List<FrameRecord> batch, CancellationToken stoppingToken)
     {
         var pictures = new Dictionary<Frame, string?>(ReferenceEqualityComparer.Instance);
         var trackSnapshots = new Dictionary<(Frame, string), string?>();
@@ -79,7 +79,7 @@ public sealed partial class RecordWriter(
                 }
 
                 LogCommitFailed(logger, batch.Count, attempt, e.Message);
-                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
