@@ -12,7 +12,7 @@ using EdgeAgent.Telemetry.Klv;
 
 /// <summary>
 /// <c>edge-agent telemetry INPUT [--format jsonl|csv]</c>: the pose samples of a drone's telemetry —
-/// MPEG-TS with MISB ST 0601 KLV, a raw KLV file, or a DJI subtitle file — one per line, with the
+/// MPEG-TS with MISB ST 0601 KLV, a raw KLV file, a DJI subtitle file or a DJI photo — one per line, with the
 /// image centre on the ground as this agent projects it and as the sender reports it. A technician
 /// checks an aircraft's downlink with it before a flight.
 /// </summary>
@@ -26,7 +26,7 @@ internal static class TelemetryCommand
 
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "MPEG-TS (.ts) with KLV, raw KLV (.klv, .bin), or DJI subtitles (.srt)" };
+        var input = new Argument<string>("input") { Description = "MPEG-TS (.ts) with KLV, raw KLV (.klv, .bin), DJI subtitles (.srt) or a DJI photo (.jpg)" };
         var format = new Option<string>("--format") { Description = "jsonl (default) or csv", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var hfov = new Option<double?>("--hfov") { Description = "Horizontal field of view in degrees, where the telemetry has none (DJI: not the diagonal figure DJI quotes)" };
@@ -74,6 +74,11 @@ internal static class TelemetryCommand
 
     private static (List<PoseSample> Samples, string Problems) Read(string path)
     {
+        if (path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+        {
+            return DjiPhoto.Read(path) is { } photo ? ([photo], "") : throw new ConfigurationException($"{path}: no DJI position (EXIF GPS) in it");
+        }
+
         if (path.EndsWith(".srt", StringComparison.OrdinalIgnoreCase))
         {
             var srt = SrtTelemetry.ReadFile(path);

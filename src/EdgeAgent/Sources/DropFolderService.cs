@@ -2,9 +2,12 @@ namespace EdgeAgent.Sources;
 
 using System.Threading.Channels;
 using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Recording;
+using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Dji;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -135,25 +138,40 @@ public sealed partial class DropFolderService(
                 _inFlight.Add(key);
             }
 
-            await decoding.WriteAsync(new Decoding(file, key, quiet, Task.Run(() => Decode(file), CancellationToken.None)), stoppingToken).ConfigureAwait(false);
+            await decoding.WriteAsync(new Decoding(file, key, quiet, Task.Run(() => Decode(file, folder), CancellationToken.None)), stoppingToken).ConfigureAwait(false);
         }
 
         return next;
     }
 
-    private async Task<Picture> Decode(PictureFile file)
+    private async Task<(Picture Picture, CameraPose? Pose)> Decode(PictureFile file, DropFolderOptions folder)
     {
         await _decoders.WaitAsync().ConfigureAwait(false);
         try
         {
             // Tiling needs every pixel; otherwise the decode need not be larger than the model's input.
-            return detectorOptions.Value.Tiling.Enabled
+            var picture = detectorOptions.Value.Tiling.Enabled
                 ? PictureReader.Read(file.FullPath, 0, 0)
                 : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height);
+            return (picture, folder.DronePhotos ? PhotoPose(file) : cameras.PoseOf(folder.Id));
         }
         finally
         {
             _decoders.Release();
+        }
+    }
+
+    /// <summary>A drone photo's own pose; none (no position) when it has none or it cannot be read.</summary>
+    private CameraPose? PhotoPose(PictureFile file)
+    {
+        try
+        {
+            return DjiPhoto.Read(file.FullPath) is { } sample ? TelemetryPose.ToCameraPose(sample) : null;
+        }
+        catch (InvalidDataException e)
+        {
+            LogProblem(logger, file.Name, $"no pose: {e.Message}");
+            return null;
         }
     }
 
@@ -172,9 +190,9 @@ public sealed partial class DropFolderService(
             Frame frame;
             try
             {
-                var decoded = await picture.ConfigureAwait(false);
+                var (decoded, picturePose) = await picture.ConfigureAwait(false);
                 AgentMetrics.FramesRead.WithLabels(folder.Id).Inc();
-                frame = new Frame(folder.Id, CaptureTime(folder.Id, decoded.CapturedAt, key), decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, pose);
+                frame = new Frame(folder.Id, CaptureTime(folder.Id, decoded.CapturedAt, key), decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, picturePose);
             }
             catch (PictureException e) when (quiet < folder.GiveUpAfter)
             {
@@ -291,7 +309,7 @@ public sealed partial class DropFolderService(
         }
     }
 
-    private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<Picture> Picture);
+    private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<(Picture Picture, CameraPose? Pose)> Picture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder {Source}: watching {Folder}")]
     private static partial void LogWatching(ILogger logger, string source, string folder);

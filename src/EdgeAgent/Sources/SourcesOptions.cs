@@ -142,6 +142,9 @@ public sealed class DropFolderOptions
 
     /// <summary>Repeat-detection elimination of static objects (a burned-in bar called a car, a rock called a bear).</summary>
     public RepeatDetectionOptions StaticObjects { get; set; } = new();
+
+    /// <summary>The pictures are drone photos that carry their own pose (DJI: EXIF GPS, XMP height and gimbal angles); each is placed from it instead of from <c>Geofencing:Cameras</c>.</summary>
+    public bool DronePhotos { get; set; }
 }
 
 /// <summary>A video stream.</summary>
