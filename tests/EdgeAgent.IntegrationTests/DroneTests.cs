@@ -59,6 +59,14 @@ public sealed class DroneTests
             Assert.Equal(alerts ? -1 : 1, Math.Sign(north));
             // Right of the picture's centre: east when the camera looks north, west when it looks south.
             Assert.InRange((longitude - 35.1) * 111_195 * (gimbalYaw == 0 ? 1 : -1), 10, 60);
+
+            // The flight on a map: the track as a GeoJSON point, [longitude, latitude].
+            var (code, geojson, stderr) = await AgentProcess.RunAsync("export", "--config", config, "--source", "DRONE-1");
+            Assert.True(code == 0, stderr);
+            var feature = Assert.Single(JsonNode.Parse(geojson)!["features"]!.AsArray(), f => (string?)f!["properties"]!["label"] == "person")!;
+            Assert.Equal("track", (string?)feature["properties"]!["kind"]);
+            Assert.Equal(Math.Round(longitude, 7), (double)feature["geometry"]!["coordinates"]![0]!);
+            Assert.Equal(Math.Round(latitude, 7), (double)feature["geometry"]!["coordinates"]![1]!);
         }
 
         var alertCount = DaemonTests.Scalar(db, "SELECT COUNT(*) FROM outbox");

@@ -22,6 +22,7 @@ public static class EdgeAgentCommandLine
             SendTestAlertCommand.Create(),
             AlertBenchCommand.Create(),
             TelemetryCommand.Create(),
+            ExportCommand.Create(),
         };
         return root;
     }

@@ -7,6 +7,11 @@ using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
+/// <summary>A record with a position: a video track or a camera-trap detection.</summary>
+public sealed record PlacedRecord(
+    string Kind, string SourceId, string? TrackId, string Label, string Category, float Confidence, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
+    int Frames, GeoPosition Position, double? Uncertainty, string PlacedBy, string? Picture, string? AlertId);
+
 /// <summary>One row of <c>counts</c>: how many of a label were seen on a day, and what was counted.</summary>
 public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit);
 
@@ -184,6 +189,41 @@ public sealed class RecordDatabase : IDisposable
         return counts.Select(c => new DailyCount(c.Key.Day, c.Key.Category, c.Key.Label, c.Value, c.Key.Unit))
             .OrderBy(c => c.Day, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
             .ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Every placed record — video tracks and camera-trap detections with a position — of a source (or
+    /// all) seen between two times (or ever), oldest first: what a map of a flight or a site shows.
+    /// </summary>
+    public IReadOnlyList<PlacedRecord> Placed(string? source, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var rows = new List<PlacedRecord>();
+        lock (_readerLock)
+        {
+            using var select = _reader.Command("""
+                SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id
+                FROM tracks WHERE latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR last_seen >= $from) AND ($to IS NULL OR first_seen <= $to)
+                UNION ALL
+                SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id
+                FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
+                ORDER BY 7
+                """);
+            select.Parameters.AddWithValue("$source", (object?)source ?? DBNull.Value);
+            select.Parameters.AddWithValue("$from", from is { } f ? Text(f) : DBNull.Value);
+            select.Parameters.AddWithValue("$to", to is { } t ? Text(t) : DBNull.Value);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                string? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                rows.Add(new PlacedRecord(
+                    reader.GetString(0), reader.GetString(1), Optional(2), reader.GetString(3), reader.GetString(4), reader.GetFloat(5),
+                    DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
+                    reader.GetInt32(8), new GeoPosition(reader.GetDouble(9), reader.GetDouble(10)), reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                    reader.GetString(12), Optional(13), Optional(14)));
+            }
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />

@@ -1,0 +1,68 @@
+namespace EdgeAgent.Cli;
+
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeAgent.Common;
+using EdgeAgent.Configuration;
+using EdgeAgent.Recording;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// <c>edge-agent export --config FILE [--source ID] [--from T] [--to T]</c>: what was seen, where, as a
+/// GeoJSON FeatureCollection of points (RFC 7946, [longitude, latitude]) for QGIS or a ranger's map:
+/// one per video track and per placed camera-trap detection.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var config = SendTestAlertCommand.ConfigOption();
+        var source = new Option<string?>("--source") { Description = "Only this source (a drone's stream, a camera)" };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Only what was seen from this time (ISO 8601)" };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "Only what was seen until this time (ISO 8601)" };
+        var command = new Command("export", "Print the placed tracks and detections as GeoJSON points, for a map") { config, source, from, to };
+        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        {
+            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
+            var database = new DatabaseOptions();
+            configuration.GetSection(DatabaseOptions.SectionName).Bind(database);
+            if (!File.Exists(database.Path))
+            {
+                throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
+            }
+
+            using var records = new RecordDatabase(Options.Create(database));
+            var features = new JsonArray();
+            foreach (var r in records.Placed(parse.GetValue(source), parse.GetValue(from), parse.GetValue(to)))
+            {
+                features.Add(new JsonObject
+                {
+                    ["type"] = "Feature",
+                    ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(Math.Round(r.Position.Longitude, 7), Math.Round(r.Position.Latitude, 7)) },
+                    ["properties"] = new JsonObject
+                    {
+                        ["kind"] = r.Kind,
+                        ["source"] = r.SourceId,
+                        ["track_id"] = r.TrackId,
+                        ["label"] = r.Label,
+                        ["category"] = r.Category,
+                        ["confidence"] = Math.Round(r.Confidence, 3),
+                        ["first_seen"] = r.FirstSeen.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                        ["last_seen"] = r.LastSeen.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                        ["frames"] = r.Frames,
+                        ["uncertainty_m"] = r.Uncertainty is { } u ? Math.Round(u, 1) : null,
+                        ["placed_by"] = r.PlacedBy,
+                        ["picture"] = r.Picture,
+                        ["alert_id"] = r.AlertId,
+                    },
+                });
+            }
+
+            Console.WriteLine(new JsonObject { ["type"] = "FeatureCollection", ["features"] = features }.ToJsonString());
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+}
