@@ -82,6 +82,34 @@ public sealed class RecordingTests
     }
 
     [Fact]
+    public void Within_a_flight_an_animal_seen_again_at_the_same_place_counts_once()
+    {
+        using var folder = new TempFolder();
+        using var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = folder.File("edge-agent.db") }));
+        var zebra = new Detection("zebra", DetectionCategory.Animal, 0.7f, default);
+        const double MetresPerDegree = Math.PI / 180 * GroundProjection.EarthRadius;
+        FrameRecord Track(string id, double northMetres, PlacedBy by = PlacedBy.Ground)
+        {
+            var frame = new Frame("DRONE-1", T0, new Mat(), 100, 100, 1f);
+            var placement = new Placement(new GeoPosition(-1.4 + (northMetres / MetresPerDegree), 35.1), 5, by);
+            return new FrameRecord(frame, [], false, [new TrackSighting(id, zebra, placement, T0.AddSeconds(northMetres), true, null)], []);
+        }
+
+        // One flight: the zebra seen, lost, seen again 5 m away (the same animal), and another 50 m away;
+        // a second flight over the first spot; and a track only placed at the camera.
+        var batch = new[]
+        {
+            Track("20261126T021400000-1", 0), Track("20261126T021400000-2", 5), Track("20261126T021400000-3", 50),
+            Track("20261126T030000000-1", 0), Track("20261126T030000000-2", 1, PlacedBy.Camera),
+        };
+        records.Write(batch, [], _ => null, (_, _) => null, T0);
+
+        Assert.Equal(4, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 10)).Count);
+        Assert.Equal(5, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 0)).Count);
+        batch.ToList().ForEach(r => r.Frame.Dispose());
+    }
+
+    [Fact]
     public void Snapshots_are_pruned_by_age_and_by_budget()
     {
         using var folder = new TempFolder();

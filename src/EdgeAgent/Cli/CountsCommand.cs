@@ -30,7 +30,7 @@ internal static class CountsCommand
 
             using var records = new RecordDatabase(Options.Create(database));
             Console.WriteLine("day,category,label,count,unit");
-            foreach (var c in records.CountsPerDay(recording.BurstGap))
+            foreach (var c in records.CountsPerDay(recording.BurstGap, recording.SameAnimalWithin))
             {
                 Console.WriteLine($"{c.Day},{c.Category},\"{c.Label.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{c.Count},{c.Unit}");
             }

@@ -149,20 +149,40 @@ public sealed class RecordDatabase : IDisposable
 
     /// <summary>
     /// Counts per day, category and label for the biodiversity trend: video tracks (one animal that
-    /// stays in view is one), and camera-trap pictures, where the pictures of one burst — the same
-    /// camera and label, each within <paramref name="burstGap"/> of the one before — count once.
+    /// stays in view is one; within one run of a stream — a flight — a track placed on the ground
+    /// within <paramref name="sameAnimalWithin"/> metres of an earlier track of its label is the same
+    /// animal seen again, and not counted twice), and camera-trap pictures, where the pictures of one
+    /// burst — the same camera and label, each within <paramref name="burstGap"/> of the one before — count once.
     /// </summary>
-    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap)
+    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0)
     {
         var counts = new Dictionary<(string Day, string Category, string Label, string Unit), int>();
         lock (_lock)
         {
-            using (var tracks = _connection.Command("SELECT substr(first_seen, 1, 10), category, label, COUNT(*) FROM tracks GROUP BY 1, 2, 3"))
+            // Track ids begin with the time their stream's tracker started: that run of the stream is the flight.
+            using (var tracks = _connection.Command("""
+                SELECT source_id, substr(track_id, 1, instr(track_id, '-')), label, category, substr(first_seen, 1, 10), latitude, longitude, placed_by
+                FROM tracks ORDER BY source_id, 2, label, first_seen
+                """))
             using (var reader = tracks.ExecuteReader())
             {
+                var seen = new List<(string Flight, string Label, GeoPosition Position)>();
                 while (reader.Read())
                 {
-                    counts[(reader.GetString(0), reader.GetString(1), reader.GetString(2), "tracks")] = reader.GetInt32(3);
+                    var (flight, label, category, day) = (reader.GetString(0) + "/" + reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+                    if (reader.GetString(7) == "ground" && !reader.IsDBNull(5))
+                    {
+                        var at = new GeoPosition(reader.GetDouble(5), reader.GetDouble(6));
+                        if (seen.Any(s => s.Flight == flight && s.Label == label && Metres(s.Position, at) <= sameAnimalWithin))
+                        {
+                            continue;
+                        }
+
+                        seen.Add((flight, label, at));
+                    }
+
+                    var key = (day, category, label, "tracks");
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
                 }
             }
 
@@ -231,6 +251,14 @@ public sealed class RecordDatabase : IDisposable
     {
         _reader.Dispose();
         _connection.Dispose();
+    }
+
+    /// <summary>Ground distance, equirectangular: metres apart within a flight.</summary>
+    private static double Metres(GeoPosition a, GeoPosition b)
+    {
+        var north = (b.Latitude - a.Latitude) * Math.PI / 180 * Placement.GroundProjection.EarthRadius;
+        var east = (b.Longitude - a.Longitude) * Math.PI / 180 * Placement.GroundProjection.EarthRadius * Math.Cos(a.Latitude * Math.PI / 180);
+        return Math.Sqrt((north * north) + (east * east));
     }
 
     private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

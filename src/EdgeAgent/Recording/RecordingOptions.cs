@@ -25,6 +25,9 @@ public sealed class RecordingOptions : ISelfValidating
     /// <summary>Camera-trap pictures of one label and camera each within this time of the one before are one burst, and count once.</summary>
     public TimeSpan BurstGap { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Within one flight, a video track placed on the ground this close (metres) to an earlier track of its label is the same animal, counted once; 0 counts every track.</summary>
+    public double SameAnimalWithin { get; set; } = 10;
+
     /// <summary>Lowest confidence recorded and handed to the rules; the model's typical threshold when 0.</summary>
     public float MinConfidence { get; set; }
 
@@ -39,6 +42,11 @@ public sealed class RecordingOptions : ISelfValidating
         if (BurstGap < TimeSpan.Zero)
         {
             yield return $"Recording:BurstGap: {BurstGap} cannot be negative";
+        }
+
+        if (SameAnimalWithin < 0)
+        {
+            yield return $"Recording:SameAnimalWithin: {SameAnimalWithin} cannot be negative";
         }
 
         if (SnapshotMaxMegabytes < 1)
