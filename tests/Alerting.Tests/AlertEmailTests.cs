@@ -14,7 +14,7 @@ public sealed class AlertEmailTests
         Captured.AddSeconds(1),
         AlertSeverity.Critical,
         "poacher-in-rhino",
-        new Observation("CT-07", Captured, new GeoPosition(-1.4, 35.1), new Detection("person", DetectionCategory.Person, 0.91f, default), [1, 2, 3]),
+        new Observation("CT-07", Captured, new GeoPosition(-1.4, 35.1), new Detection("person", DetectionCategory.Person, 0.91f, default), [1, 2, 3], Uncertainty: 12.4),
         zone is null ? null : "rhino",
         zone,
         [],
@@ -39,6 +39,7 @@ public sealed class AlertEmailTests
         var text = message.TextBody;
         Assert.Contains("Confidence: 0.91", text, StringComparison.Ordinal);
         Assert.Contains("Zone: Rhino Sanctuary (rhino)", text, StringComparison.Ordinal);
+        Assert.Contains("Position: -1.4, 35.1 (± 12 m)", text, StringComparison.Ordinal);
         Assert.Contains("https://www.openstreetmap.org/?mlat=-1.4&mlon=35.1", text, StringComparison.Ordinal);
         Assert.Contains("Captured (UTC): 2026-11-26 02:14:33 UTC", text, StringComparison.Ordinal);
         Assert.Contains("Captured (local): 2026-11-26 05:14:33 Africa/Nairobi (UTC+03:00)", text, StringComparison.Ordinal);

@@ -87,7 +87,7 @@ public static class AlertEmail
             ("Confidence", o.Detection.Confidence.ToString("0.00", c)),
             ("Zone", alert.ZoneName is null ? "—" : $"{alert.ZoneName} ({alert.ZoneId})"),
             ("Camera", o.SourceId),
-            ("Position", o.Position?.ToString() ?? "unknown"),
+            ("Position", o.Position is { } at ? (o.Uncertainty is { } metres ? string.Create(c, $"{at} (± {metres:0} m)") : at.ToString()) : "unknown"),
         };
         if (o.Position is { } position)
         {

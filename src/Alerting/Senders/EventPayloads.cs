@@ -42,6 +42,6 @@ public static class EventPayloads
         Category = o.Detection.Category.Name(),
         o.Detection.Confidence,
         Box = new[] { o.Detection.Box.X, o.Detection.Box.Y, o.Detection.Box.Width, o.Detection.Box.Height },
-        Position = o.Position is { } p ? new { p.Latitude, p.Longitude } : null,
+        Position = o.Position is { } p ? new { p.Latitude, p.Longitude, UncertaintyMetres = o.Uncertainty } : null,
     };
 }
