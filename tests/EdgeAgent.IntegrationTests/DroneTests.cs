@@ -75,6 +75,7 @@ public sealed class DroneTests
             Assert.Equal(1, alertCount);
             var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
             Assert.StartsWith("[ALERT] person in Rhino Sanctuary — camera DRONE-1", mail.Subject, StringComparison.Ordinal);
+            Assert.Contains("Camera at: -1.2001, 35.1, 100 m above the ground, looking 180° from north, 30° down", mail.TextBody, StringComparison.Ordinal);
         }
         else
         {

@@ -94,6 +94,13 @@ public static class AlertEmail
             facts.Add(("Map", position.MapLink));
         }
 
+        if (o.Camera is { HeightAboveGround: { } height } camera)
+        {
+            // A drone's (or a mast's) view: where the camera was, how high, and where it looked.
+            var looking = camera.Heading is { } heading && camera.Tilt is { } tilt ? string.Create(c, $", looking {heading:0}° from north, {tilt:0}° down") : "";
+            facts.Add(("Camera at", string.Create(c, $"{camera.Position}, {height:0} m above the ground{looking}")));
+        }
+
         facts.Add(("Captured (UTC)", o.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", c)));
         facts.Add(("Captured (local)", string.Create(c, $"{local:yyyy-MM-dd HH:mm:ss} {zone.Id} (UTC{local:zzz})")));
         facts.Add(("Severity", alert.Severity.ToString()));

@@ -130,7 +130,7 @@ public sealed partial class ObservationStage(
     /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
     private Alert? Decide(Frame frame, Detection detection, Placement placement, string subject, List<Alert> alerts)
     {
-        var observation = new Observation(frame.SourceId, frame.CapturedAt, placement.Position, detection, null, frame.ReceivedAt, subject, placement.Uncertainty);
+        var observation = new Observation(frame.SourceId, frame.CapturedAt, placement.Position, detection, null, frame.ReceivedAt, subject, placement.Uncertainty, frame.Pose);
         var alert = raiser.Decide(observation);
         if (alert is null || alerts.Any(a => a.Id == alert.Id))
         {
