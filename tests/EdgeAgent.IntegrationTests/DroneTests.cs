@@ -84,6 +84,46 @@ public sealed class DroneTests
         }
     }
 
+    [Fact]
+    public async Task A_live_aircraft_sending_mavlink_over_udp_places_what_its_camera_sees()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var video = folder.File("live.mp4");
+        await MakeVideoAsync(video);
+        var port = FreePort.Next();
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = video,
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Mavlink", ["Listen"] = $"127.0.0.1:{port}" },
+        };
+        var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+
+        // The aircraft: hovering 100 m up inside the zone, gimbal 30° down looking south, 60° field of view.
+        byte[] telemetry =
+        [
+            .. MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 180),
+            .. MavlinkFrames.GimbalDeviceAttitudeStatus(0, -30, 180),
+            .. MavlinkFrames.CameraFovStatus(60, 45),
+        ];
+        using var udp = new System.Net.Sockets.UdpClient();
+        var target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
+        while (!agent.Error.Contains("Stream DRONE-1 lost: the file ended", StringComparison.Ordinal))
+        {
+            Assert.False(agent.Process.HasExited, agent.Error);
+            await udp.SendAsync(telemetry, target);
+            await Task.Delay(100);
+        }
+
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
+        Assert.Contains("Camera at: -1.2001, 35.1, 100 m above the ground, looking 180° from north, 30° down", mail.TextBody, StringComparison.Ordinal);
+        using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly");
+        db.Open();
+        Assert.Equal(1, DaemonTests.Scalar(db, "SELECT COUNT(*) FROM tracks WHERE label = 'person' AND placed_by = 'ground' AND latitude < -1.2001"));
+    }
+
     private static async Task MakeVideoAsync(string path)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };

@@ -86,7 +86,14 @@ public sealed class SourcesOptions : ISelfValidating
                 yield return $"{key}:StallTimeout: must be at least a second";
             }
 
-            if (stream.Telemetry.Kind != TelemetryKind.None)
+            if (stream.Telemetry.Kind == TelemetryKind.Mavlink)
+            {
+                if (!System.Net.IPEndPoint.TryParse(stream.Telemetry.Listen, out var listen) || listen.Port == 0)
+                {
+                    yield return $"{key}:Telemetry:Listen: '{stream.Telemetry.Listen}' is not an address and port to listen for MAVLink on (e.g. 127.0.0.1:14550)";
+                }
+            }
+            else if (stream.Telemetry.Kind != TelemetryKind.None)
             {
                 if (!File.Exists(stream.Url))
                 {

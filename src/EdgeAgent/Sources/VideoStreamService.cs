@@ -6,6 +6,7 @@ using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Mavlink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,10 @@ public sealed partial class VideoStreamService(
 
     private void Run(StreamOptions stream, CancellationToken stoppingToken)
     {
+        // A live aircraft's telemetry is listened for as long as its stream is read, across reconnections.
+        using var mavlink = stream.Telemetry.Kind == TelemetryKind.Mavlink
+            ? new MavlinkListener(System.Net.IPEndPoint.Parse(stream.Telemetry.Listen), stream.Telemetry, TimeProvider.System)
+            : null;
         var failures = 0;
         health.Report(stream.Id, SourceState.Starting);
         while (!stoppingToken.IsCancellationRequested)
@@ -44,7 +49,7 @@ public sealed partial class VideoStreamService(
             string reason;
             try
             {
-                reason = ReadUntilLost(stream, stoppingToken, ref failures);
+                reason = ReadUntilLost(stream, mavlink, stoppingToken, ref failures);
             }
             catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
             {
@@ -66,10 +71,22 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
-    private string ReadUntilLost(StreamOptions stream, CancellationToken stoppingToken, ref int failures)
+    private string ReadUntilLost(StreamOptions stream, MavlinkListener? mavlink, CancellationToken stoppingToken, ref int failures)
     {
-        var timeline = stream.Telemetry.Kind == TelemetryKind.None ? null : PoseTimeline.Load(stream.Url, stream.Telemetry);
-        var delivery = new Delivery(hub, health, logger, stream, cameras.PoseOf(stream.Id), timeline);
+        // The pose of a frame: a live aircraft's latest, a recorded flight's at the frame's time, or the configured camera's.
+        var fixedPose = cameras.PoseOf(stream.Id);
+        Func<TimeSpan?, CameraPose?> poseAt = _ => fixedPose;
+        if (mavlink is not null)
+        {
+            poseAt = _ => mavlink.PoseNow();
+        }
+        else if (stream.Telemetry.Kind != TelemetryKind.None)
+        {
+            var timeline = PoseTimeline.Load(stream.Url, stream.Telemetry);
+            poseAt = at => at is { } t ? timeline.PoseAt(t) : null;
+        }
+
+        var delivery = new Delivery(hub, health, logger, stream, poseAt);
         var reason = stream.Pipeline.Length == 0 && !File.Exists(stream.Url)
             ? ReadWithFfmpeg(stream, delivery, stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
@@ -166,7 +183,7 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Counts frames, marks the stream up at its first frame, and offers frames at the detection rate.</summary>
-    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, CameraPose? pose, PoseTimeline? timeline)
+    private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, Func<TimeSpan?, CameraPose?> poseAt)
     {
         private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
         private readonly Stopwatch _sinceOffer = Stopwatch.StartNew();
@@ -187,9 +204,7 @@ public sealed partial class VideoStreamService(
             {
                 _sinceOffer.Restart();
                 health.FrameWaiting();
-                // A drone's pose is its telemetry's at the frame's time in the video; none when that is stale.
-                var framePose = timeline is null ? pose : videoTime is { } at ? timeline.PoseAt(at) : null;
-                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: framePose));
+                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)));
             }
         }
     }

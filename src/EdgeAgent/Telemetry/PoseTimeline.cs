@@ -15,6 +15,9 @@ public enum TelemetryKind
 
     /// <summary>MISB KLV inside the video file (MPEG-TS).</summary>
     Klv,
+
+    /// <summary>MAVLink 2 over UDP (<see cref="StreamTelemetryOptions.Listen"/>), live: each frame gets the latest pose.</summary>
+    Mavlink,
 }
 
 /// <summary>Configuration of a stream's telemetry (<c>Sources:Streams:N:Telemetry</c>).</summary>
@@ -28,6 +31,9 @@ public sealed class StreamTelemetryOptions
 
     /// <summary>Horizontal field of view in degrees, where the telemetry has none (DJI: not the diagonal figure DJI quotes).</summary>
     public double? HorizontalFieldOfView { get; set; }
+
+    /// <summary>For MAVLink: the UDP address and port to listen on, e.g. <c>127.0.0.1:14550</c> (<c>0.0.0.0:14550</c> for a radio on the network).</summary>
+    public string Listen { get; set; } = "";
 
     /// <summary>A frame further than this from every sample has no pose (and is placed at no position).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
