@@ -99,6 +99,20 @@ public sealed class ObservationStageTests : IDisposable
     }
 
     [Fact]
+    public void A_track_confirmed_before_the_drones_telemetry_came_is_decided_once_it_has_a_position()
+    {
+        var stage = Stage();
+        var alerts = Enumerable.Range(0, 8).SelectMany(i =>
+        {
+            // The first five frames have no pose yet; the track is confirmed at the third.
+            var frame = new Frame("MAST-1", T0.AddMilliseconds(200 * i), new Mat(), 1000, 1000, 1f, pose: i < 5 ? null : Pose());
+            return stage.Observe(Detected(frame, Person(450, 300, 100, 200))).Alerts;
+        }).ToList();
+
+        Assert.Equal("core", Assert.Single(alerts).ZoneId);
+    }
+
+    [Fact]
     public async Task The_write_stage_commits_then_completes_the_frame_with_the_annotated_picture_in_the_alert_and_a_snapshot()
     {
         var (stage, writer, outbox) = Stages();

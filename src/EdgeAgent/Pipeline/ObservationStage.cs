@@ -26,6 +26,9 @@ public sealed partial class ObservationStage(
     IOptions<RecordingOptions> recording, TimeProvider time, ILogger<ObservationStage> logger) : BackgroundService
 {
     private readonly Dictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
+
+    /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
+    private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
     private readonly Dictionary<string, StaticObjectFilter> _staticObjects = sources.Value.DropFolders
         .ToDictionary(f => f.Id, f => new StaticObjectFilter(f.StaticObjects), StringComparer.Ordinal);
     private readonly Dictionary<string, DetectionMask> _masks = sources.Value.DropFolders.Select(f => (f.Id, f.Masks))
@@ -116,7 +119,19 @@ public sealed partial class ObservationStage(
         foreach (var tracked in tracker.Update(detections, frame.CapturedAt))
         {
             var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
-            var alert = tracked.JustConfirmed ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", alerts) : null;
+            var key = (frame.SourceId, tracked.TrackId);
+            var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
+            var alert = decide ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", alerts) : null;
+            if (tracked.JustConfirmed && placement.Position is null && alert is null)
+            {
+                if (_awaitingPosition.Count > 10_000)
+                {
+                    _awaitingPosition.Clear();
+                }
+
+                _awaitingPosition.Add(key);
+            }
+
             placed.Add(new PlacedDetection(tracked.Detection, placement, alert?.Id, tracked.TrackId));
             if (tracked.Confirmed)
             {
