@@ -43,11 +43,14 @@ public sealed class CrashAndRestartTests
                 Burst();
             }
 
+            var done = DaemonTests.FilesDone(folder);
             using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
             await agent.WaitForErrorAsync("Drop folder CT-07: watching", Patience);
 
-            // A moment anywhere from before the first picture is done to well into the burst.
-            await Task.Delay(random.Next(0, 1500));
+            // A moment anywhere from before this run's first picture is committed to well into the
+            // burst: once a random number of further pictures (0 to 25) are in the ledger.
+            var target = Math.Min(done + random.Next(0, 26), 30 * bursts);
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) >= target, agent);
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             var (code, _, stderr) = await agent.WaitForExitAsync(Patience);
             Assert.True(code == 0, $"run {run}: exit code {code}: {stderr}");

@@ -113,6 +113,7 @@ public sealed class DroneTests
         while (!agent.Error.Contains("Stream DRONE-1 lost: the file ended", StringComparison.Ordinal))
         {
             Assert.False(agent.Process.HasExited, agent.Error);
+            // Paced as an aircraft's telemetry link sends, ten times a second.
             await udp.SendAsync(telemetry, target);
             await Task.Delay(100);
         }

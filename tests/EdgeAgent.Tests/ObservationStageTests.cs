@@ -149,7 +149,7 @@ public sealed class ObservationStageTests : IDisposable
     private void Commit(params FrameRecord[] records)
     {
         using var database = new RecordDatabase(Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") }));
-        database.Write(records, ["email"], _ => null, (_, _) => null, T0);
+        database.Write(records, ["email"], T0);
     }
 
     private ObservationStage Stage() => Stages().Observation;

@@ -37,7 +37,7 @@ public sealed class RecordingTests
         using (var records = new RecordDatabase(options))
         {
             Assert.False(records.IsDone(file));
-            var stored = records.Write([record], ["email"], _ => "snapshots/a.jpg", (_, _) => null, T0);
+            var stored = records.Write([record with { Picture = "snapshots/a.jpg" }], ["email"], T0);
             Assert.True(stored[alert.Id]);
         }
 
@@ -46,7 +46,7 @@ public sealed class RecordingTests
         Assert.False(reopened.IsDone(file with { Size = 9999 }));
 
         // The same picture processed again (after a crash before its file was moved): the same id, no second alert.
-        Assert.False(reopened.Write([record], ["email"], _ => null, (_, _) => null, T0)[alert.Id]);
+        Assert.False(reopened.Write([record], ["email"], T0)[alert.Id]);
         var outbox = new AlertOutbox(options, TimeProvider.System);
         var entry = Assert.Single(outbox.RaisedSince(T0.AddHours(-1)));
         Assert.Equal(alert.Id, entry.Id);
@@ -73,7 +73,7 @@ public sealed class RecordingTests
             var frame = new Frame("mast-1", T0.AddMilliseconds(200 * i), new Mat(), 100, 100, 1f);
             return new FrameRecord(frame, [], false, [new TrackSighting("t1", zebra with { Confidence = 0.5f + (i % 7 / 100f) }, placement, T0, i % 7 == 0, null)], []);
         }).ToList();
-        records.Write(pictures.Concat(video).ToList(), [], _ => null, (_, _) => null, T0);
+        records.Write(pictures.Concat(video).ToList(), [], T0);
 
         Assert.Equal(
             [new DailyCount("2026-11-26", "animal", "zebra", 2, "bursts"), new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks")],
@@ -102,7 +102,7 @@ public sealed class RecordingTests
             Track("20261126T021400000-1", 0), Track("20261126T021400000-2", 5), Track("20261126T021400000-3", 50),
             Track("20261126T030000000-1", 0), Track("20261126T030000000-2", 1, PlacedBy.Camera),
         };
-        records.Write(batch, [], _ => null, (_, _) => null, T0);
+        records.Write(batch, [], T0);
 
         Assert.Equal(4, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 10)).Count);
         Assert.Equal(5, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 0)).Count);

@@ -72,16 +72,16 @@ public static class GroundProjection
         }
 
         var h = pose.HeightAboveGround!.Value;
-        var f = width / 2.0 / Math.Tan(Radians(pose.HorizontalFieldOfView!.Value) / 2);
+        var f = width / 2.0 / Math.Tan(double.DegreesToRadians(pose.HorizontalFieldOfView!.Value) / 2);
 
         // Camera frame: x along the optical axis, y to the right of the picture, z down the picture.
         var (x, y, z) = (1.0, (u - (width / 2.0)) / f, (v - (height / 2.0)) / f);
-        (y, z) = Rotate(y, z, Radians(pose.Roll));
+        (y, z) = Rotate(y, z, double.DegreesToRadians(pose.Roll));
 
         // Pitch is the tilt above the horizon: a camera tilted down has negative pitch.
-        var pitch = -Radians(pose.Tilt!.Value);
+        var pitch = -double.DegreesToRadians(pose.Tilt!.Value);
         (x, z) = (x * Math.Cos(pitch) + z * Math.Sin(pitch), -x * Math.Sin(pitch) + z * Math.Cos(pitch));
-        var (north, east) = Rotate(x, y, Radians(pose.Heading!.Value));
+        var (north, east) = Rotate(x, y, double.DegreesToRadians(pose.Heading!.Value));
         var down = z;
 
         var length = Math.Sqrt((north * north) + (east * east) + (down * down));
@@ -93,9 +93,17 @@ public static class GroundProjection
 
         var t = h / down;
         var (n, e) = (t * north, t * east);
-        var latitude = pose.Position.Latitude + Degrees(n / EarthRadius);
-        var longitude = pose.Position.Longitude + Degrees(e / (EarthRadius * Math.Cos(Radians(pose.Position.Latitude))));
+        var latitude = pose.Position.Latitude + double.RadiansToDegrees(n / EarthRadius);
+        var longitude = pose.Position.Longitude + double.RadiansToDegrees(e / (EarthRadius * Math.Cos(double.DegreesToRadians(pose.Position.Latitude))));
         return (new GeoPosition(latitude, longitude), Uncertainty(h, Math.Sqrt((n * n) + (e * e)), Math.Asin(down / length)));
+    }
+
+    /// <summary>Metres between two nearby points on flat ground (equirectangular): within a flight or a camera's view.</summary>
+    public static double Distance(GeoPosition a, GeoPosition b)
+    {
+        var north = double.DegreesToRadians(b.Latitude - a.Latitude) * EarthRadius;
+        var east = double.DegreesToRadians(b.Longitude - a.Longitude) * EarthRadius * Math.Cos(double.DegreesToRadians(a.Latitude));
+        return Math.Sqrt((north * north) + (east * east));
     }
 
     /// <summary>
@@ -106,7 +114,7 @@ public static class GroundProjection
     /// </summary>
     public static double Uncertainty(double height, double range, double depression)
     {
-        var delta = Radians(PointingErrorDegrees);
+        var delta = double.DegreesToRadians(PointingErrorDegrees);
         var along = height * delta / Math.Pow(Math.Sin(depression), 2);
         var across = range * delta;
         var scale = range * HeightError;
@@ -115,8 +123,4 @@ public static class GroundProjection
 
     private static (double A, double B) Rotate(double a, double b, double angle) =>
         ((a * Math.Cos(angle)) - (b * Math.Sin(angle)), (a * Math.Sin(angle)) + (b * Math.Cos(angle)));
-
-    private static double Radians(double degrees) => degrees * Math.PI / 180;
-
-    private static double Degrees(double radians) => radians * 180 / Math.PI;
 }

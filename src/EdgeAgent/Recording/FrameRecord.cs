@@ -16,7 +16,14 @@ public readonly record struct FileKey(string SourceId, string Path, long Size, l
 public sealed record PlacedDetection(Detection Detection, Placement Placement, string? AlertId = null, string? TrackId = null);
 
 /// <summary>A confirmed video track seen in a frame: one row per track in the record.</summary>
-public sealed record TrackSighting(string TrackId, Detection Detection, Placement Placement, DateTimeOffset FirstSeen, bool Best, string? AlertId);
+/// <param name="TrackId">The track.</param>
+/// <param name="Detection">Its detection in this frame.</param>
+/// <param name="Placement">Where that is on the ground.</param>
+/// <param name="FirstSeen">When the track began.</param>
+/// <param name="Best">Whether this is the track's most confident detection so far.</param>
+/// <param name="AlertId">The alert the track raised in this frame, if any.</param>
+/// <param name="Snapshot">The track's best-frame snapshot, when the write stage saved one for this frame.</param>
+public sealed record TrackSighting(string TrackId, Detection Detection, Placement Placement, DateTimeOffset FirstSeen, bool Best, string? AlertId, string? Snapshot = null);
 
 /// <summary>
 /// Everything the write stage stores about one frame, in one transaction: the ledger row of a
@@ -28,8 +35,10 @@ public sealed record TrackSighting(string TrackId, Detection Detection, Placemen
 /// <param name="Tracks">Confirmed tracks seen in the frame (video).</param>
 /// <param name="Alerts">Alerts decided on the frame, without their picture yet.</param>
 /// <param name="Failure">Why the picture could not be processed (its ledger row says so), or null.</param>
+/// <param name="Picture">The picture its records point to: the alert snapshot the write stage saved, else the camera-trap file.</param>
 public sealed record FrameRecord(
-    Frame Frame, IReadOnlyList<PlacedDetection> Detections, bool RecordDetections, IReadOnlyList<TrackSighting> Tracks, IReadOnlyList<Alert> Alerts, string? Failure = null)
+    Frame Frame, IReadOnlyList<PlacedDetection> Detections, bool RecordDetections, IReadOnlyList<TrackSighting> Tracks, IReadOnlyList<Alert> Alerts,
+    string? Failure = null, string? Picture = null)
 {
     /// <summary>A file that could not be processed: only its ledger row.</summary>
     public static FrameRecord Failed(Frame frame, string failure) => new(frame, [], true, [], [], failure);

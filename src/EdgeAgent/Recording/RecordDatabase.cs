@@ -91,35 +91,29 @@ public sealed class RecordDatabase : IDisposable
     }
 
     /// <summary>
-    /// Commits a batch of frames in one transaction. <paramref name="pictureOf"/> gives the picture
-    /// path recorded for a frame (its alert snapshot, or the camera-trap file), <paramref name="snapshotOf"/>
-    /// a track's best-frame snapshot when one was saved now. Returns, per alert, whether it is new
-    /// (false: stored before a crash, with the same id).
+    /// Commits a batch of frames in one transaction. Returns, per alert, whether it is new (false:
+    /// stored before a crash, with the same id).
     /// </summary>
-    public IReadOnlyDictionary<string, bool> Write(
-        IReadOnlyList<FrameRecord> batch, IReadOnlyCollection<string> channels, Func<FrameRecord, string?> pictureOf, Func<FrameRecord, TrackSighting, string?> snapshotOf, DateTimeOffset now)
+    public IReadOnlyDictionary<string, bool> Write(IReadOnlyList<FrameRecord> batch, IReadOnlyCollection<string> channels, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(pictureOf);
-        ArgumentNullException.ThrowIfNull(snapshotOf);
         var alerts = new Dictionary<string, bool>(StringComparer.Ordinal);
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
             foreach (var record in batch)
             {
-                var picture = pictureOf(record);
                 if (record.RecordDetections)
                 {
                     foreach (var detection in record.Detections)
                     {
-                        InsertDetection(transaction, record, detection, picture);
+                        InsertDetection(transaction, record, detection);
                     }
                 }
 
                 foreach (var sighting in record.Tracks)
                 {
-                    UpsertTrack(transaction, record, sighting, snapshotOf(record, sighting));
+                    UpsertTrack(transaction, record, sighting);
                 }
 
                 if (record.Frame.File is { } file)
@@ -173,7 +167,7 @@ public sealed class RecordDatabase : IDisposable
                     if (reader.GetString(7) == "ground" && !reader.IsDBNull(5))
                     {
                         var at = new GeoPosition(reader.GetDouble(5), reader.GetDouble(6));
-                        if (seen.Any(s => s.Flight == flight && s.Label == label && Metres(s.Position, at) <= sameAnimalWithin))
+                        if (seen.Any(s => s.Flight == flight && s.Label == label && Placement.GroundProjection.Distance(s.Position, at) <= sameAnimalWithin))
                         {
                             continue;
                         }
@@ -253,17 +247,9 @@ public sealed class RecordDatabase : IDisposable
         _connection.Dispose();
     }
 
-    /// <summary>Ground distance, equirectangular: metres apart within a flight.</summary>
-    private static double Metres(GeoPosition a, GeoPosition b)
-    {
-        var north = (b.Latitude - a.Latitude) * Math.PI / 180 * Placement.GroundProjection.EarthRadius;
-        var east = (b.Longitude - a.Longitude) * Math.PI / 180 * Placement.GroundProjection.EarthRadius * Math.Cos(a.Latitude * Math.PI / 180);
-        return Math.Sqrt((north * north) + (east * east));
-    }
-
     private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    private void InsertDetection(SqliteTransaction transaction, FrameRecord record, PlacedDetection placed, string? picture)
+    private void InsertDetection(SqliteTransaction transaction, FrameRecord record, PlacedDetection placed)
     {
         var d = placed.Detection;
         using var insert = _connection.Command("""
@@ -277,13 +263,13 @@ public sealed class RecordDatabase : IDisposable
         insert.Parameters.AddWithValue("$category", d.Category.Name());
         insert.Parameters.AddWithValue("$confidence", d.Confidence);
         AddBoxAndPlace(insert, d, placed.Placement);
-        insert.Parameters.AddWithValue("$picture", (object?)picture ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$picture", (object?)(record.Picture ?? record.Frame.File?.Path) ?? DBNull.Value);
         insert.Parameters.AddWithValue("$alert", (object?)placed.AlertId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$track", (object?)placed.TrackId ?? DBNull.Value);
         insert.ExecuteNonQuery();
     }
 
-    private void UpsertTrack(SqliteTransaction transaction, FrameRecord record, TrackSighting sighting, string? snapshot)
+    private void UpsertTrack(SqliteTransaction transaction, FrameRecord record, TrackSighting sighting)
     {
         var d = sighting.Detection;
 
@@ -315,7 +301,7 @@ public sealed class RecordDatabase : IDisposable
         upsert.Parameters.AddWithValue("$at", Text(record.Frame.CapturedAt));
         upsert.Parameters.AddWithValue("$confidence", d.Confidence);
         AddBoxAndPlace(upsert, d, sighting.Placement);
-        upsert.Parameters.AddWithValue("$snapshot", (object?)snapshot ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$snapshot", (object?)sighting.Snapshot ?? DBNull.Value);
         upsert.Parameters.AddWithValue("$alert", (object?)sighting.AlertId ?? DBNull.Value);
         upsert.ExecuteNonQuery();
     }

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Hosting;
-using EdgeAgent.Sources;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -54,16 +53,13 @@ public sealed partial class RecordWriter(
 
     private async Task CommitAsync(List<FrameRecord> batch, CancellationToken stoppingToken)
     {
-        var pictures = new Dictionary<Frame, string?>(ReferenceEqualityComparer.Instance);
-        var trackSnapshots = new Dictionary<(Frame, string), string?>();
-        var prepared = batch.Select(record => Prepare(record, pictures, trackSnapshots)).ToList();
+        var prepared = batch.Select(Prepare).ToList();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var start = Stopwatch.GetTimestamp();
-                var stored = database.Write(
-                    prepared, raiser.Channels, r => pictures.GetValueOrDefault(r.Frame), (r, s) => trackSnapshots.GetValueOrDefault((r.Frame, s.TrackId)), time.GetUtcNow());
+                var stored = database.Write(prepared, raiser.Channels, time.GetUtcNow());
                 AgentMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
                 Committed(prepared, stored);
                 return;
@@ -84,15 +80,17 @@ public sealed partial class RecordWriter(
         }
     }
 
-    /// <summary>Draws and encodes the alert picture and saves the snapshots a frame needs.</summary>
-    private FrameRecord Prepare(FrameRecord record, Dictionary<Frame, string?> pictures, Dictionary<(Frame, string), string?> trackSnapshots)
+    /// <summary>
+    /// Draws and encodes the alert picture and saves the snapshots a frame needs: the alert's, and a
+    /// track's best frame when its confidence has risen by 0.05 since the last one saved.
+    /// </summary>
+    private FrameRecord Prepare(FrameRecord record)
     {
         var frame = record.Frame;
-        var wantsTrackSnapshot = record.Tracks.Where(s => s.Best && (s.AlertId is not null ||
-            !_trackSnapshots.TryGetValue((frame.SourceId, s.TrackId), out var saved) || s.Detection.Confidence >= saved + 0.05f)).ToList();
-        if (record.Alerts.Count == 0 && wantsTrackSnapshot.Count == 0)
+        bool WantsSnapshot(TrackSighting s) => s.Best && (s.AlertId is not null ||
+            !_trackSnapshots.TryGetValue((frame.SourceId, s.TrackId), out var saved) || s.Detection.Confidence >= saved + 0.05f);
+        if (record.Alerts.Count == 0 && !record.Tracks.Any(WantsSnapshot))
         {
-            pictures[frame] = frame.File?.Path;
             return record;
         }
 
@@ -103,21 +101,27 @@ public sealed partial class RecordWriter(
             snapshot ??= snapshots.Save(alert.Id, frame.CapturedAt, jpeg);
             return alert with { Observation = alert.Observation with { Picture = jpeg } };
         }).ToList();
-        pictures[frame] = snapshot ?? frame.File?.Path;
-        foreach (var sighting in wantsTrackSnapshot)
+        var tracks = record.Tracks.Select(sighting =>
         {
-            trackSnapshots[(frame, sighting.TrackId)] = sighting.AlertId is not null && snapshot is not null
-                ? snapshot
-                : snapshots.Save(SnapshotStore.TrackName(frame.SourceId, sighting.TrackId), frame.CapturedAt, jpeg);
+            if (!WantsSnapshot(sighting))
+            {
+                return sighting;
+            }
+
             if (_trackSnapshots.Count > 10_000)
             {
                 _trackSnapshots.Clear();
             }
 
             _trackSnapshots[(frame.SourceId, sighting.TrackId)] = sighting.Detection.Confidence;
-        }
-
-        return record with { Alerts = alerts };
+            return sighting with
+            {
+                Snapshot = sighting.AlertId is not null && snapshot is not null
+                    ? snapshot
+                    : snapshots.Save(SnapshotStore.TrackName(frame.SourceId, sighting.TrackId), frame.CapturedAt, jpeg),
+            };
+        }).ToList();
+        return record with { Alerts = alerts, Tracks = tracks, Picture = snapshot };
     }
 
     private void Committed(List<FrameRecord> batch, IReadOnlyDictionary<string, bool> stored)

@@ -32,9 +32,9 @@ public static class TelemetryPose
             r = Multiply(platform, sensor);
         }
 
-        var heading = Degrees(Math.Atan2(r[1, 0], r[0, 0]));
-        var pitch = Degrees(Math.Asin(Math.Clamp(-r[2, 0], -1, 1)));
-        var roll = Degrees(Math.Atan2(r[2, 1], r[2, 2]));
+        var heading = double.RadiansToDegrees(Math.Atan2(r[1, 0], r[0, 0]));
+        var pitch = double.RadiansToDegrees(Math.Asin(Math.Clamp(-r[2, 0], -1, 1)));
+        var roll = double.RadiansToDegrees(Math.Atan2(r[2, 1], r[2, 2]));
         static double? Known(double value) => double.IsNaN(value) ? null : value;
         return new CameraPose(
             new GeoPosition(latitude, longitude),
@@ -53,9 +53,9 @@ public static class TelemetryPose
     /// <summary>Rz(yaw)·Ry(pitch)·Rx(roll), angles in degrees.</summary>
     private static double[,] Euler(double yaw, double pitch, double roll)
     {
-        var (cy, sy) = (Math.Cos(Radians(yaw)), Math.Sin(Radians(yaw)));
-        var (cp, sp) = (Math.Cos(Radians(pitch)), Math.Sin(Radians(pitch)));
-        var (cr, sr) = (Math.Cos(Radians(roll)), Math.Sin(Radians(roll)));
+        var (cy, sy) = (Math.Cos(double.DegreesToRadians(yaw)), Math.Sin(double.DegreesToRadians(yaw)));
+        var (cp, sp) = (Math.Cos(double.DegreesToRadians(pitch)), Math.Sin(double.DegreesToRadians(pitch)));
+        var (cr, sr) = (Math.Cos(double.DegreesToRadians(roll)), Math.Sin(double.DegreesToRadians(roll)));
         return new[,]
         {
             { cy * cp, (cy * sp * sr) - (sy * cr), (cy * sp * cr) + (sy * sr) },
@@ -77,8 +77,4 @@ public static class TelemetryPose
 
         return c;
     }
-
-    private static double Radians(double degrees) => degrees * Math.PI / 180;
-
-    private static double Degrees(double radians) => radians * 180 / Math.PI;
 }

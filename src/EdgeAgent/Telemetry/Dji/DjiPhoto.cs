@@ -55,7 +55,7 @@ public static class DjiPhoto
             SensorElevation = Dji("GimbalPitchDegree"),
             SensorRoll = Dji("GimbalRollDegree"),
             GimbalIsEarthReferenced = true,
-            HorizontalFieldOfView = focal is > 0 && width is > 0 ? 2 * Math.Atan(width.Value / 2.0 / focal.Value) * 180 / Math.PI : null,
+            HorizontalFieldOfView = focal is > 0 && width is > 0 ? double.RadiansToDegrees(2 * Math.Atan(width.Value / 2.0 / focal.Value)) : null,
         };
     }
 }

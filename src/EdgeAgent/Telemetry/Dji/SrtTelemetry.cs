@@ -19,6 +19,12 @@ public sealed record SrtReading(IReadOnlyList<PoseSample> Samples, int Skipped);
 /// </summary>
 public static partial class SrtTelemetry
 {
+    private static readonly Dictionary<string, Regex> Fields = new[] { "latitude", "longitude", "abs_alt", "altitude", "rel_alt", "gb_yaw", "gb_pitch", "gb_roll" }
+        .ToDictionary(n => n, n => new Regex(@"\b" + n + @"\s*[:=]\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+
+    private static readonly Dictionary<string, Regex> Triples = new[] { "G.PRY", "F.PRY" }
+        .ToDictionary(n => n, n => new Regex(Regex.Escape(n) + @"\s*\(\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+
     /// <summary>Reads a subtitle file.</summary>
     public static SrtReading ReadFile(string path) => Parse(File.ReadAllText(path));
 
@@ -56,10 +62,10 @@ public static partial class SrtTelemetry
             return null;
         }
 
-        double? latitude = Number(Bracket("latitude"), block);
-        double? longitude = Number(Bracket("longitude"), block);
-        double? altitude = Number(Bracket("abs_alt"), block) ?? Number(Bracket("altitude"), block);
-        double? height = Number(Bracket("rel_alt"), block) ?? Number(HeightField(), block) ?? Number(Barometer(), block);
+        double? latitude = Number(Field("latitude"), block);
+        double? longitude = Number(Field("longitude"), block);
+        double? altitude = Number(Field("abs_alt"), block) ?? Number(Field("altitude"), block);
+        double? height = Number(Field("rel_alt"), block) ?? Number(HeightField(), block) ?? Number(Barometer(), block);
         if (Gps().Match(block) is { Success: true } gps)
         {
             var (a, b) = (Value(gps.Groups["a"].Value), Value(gps.Groups["b"].Value));
@@ -81,9 +87,9 @@ public static partial class SrtTelemetry
 
         var gimbal = Triple("G.PRY", block);
         var flight = Triple("F.PRY", block);
-        var gimbalYaw = Number(Named("gb_yaw"), block) ?? gimbal?.Yaw;
-        var gimbalPitch = Number(Named("gb_pitch"), block) ?? gimbal?.Pitch;
-        var gimbalRoll = Number(Named("gb_roll"), block) ?? gimbal?.Roll;
+        var gimbalYaw = Number(Field("gb_yaw"), block) ?? gimbal?.Yaw;
+        var gimbalPitch = Number(Field("gb_pitch"), block) ?? gimbal?.Pitch;
+        var gimbalRoll = Number(Field("gb_roll"), block) ?? gimbal?.Roll;
         return new PoseSample
         {
             Time = Clock(block),
@@ -118,13 +124,12 @@ public static partial class SrtTelemetry
 
     private static (double Pitch, double Roll, double Yaw)? Triple(string name, string block)
     {
-        var m = Regex.Match(block, Regex.Escape(name) + @"\s*\(\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var m = Triples[name].Match(block);
         return m.Success ? (Value(m.Groups[1].Value), Value(m.Groups[2].Value), Value(m.Groups[3].Value)) : null;
     }
 
-    private static Regex Bracket(string name) => new(@"\[?\b" + name + @"\s*:\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
-    private static Regex Named(string name) => new(@"\b" + name + @"\s*[:=]\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    /// <summary>A <c>name: value</c> (or <c>name=value</c>) field, its pattern built once.</summary>
+    private static Regex Field(string name) => Fields[name];
 
     private static double? Number(Regex pattern, string block) => pattern.Match(block) is { Success: true } m ? Value(m.Groups[1].Value) : null;
 

@@ -134,15 +134,13 @@ public sealed class MavlinkDecoder
         return (ushort)((crc >> 8) ^ (tmp << 8) ^ (tmp << 3) ^ (tmp >> 4));
     }
 
-    private static double Degrees(double radians) => radians * 180 / Math.PI;
-
     private static (double Roll, double Pitch, double Yaw) Euler(ReadOnlySpan<byte> q)
     {
         var (w, x, y, z) = (BinaryPrimitives.ReadSingleLittleEndian(q), BinaryPrimitives.ReadSingleLittleEndian(q[4..]), BinaryPrimitives.ReadSingleLittleEndian(q[8..]), BinaryPrimitives.ReadSingleLittleEndian(q[12..]));
         return (
-            Degrees(Math.Atan2(2 * ((w * x) + (y * z)), 1 - (2 * ((x * x) + (y * y))))),
-            Degrees(Math.Asin(Math.Clamp(2 * ((w * y) - (z * x)), -1, 1))),
-            Degrees(Math.Atan2(2 * ((w * z) + (x * y)), 1 - (2 * ((y * y) + (z * z))))));
+            double.RadiansToDegrees(Math.Atan2(2 * ((w * x) + (y * z)), 1 - (2 * ((x * x) + (y * y))))),
+            double.RadiansToDegrees(Math.Asin(Math.Clamp(2 * ((w * y) - (z * x)), -1, 1))),
+            double.RadiansToDegrees(Math.Atan2(2 * ((w * z) + (x * y)), 1 - (2 * ((y * y) + (z * z))))));
     }
 
     private void Apply(int id, ReadOnlySpan<byte> p)
@@ -162,9 +160,9 @@ public sealed class MavlinkDecoder
 
                 break;
             case 30: // ATTITUDE: time, roll, pitch, yaw (rad), rates
-                _roll = Degrees(BinaryPrimitives.ReadSingleLittleEndian(p[4..]));
-                _pitch = Degrees(BinaryPrimitives.ReadSingleLittleEndian(p[8..]));
-                _heading ??= (Degrees(BinaryPrimitives.ReadSingleLittleEndian(p[12..])) + 360) % 360;
+                _roll = double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[4..]));
+                _pitch = double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[8..]));
+                _heading ??= (double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[12..])) + 360) % 360;
                 break;
             case 285: // GIMBAL_DEVICE_ATTITUDE_STATUS: time, q[4], angular velocity ×3, failure flags, flags, target ×2
                 var (roll, pitch, yaw) = Euler(p[4..20]);
