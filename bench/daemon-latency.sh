@@ -2,9 +2,11 @@
 # End-to-end benchmark of the daemon: N live streams (UDP MPEG-TS from ffmpeg, 640×480 at 15 fps, a
 # scene that is empty for a second and shows a person for a second) into `edge-agent run` at 5
 # detections/s each, alerts to a local smtp4dev. Reports the latency from the frame's arrival to the
-# SMTP server's 250 (p50/p99), frames dropped, CPU and resident memory.
+# SMTP server's 250 (p50/p99), frames dropped, CPU and resident memory. With KLV=1 each stream also
+# carries real MISB KLV (Fort A.P. Hill footage, looped), every frame is posed from it and the zone
+# lies where that camera looks: the cost of live telemetry, against the same run without it.
 #
-# Usage: bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
+# Usage: [KLV=1] bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
 # Needs: ffmpeg, smtp4dev (dotnet tool), models/fetch-default-model.sh run, ../shared beside the checkout.
 set -euo pipefail
 streams=${1:-4}
@@ -24,6 +26,12 @@ agent="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
 ffmpeg -loglevel error -loop 1 -t 1 -i "$shared/sn__blank2.jpg" -loop 1 -t 1 -i "$shared/sn__human.jpg" \
   -filter_complex "[0:v]scale=640:480,fps=15,format=yuv420p[a];[1:v]scale=640:480,fps=15,format=yuv420p[b];[a][b]concat=n=2:v=1[v]" \
   -map "[v]" -c:v libx264 -g 15 -preset veryfast "$work/clip.mp4"
+clip="$work/clip.mp4"; telemetry=""; cameras=""
+if [ -n "${KLV:-}" ]; then
+  ffmpeg -loglevel error -stream_loop 4 -i "$work/clip.mp4" -i "$root/../shared/testdata/drone/aphill_klv_10s.ts" \
+    -map 0:v -map 1:d -c copy -t 10 -f mpegts "$work/clip.ts"
+  clip="$work/clip.ts"; telemetry=',"Telemetry":{"Kind":"Klv"}'
+fi
 
 smtp_port=$(free_port); web_port=$(free_port); metrics_port=$(free_port)
 ServerOptions__DisableHtmlValidation=true "${SMTP4DEV:-$HOME/.dotnet/tools/smtp4dev}" --smtpport="$smtp_port" --urls="http://127.0.0.1:$web_port" \
@@ -35,19 +43,23 @@ until curl -sf "http://127.0.0.1:$web_port/api/messages" >/dev/null; do sleep 0.
 stream_json=""
 for i in $(seq 1 "$streams"); do
   port=$(free_port)
-  ffmpeg -loglevel error -re -stream_loop -1 -i "$work/clip.mp4" -c copy -f mpegts "udp://127.0.0.1:$port" &
+  ffmpeg -loglevel error -re -stream_loop -1 -i "$clip" -map 0 -c copy -f mpegts "udp://127.0.0.1:$port" &
   pids+=($!)
-  stream_json+="${stream_json:+,}{\"Id\":\"CAM-$i\",\"Url\":\"udp://127.0.0.1:$port\",\"DetectionFps\":5}"
+  stream_json+="${stream_json:+,}{\"Id\":\"CAM-$i\",\"Url\":\"udp://127.0.0.1:$port\",\"DetectionFps\":5$telemetry}"
   cameras+="${cameras:+,}{\"Id\":\"CAM-$i\",\"Latitude\":-1.4,\"Longitude\":35.1}"
 done
 
+# The second zone covers where the KLV footage's camera looks, 2.8 km from the aircraft.
 cat >"$work/zones.geojson" <<'JSON'
-{ "type": "Feature", "properties": { "id": "rhino", "name": "Rhino Sanctuary" },
-  "geometry": { "type": "Polygon", "coordinates": [ [[35.0,-1.5],[35.3,-1.5],[35.3,-1.2],[35.0,-1.2],[35.0,-1.5]] ] } }
+{ "type": "FeatureCollection", "features": [
+  { "type": "Feature", "properties": { "id": "rhino", "name": "Rhino Sanctuary" },
+    "geometry": { "type": "Polygon", "coordinates": [ [[35.0,-1.5],[35.3,-1.5],[35.3,-1.2],[35.0,-1.2],[35.0,-1.5]] ] } },
+  { "type": "Feature", "properties": { "id": "aphill", "name": "A.P. Hill range" },
+    "geometry": { "type": "Polygon", "coordinates": [ [[-77.4,38.15],[-77.3,38.15],[-77.3,38.22],[-77.4,38.22],[-77.4,38.15]] ] } } ] }
 JSON
 cat >"$work/bench.json" <<JSON
 {
-  "Alerting": { "DeviceId": "bench", "Rules": [ { "Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino"], "Severity": "Critical", "Cooldown": "00:00:00" } ] },
+  "Alerting": { "DeviceId": "bench", "Rules": [ { "Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino", "aphill"], "Severity": "Critical", "Cooldown": "00:00:00" } ] },
   "Geofencing": { "ZonesFile": "zones.geojson", "Cameras": [ $cameras ] },
   "Database": { "Path": "state/edge-agent.db" },
   "Email": { "Host": "localhost", "Port": $smtp_port, "TrustedCertificate": "$work/smtp4dev/selfsigned-certificate.cer", "From": "bench@example.org", "To": [ "ranger@example.org" ] },
@@ -83,7 +95,7 @@ metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
 kill -TERM "$agent_pid"; wait "$agent_pid" || true
 
 python3 - "$work/agent.log" "$streams" "$seconds" "$t0" "$t1" "$s0" "$s1" "$peak_rss" "$(getconf CLK_TCK)" "$(nproc)" "$since" <<'PY' "$metrics"
-import re, sys
+import os, re, sys
 log, streams, seconds, t0, t1, s0, s1, rss, hz, cores, since = sys.argv[1:12]
 metrics = sys.argv[12]
 # Only alerts of the measured period: the first one also opens the SMTP connection during warm-up.
@@ -91,7 +103,7 @@ lat = sorted(float(m) for t, m in re.findall(r"^(\d\d:\d\d:\d\d) .*sent by email
 def pct(p): return lat[min(len(lat) - 1, max(0, int(-(-p * len(lat) // 1)) - 1))] if lat else float("nan")
 def total(name): return sum(float(v) for v in re.findall(rf"^{name}\{{[^}}]*\}} ([0-9.e+]+)$", metrics, re.M))
 cpu = (int(t1) - int(t0)) / int(hz) / (float(s1) - float(s0)) * 100
-print(f"streams: {streams} × 15 fps, detection 5 fps each, {seconds} s measured on {cores} cores")
+print(f"streams: {streams} × 15 fps{' with KLV' if os.environ.get('KLV') else ''}, detection 5 fps each, {seconds} s measured on {cores} cores")
 print(f"alerts e-mailed: {len(lat)}, arrival → SMTP 250: p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] if lat else float('nan'):.0f} ms")
 print(f"frames offered to the detector dropped: {total('edge_agent_frames_dropped_total'):.0f} of {total('edge_agent_frames_read_total'):.0f} read")
 print(f"CPU (agent + ffmpeg readers): {cpu:.0f} % of one core; agent resident memory peak: {int(rss) / 1024:.0f} MB")

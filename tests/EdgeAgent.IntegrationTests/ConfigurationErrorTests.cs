@@ -149,4 +149,26 @@ public sealed class ConfigurationErrorTests
 
         AssertConfigurationError(await AgentProcess.RunAsync("check-config", "--config", AgentConfig.Write(folder, json)), "Outbox:Path has moved to Database:Path");
     }
+
+    [Fact]
+    public async Task Telemetry_that_cannot_be_read_is_named_with_its_stream()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Sources"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "Streams": [
+              { "Id": "UAV-1", "Url": "udp://127.0.0.1:5601", "Telemetry": { "Kind": "Klv" } },
+              { "Id": "DRONE-1", "Url": "udp://127.0.0.1:5602", "Telemetry": { "Kind": "Srt", "HorizontalFieldOfView": 200 } },
+              { "Id": "DRONE-2", "Url": "udp://127.0.0.1:5603", "Telemetry": { "Kind": "Mavlink", "Listen": "14550" } } ] }
+            """);
+
+        var (code, output, _) = await AgentProcess.RunAsync("check-config", "--config", AgentConfig.Write(folder, json));
+
+        Assert.Equal(2, code);
+        var problems = output.Split('\n').Where(l => l.StartsWith("problem: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("Sources:Streams:1:Telemetry:Kind: Srt telemetry is read from a recorded video file, and 'udp://127.0.0.1:5602' is not one", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Sources:Streams:1:Telemetry:HorizontalFieldOfView: 200", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Sources:Streams:2:Telemetry:Listen: '14550'", StringComparison.Ordinal));
+    }
 }

@@ -67,6 +67,14 @@ public sealed class DroneTests
             Assert.Equal("track", (string?)feature["properties"]!["kind"]);
             Assert.Equal(Math.Round(longitude, 7), (double)feature["geometry"]!["coordinates"]![0]!);
             Assert.Equal(Math.Round(latitude, 7), (double)feature["geometry"]!["coordinates"]![1]!);
+
+            // Per flight and zone: one person, in the rhino zone or outside every zone.
+            (code, var csv, stderr) = await AgentProcess.RunAsync("counts", "--config", config, "--flights");
+            Assert.True(code == 0, stderr);
+            var rows = csv.Trim().Split('\n');
+            Assert.Equal("source,flight_started,label,zone_id,zone,animals", rows[0]);
+            var person = Assert.Single(rows, r => r.Contains("\"person\"", StringComparison.Ordinal));
+            Assert.EndsWith(alerts ? "\"rhino\",\"Rhino Sanctuary\",1" : "\"\",\"\",1", person, StringComparison.Ordinal);
         }
 
         var alertCount = DaemonTests.Scalar(db, "SELECT COUNT(*) FROM outbox");
@@ -125,14 +133,93 @@ public sealed class DroneTests
         Assert.Equal(1, DaemonTests.Scalar(db, "SELECT COUNT(*) FROM tracks WHERE label = 'person' AND placed_by = 'ground' AND latitude < -1.2001"));
     }
 
-    private static async Task MakeVideoAsync(string path)
+    [Fact]
+    public async Task A_live_udp_stream_with_klv_inside_places_what_its_camera_sees()
+    {
+        using var folder = new TempFolder();
+        var video = folder.File("person.mp4");
+        await MakeVideoAsync(video);
+
+        // The person's video with the KLV of real footage (EG 0104, Fort A.P. Hill) beside it, in one transport stream.
+        var aphill = TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", "drone"), "aphill_klv_10s.ts");
+        var muxed = folder.File("flight.ts");
+        await FfmpegAsync("-v", "error", "-i", video, "-i", aphill, "-map", "0:v", "-map", "1:d", "-c", "copy", "-t", "6", "-f", "mpegts", "-y", muxed);
+
+        var port = FreePort.Next();
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = $"udp://127.0.0.1:{port}",
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Klv" },
+        };
+        var config = DaemonTests.DaemonConfig(folder, null, null, streams: new JsonArray(stream));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+
+        // The aircraft's downlink, replayed as it was sent, over and over.
+        var send = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-re", "-stream_loop", "-1", "-i", muxed, "-map", "0", "-c", "copy", "-f", "mpegts", $"udp://127.0.0.1:{port}" })
+        {
+            send.ArgumentList.Add(argument);
+        }
+
+        using var downlink = Process.Start(send)!;
+        try
+        {
+            using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly;Pooling=False");
+            var deadline = DateTime.UtcNow + Patience;
+            (double Latitude, double Longitude)? placed = null;
+            while (placed is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no person placed on the ground: " + agent.Error);
+                Assert.False(agent.Process.HasExited, agent.Error);
+                await Task.Delay(200);
+                placed = PlacedPerson(db);
+            }
+
+            // Where the footage's own frame centres are, 2.8 km from the aircraft: the person is in that frame.
+            var centres = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(aphill).Samples.Select(s => s.Sample.ReportedFrameCenter!.Value).ToList();
+            var nearest = centres.Min(c => Metres(c.Latitude, c.Longitude, placed.Value.Latitude, placed.Value.Longitude));
+            Assert.True(nearest < 500, $"placed at {placed}, {nearest:F0} m from the nearest frame centre");
+        }
+        finally
+        {
+            downlink.Kill();
+        }
+    }
+
+    private static (double Latitude, double Longitude)? PlacedPerson(SqliteConnection db)
+    {
+        if (!File.Exists(db.DataSource))
+        {
+            return null;
+        }
+
+        db.Open();
+        try
+        {
+            using var select = db.CreateCommand();
+            select.CommandText = "SELECT latitude, longitude FROM tracks WHERE label = 'person' AND placed_by = 'ground' LIMIT 1";
+            using var reader = select.ExecuteReader();
+            return reader.Read() ? (reader.GetDouble(0), reader.GetDouble(1)) : null;
+        }
+        catch (SqliteException)
+        {
+            // Not created yet.
+            return null;
+        }
+        finally
+        {
+            db.Close();
+        }
+    }
+
+    private static double Metres(double lat1, double lon1, double lat2, double lon2) =>
+        Math.Sqrt(Math.Pow((lat2 - lat1) * 111_195, 2) + Math.Pow((lon2 - lon1) * 111_195 * Math.Cos(lat1 * Math.PI / 180), 2));
+
+    private static async Task FfmpegAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            "-v", "error", "-loop", "1", "-t", "6", "-i", TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"),
-            "-vf", "scale=640:480,fps=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-y", path,
-        })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -142,4 +229,8 @@ public sealed class DroneTests
         await ffmpeg.WaitForExitAsync();
         Assert.True(ffmpeg.ExitCode == 0, error);
     }
+
+    private static Task MakeVideoAsync(string path) => FfmpegAsync(
+        "-v", "error", "-loop", "1", "-t", "6", "-i", TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"),
+        "-vf", "scale=640:480,fps=10", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-y", path);
 }

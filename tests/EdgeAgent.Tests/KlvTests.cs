@@ -60,6 +60,34 @@ public sealed class KlvTests
     }
 
     [Fact]
+    public void A_live_stream_cut_into_datagrams_anywhere_gives_every_packet_once_and_skips_a_corrupt_one()
+    {
+        using var file = File.OpenRead(Drone("h264_klv.ts"));
+        var units = TransportStreamKlv.Read(file).Take(3).Select(u => u.Data).ToList();
+        var corrupt = units[1].ToArray();
+        corrupt[60] ^= 0x10;
+        byte[] stream = [0x47, 0x00, .. units[0], .. corrupt, .. units[2]];
+
+        // Cut at every place: each whole packet counts once however the bytes came.
+        for (var cut = 1; cut < stream.Length; cut += 7)
+        {
+            var decoder = new KlvStreamDecoder();
+            var changes = 0;
+            for (var at = 0; at < stream.Length; at += cut)
+            {
+                changes += decoder.Read(stream.AsSpan(at, Math.Min(cut, stream.Length - at))) ? 1 : 0;
+            }
+
+            Assert.Equal(1, decoder.ChecksumFailures);
+            Assert.InRange(changes, 1, 2);
+            var now = DateTimeOffset.UnixEpoch;
+            var latest = decoder.Latest(now)!;
+            Assert.Equal(now, latest.Time);
+            Assert.Equal(KlvTelemetry.Decode([(units[2], null)]).Samples[0].Sample.Latitude, latest.Latitude);
+        }
+    }
+
+    [Fact]
     public void A_truncated_or_foreign_packet_is_a_named_rejection_not_an_exception()
     {
         Assert.Null(Misb0601.Decode([0x06, 0x0E, 0x2B, 0x34, 0x02, 0x0B, 0x01, 0x01, 0x0E, 0x01, 0x03, 0x01, 0x01, 0, 0, 0, 0x81], out var cut));

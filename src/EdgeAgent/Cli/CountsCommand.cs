@@ -1,6 +1,8 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
+using System.Globalization;
+using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
@@ -10,14 +12,16 @@ using Microsoft.Extensions.Options;
 /// <summary>
 /// <c>edge-agent counts --config FILE</c>: how many of each label were seen per day, as CSV, for the
 /// biodiversity trend in a spreadsheet or R. Video counts tracks (an animal that stays in view is
-/// one); camera traps count pictures, the pictures of one burst once.
+/// one); camera traps count pictures, the pictures of one burst once. With <c>--flights</c>: per run
+/// of each video source (a drone's flight), how many animals of each label in each zone.
 /// </summary>
 internal static class CountsCommand
 {
     public static Command Create()
     {
         var config = SendTestAlertCommand.ConfigOption();
-        var command = new Command("counts", "Print per day how many of each label were seen (video: tracks; camera traps: bursts of pictures), as CSV") { config };
+        var flights = new Option<bool>("--flights") { Description = "Per flight (run of a video source): animals of each label in each zone" };
+        var command = new Command("counts", "Print per day how many of each label were seen (video: tracks; camera traps: bursts of pictures), as CSV") { config, flights };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
@@ -29,16 +33,44 @@ internal static class CountsCommand
             }
 
             using var records = new RecordDatabase(Options.Create(database));
+            if (parse.GetValue(flights))
+            {
+                PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(Read<GeofencingOptions>(configuration, GeofencingOptions.SectionName)));
+                return Task.FromResult(0);
+            }
+
             Console.WriteLine("day,category,label,count,unit");
             foreach (var c in records.CountsPerDay(recording.BurstGap, recording.SameAnimalWithin))
             {
-                Console.WriteLine($"{c.Day},{c.Category},\"{c.Label.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{c.Count},{c.Unit}");
+                Console.WriteLine($"{c.Day},{c.Category},{Quoted(c.Label)},{c.Count},{c.Unit}");
             }
 
             return Task.FromResult(0);
         }));
         return command;
     }
+
+    /// <summary>
+    /// One row per flight, label and zone an animal was placed in (an animal in two overlapping zones
+    /// counts in each); animals placed outside every zone under an empty zone, and those never placed
+    /// on the ground under <c>unplaced</c>.
+    /// </summary>
+    private static void PrintFlights(IReadOnlyList<SeenAnimal> animals, ZoneMap zones)
+    {
+        Console.WriteLine("source,flight_started,label,zone_id,zone,animals");
+        var rows = animals
+            .SelectMany(a => (a.Position is { } at ? zones.ZonesAt(at).Select(z => (z.Id, z.Name)).DefaultIfEmpty(("", "")) : [("unplaced", "")])
+                .Select(zone => (a.SourceId, a.Flight, a.Label, zone.Item1, zone.Item2)))
+            .GroupBy(r => r)
+            .OrderBy(g => g.Key.SourceId, StringComparer.Ordinal).ThenBy(g => g.Key.Flight).ThenBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Item4, StringComparer.Ordinal);
+        foreach (var g in rows)
+        {
+            var (source, flight, label, zoneId, zone) = g.Key;
+            Console.WriteLine($"{Quoted(source)},{flight.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)},{Quoted(label)},{Quoted(zoneId)},{Quoted(zone)},{g.Count()}");
+        }
+    }
+
+    private static string Quoted(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static T Read<T>(IConfiguration configuration, string section)
         where T : class, ISelfValidating, new()

@@ -16,6 +16,18 @@ public sealed record PlacedRecord(
 public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit);
 
 /// <summary>
+/// One animal (or person, or vehicle) a video source saw: a track, or several tracks of one flight
+/// placed so close together that they are the same one seen again.
+/// </summary>
+/// <param name="SourceId">The video source.</param>
+/// <param name="Flight">When the run of the stream (a drone's flight) that saw it began, UTC.</param>
+/// <param name="Label">What the model called it.</param>
+/// <param name="Category">Animal, person or vehicle.</param>
+/// <param name="FirstSeen">When it was first seen.</param>
+/// <param name="Position">Where it was placed on the ground; null when it was not placed from a pose.</param>
+public sealed record SeenAnimal(string SourceId, DateTimeOffset Flight, string Label, string Category, DateTimeOffset FirstSeen, GeoPosition? Position);
+
+/// <summary>
 /// The record of what the agent saw, in the agent's one SQLite database (WAL, synchronous=FULL),
 /// beside the outbox: camera-trap detections with time, source, label, category, confidence, box
 /// and position; video tracks (first and last seen, frames, best confidence and its picture); and
@@ -142,44 +154,21 @@ public sealed class RecordDatabase : IDisposable
     }
 
     /// <summary>
-    /// Counts per day, category and label for the biodiversity trend: video tracks (one animal that
-    /// stays in view is one; within one run of a stream — a flight — a track placed on the ground
-    /// within <paramref name="sameAnimalWithin"/> metres of an earlier track of its label is the same
-    /// animal seen again, and not counted twice), and camera-trap pictures, where the pictures of one
-    /// burst — the same camera and label, each within <paramref name="burstGap"/> of the one before — count once.
+    /// Counts per day, category and label for the biodiversity trend: video animals (see
+    /// <see cref="Animals"/>), and camera-trap pictures, where the pictures of one burst — the same
+    /// camera and label, each within <paramref name="burstGap"/> of the one before — count once.
     /// </summary>
     public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0)
     {
         var counts = new Dictionary<(string Day, string Category, string Label, string Unit), int>();
+        foreach (var animal in Animals(sameAnimalWithin))
+        {
+            var key = (Day(animal.FirstSeen), animal.Category, animal.Label, "tracks");
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+
         lock (_lock)
         {
-            // Track ids begin with the time their stream's tracker started: that run of the stream is the flight.
-            using (var tracks = _connection.Command("""
-                SELECT source_id, substr(track_id, 1, instr(track_id, '-')), label, category, substr(first_seen, 1, 10), latitude, longitude, placed_by
-                FROM tracks ORDER BY source_id, 2, label, first_seen
-                """))
-            using (var reader = tracks.ExecuteReader())
-            {
-                var seen = new List<(string Flight, string Label, GeoPosition Position)>();
-                while (reader.Read())
-                {
-                    var (flight, label, category, day) = (reader.GetString(0) + "/" + reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
-                    if (reader.GetString(7) == "ground" && !reader.IsDBNull(5))
-                    {
-                        var at = new GeoPosition(reader.GetDouble(5), reader.GetDouble(6));
-                        if (seen.Any(s => s.Flight == flight && s.Label == label && Placement.GroundProjection.Distance(s.Position, at) <= sameAnimalWithin))
-                        {
-                            continue;
-                        }
-
-                        seen.Add((flight, label, at));
-                    }
-
-                    var key = (day, category, label, "tracks");
-                    counts[key] = counts.GetValueOrDefault(key) + 1;
-                }
-            }
-
             using var pictures = _connection.Command("""
                 SELECT DISTINCT source_id, label, category, captured_at FROM detections WHERE track_id IS NULL
                 ORDER BY source_id, label, captured_at
@@ -194,7 +183,7 @@ public sealed class RecordDatabase : IDisposable
                 previous = (source, label, at);
                 if (!sameBurst)
                 {
-                    var key = (rows.GetString(3)[..10], category, label, "bursts");
+                    var key = (Day(at), category, label, "bursts");
                     counts[key] = counts.GetValueOrDefault(key) + 1;
                 }
             }
@@ -203,6 +192,51 @@ public sealed class RecordDatabase : IDisposable
         return counts.Select(c => new DailyCount(c.Key.Day, c.Key.Category, c.Key.Label, c.Value, c.Key.Unit))
             .OrderBy(c => c.Day, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
             .ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The animals video sources saw, oldest first: each track is one (an animal that stays in view is
+    /// one), except that within one run of a stream — a flight — a track placed on the ground within
+    /// <paramref name="sameAnimalWithin"/> metres of an earlier track of its label is the same animal seen again.
+    /// </summary>
+    public IReadOnlyList<SeenAnimal> Animals(double sameAnimalWithin)
+    {
+        var animals = new List<SeenAnimal>();
+        var placed = new Dictionary<(string Source, DateTimeOffset Flight, string Label), List<GeoPosition>>();
+        lock (_readerLock)
+        {
+            // Track ids begin with the time their stream's tracker started (yyyyMMddTHHmmssfff-): that run of the stream is the flight.
+            using var tracks = _reader.Command("""
+                SELECT source_id, substr(track_id, 1, instr(track_id, '-') - 1), label, category, first_seen, latitude, longitude, placed_by
+                FROM tracks ORDER BY first_seen
+                """);
+            using var reader = tracks.ExecuteReader();
+            while (reader.Read())
+            {
+                var flight = DateTimeOffset.TryParseExact(reader.GetString(1), "yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started)
+                    ? started : DateTimeOffset.MinValue;
+                var (source, label) = (reader.GetString(0), reader.GetString(2));
+                GeoPosition? position = reader.GetString(7) == "ground" && !reader.IsDBNull(5) ? new GeoPosition(reader.GetDouble(5), reader.GetDouble(6)) : null;
+                if (position is { } at)
+                {
+                    if (!placed.TryGetValue((source, flight, label), out var earlier))
+                    {
+                        placed[(source, flight, label)] = earlier = [];
+                    }
+
+                    if (earlier.Exists(e => Placement.GroundProjection.Distance(e, at) <= sameAnimalWithin))
+                    {
+                        continue;
+                    }
+
+                    earlier.Add(at);
+                }
+
+                animals.Add(new SeenAnimal(source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position));
+            }
+        }
+
+        return animals;
     }
 
     /// <summary>
@@ -248,6 +282,8 @@ public sealed class RecordDatabase : IDisposable
     }
 
     private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private void InsertDetection(SqliteTransaction transaction, FrameRecord record, PlacedDetection placed)
     {

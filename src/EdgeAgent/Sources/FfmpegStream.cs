@@ -33,8 +33,12 @@ internal sealed class FfmpegStream : IDisposable
     /// <summary>The last lines ffmpeg wrote on stderr: why it stopped.</summary>
     public string LastError { get; private set; } = "";
 
-    /// <summary>Probes the stream for its size, then starts decoding it at <paramref name="fps"/> frames per second.</summary>
-    public static FfmpegStream Open(string url, double fps, TimeSpan timeout)
+    /// <summary>
+    /// Probes the stream for its size, then starts decoding it at <paramref name="fps"/> frames per
+    /// second; with <paramref name="klvPort"/>, its first data stream (the KLV) goes as it comes to
+    /// that UDP port on the loopback.
+    /// </summary>
+    public static FfmpegStream Open(string url, double fps, TimeSpan timeout, int? klvPort = null)
     {
         var (width, height) = Probe(url, timeout);
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -43,9 +47,19 @@ internal sealed class FfmpegStream : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var argument in new[] { "-an", "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={fps}"), "-f", "rawvideo", "-pix_fmt", "bgr24", "-" })
+        foreach (var argument in new[] { "-map", "0:v:0", "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={fps}"), "-f", "rawvideo", "-pix_fmt", "bgr24", "-" })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (klvPort is { } port)
+        {
+            // A second output of the same process: one demuxer, so no packet is read twice or missed,
+            // and each KLV packet flushed as it comes rather than when a datagram's worth has gathered.
+            foreach (var argument in new[] { "-map", "0:d:0", "-c", "copy", "-flush_packets", "1", "-f", "data", $"udp://127.0.0.1:{port}?pkt_size=1316" })
+            {
+                start.ArgumentList.Add(argument);
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start");
@@ -54,7 +68,7 @@ internal sealed class FfmpegStream : IDisposable
         {
             if (!string.IsNullOrWhiteSpace(e.Data))
             {
-                stream.LastError = e.Data;
+                stream.LastError = e.Data.Contains("matches no streams", StringComparison.Ordinal) ? "no KLV data stream in it" : e.Data;
             }
         };
         process.BeginErrorReadLine();
@@ -165,7 +179,8 @@ internal sealed class FfmpegStream : IDisposable
         if (json.RootElement.TryGetProperty("streams", out var streams) && streams.GetArrayLength() > 0
             && streams[0].TryGetProperty("width", out var w) && streams[0].TryGetProperty("height", out var h))
         {
-            return (w.GetInt32(), h.GetInt32());
+            // A stream joined between key frames has a video stream but no size yet.
+            return w.GetInt32() > 0 && h.GetInt32() > 0 ? (w.GetInt32(), h.GetInt32()) : throw new InvalidOperationException("no key frame within a second: the picture size is not known yet");
         }
 
         var reason = error.ToString().Trim().Split('\n')[^1];

@@ -86,42 +86,58 @@ public sealed class SourcesOptions : ISelfValidating
                 yield return $"{key}:StallTimeout: must be at least a second";
             }
 
-            if (stream.Telemetry.Kind == TelemetryKind.Mavlink)
+            foreach (var problem in TelemetryProblems(stream))
             {
-                if (!System.Net.IPEndPoint.TryParse(stream.Telemetry.Listen, out var listen) || listen.Port == 0)
-                {
-                    yield return $"{key}:Telemetry:Listen: '{stream.Telemetry.Listen}' is not an address and port to listen for MAVLink on (e.g. 127.0.0.1:14550)";
-                }
+                yield return $"{key}:Telemetry{problem}";
             }
-            else if (stream.Telemetry.Kind != TelemetryKind.None)
-            {
-                if (!File.Exists(stream.Url))
-                {
-                    yield return $"{key}:Telemetry:Kind: {stream.Telemetry.Kind} telemetry is read from a recorded video file; '{stream.Url}' is not one (live KLV and MAVLink are not supported yet)";
-                }
-                else
-                {
-                    string? problem = null;
-                    try
-                    {
-                        PoseTimeline.Load(stream.Url, stream.Telemetry);
-                    }
-                    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-                    {
-                        problem = e.Message;
-                    }
+        }
+    }
 
-                    if (problem is not null)
-                    {
-                        yield return $"{key}:Telemetry: {problem}";
-                    }
+    private static IEnumerable<string> TelemetryProblems(StreamOptions stream)
+    {
+        var telemetry = stream.Telemetry;
+        if (telemetry.HorizontalFieldOfView is { } fov && fov is <= 0 or >= 180)
+        {
+            yield return $":HorizontalFieldOfView: {fov} must lie between 0 and 180 degrees";
+        }
+
+        switch (telemetry.Kind)
+        {
+            case TelemetryKind.None:
+                yield break;
+            case TelemetryKind.Mavlink:
+                if (!System.Net.IPEndPoint.TryParse(telemetry.Listen, out var listen) || listen.Port == 0)
+                {
+                    yield return $":Listen: '{telemetry.Listen}' is not an address and port to listen for MAVLink on (e.g. 127.0.0.1:14550)";
                 }
 
-                if (stream.Telemetry.HorizontalFieldOfView is { } fov && fov is <= 0 or >= 180)
-                {
-                    yield return $"{key}:Telemetry:HorizontalFieldOfView: {fov} must lie between 0 and 180 degrees";
-                }
-            }
+                yield break;
+            case TelemetryKind.Klv when stream.IsNetworkStream && stream.Url.Contains("://", StringComparison.Ordinal):
+                // Live: read from the stream as it comes.
+                yield break;
+        }
+
+        if (!File.Exists(stream.Url))
+        {
+            yield return telemetry.Kind == TelemetryKind.Klv
+                ? $":Kind: KLV is read from a recorded MPEG-TS file or a network stream (udp://, rtsp://, …); {(stream.Pipeline.Length > 0 ? "not from a GStreamer pipeline" : $"'{stream.Url}' is neither")}"
+                : $":Kind: {telemetry.Kind} telemetry is read from a recorded video file, and '{stream.Url}' is not one";
+            yield break;
+        }
+
+        string? error = null;
+        try
+        {
+            PoseTimeline.Load(stream.Url, telemetry);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+        }
+
+        if (error is not null)
+        {
+            yield return $": {error}";
         }
     }
 }
@@ -178,6 +194,9 @@ public sealed class StreamOptions
     /// <summary>Masked areas of this camera's view.</summary>
     public List<MaskPolygon> Masks { get; set; } = [];
 
-    /// <summary>Where each frame's pose comes from: a drone's recorded telemetry, or (none) <c>Geofencing:Cameras</c>.</summary>
+    /// <summary>Where each frame's pose comes from: a drone's telemetry, or (none) <c>Geofencing:Cameras</c>.</summary>
     public StreamTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>Read through ffmpeg from the network: neither a GStreamer pipeline nor a file.</summary>
+    internal bool IsNetworkStream => Pipeline.Length == 0 && !File.Exists(Url);
 }

@@ -1,11 +1,13 @@
 namespace EdgeAgent.Sources;
 
 using System.Diagnostics;
+using System.Net;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Klv;
 using EdgeAgent.Telemetry.Mavlink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,9 +41,7 @@ public sealed partial class VideoStreamService(
     private void Run(StreamOptions stream, CancellationToken stoppingToken)
     {
         // A live aircraft's telemetry is listened for as long as its stream is read, across reconnections.
-        using var mavlink = stream.Telemetry.Kind == TelemetryKind.Mavlink
-            ? new MavlinkListener(System.Net.IPEndPoint.Parse(stream.Telemetry.Listen), stream.Telemetry, TimeProvider.System)
-            : null;
+        using var live = LiveTelemetryOf(stream);
         var failures = 0;
         health.Report(stream.Id, SourceState.Starting);
         while (!stoppingToken.IsCancellationRequested)
@@ -49,7 +49,7 @@ public sealed partial class VideoStreamService(
             string reason;
             try
             {
-                reason = ReadUntilLost(stream, mavlink, stoppingToken, ref failures);
+                reason = ReadUntilLost(stream, live, stoppingToken, ref failures);
             }
             catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
             {
@@ -70,15 +70,26 @@ public sealed partial class VideoStreamService(
         }
     }
 
+    /// <summary>
+    /// A live stream's telemetry: MAVLink from the aircraft on its own port, or the KLV inside a
+    /// network stream, which the ffmpeg process reading the video sends to a loopback port.
+    /// </summary>
+    private static LiveTelemetryListener? LiveTelemetryOf(StreamOptions stream) => stream.Telemetry.Kind switch
+    {
+        TelemetryKind.Mavlink => new LiveTelemetryListener(IPEndPoint.Parse(stream.Telemetry.Listen), new MavlinkDecoder(), stream.Telemetry, TimeProvider.System),
+        TelemetryKind.Klv when stream.IsNetworkStream => new LiveTelemetryListener(new IPEndPoint(IPAddress.Loopback, 0), new KlvStreamDecoder(), stream.Telemetry, TimeProvider.System),
+        _ => null,
+    };
+
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
-    private string ReadUntilLost(StreamOptions stream, MavlinkListener? mavlink, CancellationToken stoppingToken, ref int failures)
+    private string ReadUntilLost(StreamOptions stream, LiveTelemetryListener? live, CancellationToken stoppingToken, ref int failures)
     {
         // The pose of a frame: a live aircraft's latest, a recorded flight's at the frame's time, or the configured camera's.
         var fixedPose = cameras.PoseOf(stream.Id);
         Func<TimeSpan?, CameraPose?> poseAt = _ => fixedPose;
-        if (mavlink is not null)
+        if (live is not null)
         {
-            poseAt = _ => mavlink.PoseNow();
+            poseAt = _ => live.PoseNow();
         }
         else if (stream.Telemetry.Kind != TelemetryKind.None)
         {
@@ -87,8 +98,8 @@ public sealed partial class VideoStreamService(
         }
 
         var delivery = new Delivery(hub, health, logger, stream, poseAt);
-        var reason = stream.Pipeline.Length == 0 && !File.Exists(stream.Url)
-            ? ReadWithFfmpeg(stream, delivery, stoppingToken)
+        var reason = stream.IsNetworkStream
+            ? ReadWithFfmpeg(stream, delivery, stream.Telemetry.Kind == TelemetryKind.Klv ? live?.Port : null, stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
         if (delivery.Frames > 0)
         {
@@ -99,12 +110,12 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Network streams, through an ffmpeg child process.</summary>
-    private static string ReadWithFfmpeg(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
+    private static string ReadWithFfmpeg(StreamOptions stream, Delivery delivery, int? klvPort, CancellationToken stoppingToken)
     {
         FfmpegStream ffmpeg;
         try
         {
-            ffmpeg = FfmpegStream.Open(stream.Url, stream.DetectionFps, stream.StallTimeout);
+            ffmpeg = FfmpegStream.Open(stream.Url, stream.DetectionFps, stream.StallTimeout, klvPort);
         }
         catch (System.ComponentModel.Win32Exception)
         {

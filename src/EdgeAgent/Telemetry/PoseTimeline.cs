@@ -13,7 +13,7 @@ public enum TelemetryKind
     /// <summary>A DJI subtitle file beside the video file.</summary>
     Srt,
 
-    /// <summary>MISB KLV inside the video file (MPEG-TS).</summary>
+    /// <summary>MISB KLV inside the video: a recorded MPEG-TS file (by the time into the video) or a live network stream (the latest).</summary>
     Klv,
 
     /// <summary>MAVLink 2 over UDP (<see cref="StreamTelemetryOptions.Listen"/>), live: each frame gets the latest pose.</summary>

@@ -71,6 +71,20 @@ public static class KlvPacket
     {
         ArgumentNullException.ThrowIfNull(data);
         var offset = 0;
+        while (TryFindPacket(data, ref offset, out var packet))
+        {
+            yield return packet;
+            offset = packet.End;
+        }
+    }
+
+    /// <summary>
+    /// Finds the next whole packet at or after <paramref name="offset"/>, which is left at its key (or,
+    /// when none is whole, at the start of the one cut short, or past the bytes that start none).
+    /// </summary>
+    public static bool TryFindPacket(ReadOnlySpan<byte> data, ref int offset, out (int Start, int ValueStart, int End) packet)
+    {
+        packet = default;
         while (offset + 17 <= data.Length)
         {
             // Every SMPTE universal label starts with 06 0E 2B 34.
@@ -83,11 +97,13 @@ public static class KlvPacket
             var at = offset + 16;
             if (!TryReadLength(data, ref at, out var length) || at + length > data.Length)
             {
-                yield break;
+                return false;
             }
 
-            yield return (offset, at, at + length);
-            offset = at + length;
+            packet = (offset, at, at + length);
+            return true;
         }
+
+        return false;
     }
 }

@@ -9,7 +9,7 @@ using EdgeAgent.Alerting.Observations;
 /// ATTITUDE (30), GIMBAL_DEVICE_ATTITUDE_STATUS (285) and CAMERA_FOV_STATUS (271) — folded into the
 /// latest pose. Other messages are skipped; a frame that fails its CRC is counted and never trusted.
 /// </summary>
-public sealed class MavlinkDecoder
+public sealed class MavlinkDecoder : ILiveTelemetryDecoder
 {
     private const byte Magic = 0xFD;
 

@@ -1,44 +1,47 @@
-namespace EdgeAgent.Telemetry.Mavlink;
+namespace EdgeAgent.Telemetry;
 
 using System.Net;
 using System.Net.Sockets;
 using EdgeAgent.Alerting.Observations;
 
+/// <summary>A decoder of telemetry that arrives in datagrams and folds it into the latest pose.</summary>
+public interface ILiveTelemetryDecoder
+{
+    /// <summary>Reads a datagram; true when it changed the pose.</summary>
+    bool Read(ReadOnlySpan<byte> datagram);
+
+    /// <summary>The latest pose, stamped <paramref name="now"/>, or null until a position has come.</summary>
+    PoseSample? Latest(DateTimeOffset now);
+}
+
 /// <summary>
-/// Listens for an aircraft's MAVLink 2 telemetry on a UDP port while its video stream is read, and
-/// gives each frame the latest pose — none once it is older than <see cref="StreamTelemetryOptions.MaxAge"/>.
+/// Listens for an aircraft's telemetry on a UDP port while its video stream is read, and gives each
+/// frame the latest pose — none once it is older than <see cref="StreamTelemetryOptions.MaxAge"/>.
+/// MAVLink comes straight from the aircraft; KLV comes from the ffmpeg process that reads the video.
 /// </summary>
-public sealed class MavlinkListener : IDisposable
+public sealed class LiveTelemetryListener : IDisposable
 {
     private readonly UdpClient _socket;
-    private readonly MavlinkDecoder _decoder = new();
+    private readonly ILiveTelemetryDecoder _decoder;
     private readonly StreamTelemetryOptions _options;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiving;
     private readonly Lock _lock = new();
     private DateTimeOffset _lastUpdate;
 
-    /// <summary>Binds the port and starts listening.</summary>
-    public MavlinkListener(IPEndPoint listen, StreamTelemetryOptions options, TimeProvider time)
+    /// <summary>Binds the address (port 0: any free one, see <see cref="Port"/>) and starts listening.</summary>
+    public LiveTelemetryListener(IPEndPoint listen, ILiveTelemetryDecoder decoder, StreamTelemetryOptions options, TimeProvider time)
     {
+        _decoder = decoder;
         _options = options;
         _time = time;
         _socket = new UdpClient(listen);
-        _receiving = Task.Run(ReceiveAsync);
+        Port = ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+        _ = Task.Run(ReceiveAsync);
     }
 
-    /// <summary>Frames that failed their CRC.</summary>
-    public int CrcFailures
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _decoder.CrcFailures;
-            }
-        }
-    }
+    /// <summary>The port listened on.</summary>
+    public int Port { get; }
 
     /// <summary>The pose now: the latest sample while it is fresh.</summary>
     public CameraPose? PoseNow()
