@@ -16,12 +16,20 @@ public sealed class DatabaseOptions : ISelfValidating
     /// <summary>The SQLite file. Default: <c>edge-agent.db</c> in systemd's state directory, else in the working folder.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? ".", "edge-agent.db");
 
+    /// <summary>How long a write waits for another's lock before it fails and is retried by its stage.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
         if (string.IsNullOrWhiteSpace(Path))
         {
             yield return "Database:Path: must name a file";
+        }
+
+        if (LockTimeout < TimeSpan.FromSeconds(1))
+        {
+            yield return $"Database:LockTimeout: {LockTimeout} must be at least a second";
         }
     }
 }

@@ -11,16 +11,23 @@ public static class SqliteFile
     /// may lose the last commits but never corrupts. A file that cannot be opened is a configuration
     /// error naming <paramref name="configurationKey"/>.
     /// </summary>
-    public static SqliteConnection Open(string path, string synchronous, string schema, string configurationKey)
+    /// <param name="path">The file.</param>
+    /// <param name="synchronous">SQLite's durability level.</param>
+    /// <param name="schema">Statements that create what is missing.</param>
+    /// <param name="configurationKey">The key that names the file, for errors.</param>
+    /// <param name="lockTimeout">How long a statement waits for another writer's lock before it fails (default 30 s).</param>
+    public static SqliteConnection Open(string path, string synchronous, string schema, string configurationKey, TimeSpan? lockTimeout = null)
     {
+        var timeout = lockTimeout ?? TimeSpan.FromSeconds(30);
         var fullPath = Path.GetFullPath(path);
         SqliteConnection? connection = null;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fullPath, Pooling = false }.ToString());
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fullPath, Pooling = false, DefaultTimeout = (int)Math.Ceiling(timeout.TotalSeconds) }.ToString());
             connection.Open();
-            using var command = connection.Command($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 5000; {schema}");
+            var busy = (int)Math.Min(5000, timeout.TotalMilliseconds);
+            using var command = connection.Command($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {busy}; {schema}");
             command.ExecuteNonQuery();
             return connection;
         }

@@ -1,6 +1,8 @@
 namespace EdgeAgent;
 
 using EdgeAgent.Alerting;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
@@ -100,7 +102,7 @@ public static class AgentHost
         {
             try
             {
-                services.GetRequiredService<IDetector>();
+                problems.AddRange(RuleObjectProblems(services, services.GetRequiredService<IDetector>().Manifest));
             }
             catch (ConfigurationException e)
             {
@@ -114,5 +116,27 @@ public static class AgentHost
         }
 
         return problems.Count > 0 ? throw new ConfigurationException(string.Join(Environment.NewLine, problems)) : warnings;
+    }
+
+    /// <summary>A rule object the model cannot produce ("persn") would never match: named, with what it can.</summary>
+    private static IEnumerable<string> RuleObjectProblems(IServiceProvider services, ModelManifest manifest)
+    {
+        // Already reported when the section itself is wrong.
+        if (services.ReadOptions<AlertingOptions>(AlertingOptions.SectionName, new List<string>()) is not { } alerting)
+        {
+            yield break;
+        }
+
+        var rules = alerting.Rules;
+        var known = manifest.ClassLabels.Where((_, i) => manifest.ClassCategories[i] is not null)
+            .Concat(Enum.GetValues<DetectionCategory>().Select(c => c.Name()))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            foreach (var unknown in rules[i].Objects.Where(o => !known.Contains(o)))
+            {
+                yield return $"Alerting:Rules:{i}:Objects: '{unknown}' is neither a category (animal, person, vehicle) nor a label model {manifest.Name} reports";
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
 using EdgeAgent.Cli;
+using EdgeAgent.Hosting;
 
+FileModes.Restrict();
 return await EdgeAgentCommandLine.InvokeAsync(args).ConfigureAwait(false);

@@ -95,6 +95,57 @@ public sealed class OutboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_delivery_that_cannot_be_recorded_is_sent_again_in_the_same_process_not_left_sending()
+    {
+        await _outbox.DisposeAsync();
+        _outbox = new(Options.Create(new DatabaseOptions { Path = _folder.File("state/edge-agent.db"), LockTimeout = TimeSpan.FromSeconds(1) }), _time);
+        await _outbox.EnqueueAsync(NewAlert(), ["email"]);
+        var database = _folder.File("state/edge-agent.db");
+        using var sender = new LockingSender(database);
+        var dispatcher = new OutboxDispatcher(
+            _outbox, [sender], Options.Create(new OutboxOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxDispatcher>.Instance);
+
+        // The first delivery succeeds but the database is locked (as a full disk would fail it) until
+        // the agent has tried to record it: the row must go back to pending and be sent again.
+        await dispatcher.StartAsync(default);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await _outbox.ListAsync()).Single().State != OutboxState.Sent)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"still {(await _outbox.ListAsync()).Single().State} after {sender.Sends} sends");
+                await sender.Sent.WaitAsync(TimeSpan.FromMilliseconds(200));
+            }
+        }
+        finally
+        {
+            await dispatcher.StopAsync(default);
+        }
+
+        Assert.Equal(2, sender.Sends);
+        Assert.Equal(2, (await _outbox.ListAsync()).Single().Attempts);
+    }
+
+    [Fact]
+    public async Task Sent_alerts_are_pruned_after_their_age_and_waiting_ones_never()
+    {
+        var old = NewAlert([0xFF, 0xD8, 0xFF, 0xD9]);
+        await _outbox.EnqueueAsync(old, ["email", "mqtt"]);
+        await _outbox.MarkSentAsync(Assert.Single(await _outbox.ClaimDueAsync("email", 10)));
+        var waiting = NewAlert();
+        await _outbox.EnqueueAsync(waiting, ["email"]);
+        _time.Now = _time.Now.AddDays(31);
+
+        // The old alert is not sent on MQTT yet: nothing goes.
+        Assert.Equal(0, await _outbox.PruneSentAsync(_time.Now.AddDays(-30)));
+        await _outbox.MarkSentAsync(Assert.Single(await _outbox.ClaimDueAsync("mqtt", 10)));
+        Assert.Equal(2, await _outbox.PruneSentAsync(_time.Now.AddDays(-30)));
+
+        Assert.Equal(waiting.Id, Assert.Single(await _outbox.ListAsync()).Id);
+        Assert.Equal(_time.Now.AddDays(-31), await _outbox.OldestWaitingAsync());
+    }
+
+    [Fact]
     public async Task Enqueueing_the_same_alert_twice_keeps_one()
     {
         var alert = NewAlert();
@@ -121,5 +172,42 @@ public sealed class OutboxTests : IAsyncDisposable
     {
         await _outbox.DisposeAsync();
         _folder.Dispose();
+    }
+}
+
+/// <summary>
+/// Delivers, and on the first delivery locks the database from another connection for three seconds
+/// — longer than the agent waits for a lock (1 s here) — so that recording the delivery fails.
+/// </summary>
+internal sealed class LockingSender(string database) : IAlertSender, IDisposable
+{
+    private Microsoft.Data.Sqlite.SqliteConnection? _lock;
+
+    public string Channel => "email";
+
+    public int Sends { get; private set; }
+
+    public SemaphoreSlim Sent { get; } = new(0);
+
+    public Task<string> SendAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        if (Sends++ == 0)
+        {
+            _lock = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+            _lock.Open();
+            using var begin = _lock.CreateCommand();
+            begin.CommandText = "BEGIN EXCLUSIVE";
+            begin.ExecuteNonQuery();
+            _ = Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None).ContinueWith(_ => _lock.Dispose(), TaskScheduler.Default);
+        }
+
+        Sent.Release();
+        return Task.FromResult("250 queued");
+    }
+
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        Sent.Dispose();
     }
 }

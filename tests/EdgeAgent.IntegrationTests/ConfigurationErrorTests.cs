@@ -171,4 +171,64 @@ public sealed class ConfigurationErrorTests
         Assert.Contains(problems, p => p.Contains("Sources:Streams:1:Telemetry:HorizontalFieldOfView: 200", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Sources:Streams:2:Telemetry:Listen: '14550'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Values_that_would_silently_stop_alerts_or_burn_a_core_are_refused_by_key_and_value()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var json = AgentConfig.Create(folder);
+        json["Alerting"]!["Rules"]![0]!["Objects"] = new System.Text.Json.Nodes.JsonArray("persn");
+        json["Email"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "Host": "localhost", "From": "agent@example.org", "To": [ "ranger@example.org" ], "Timeout": "00:00:00", "TrustedCertificate": "nowhere.cer" }
+            """);
+        json["Metrics"] = new System.Text.Json.Nodes.JsonObject { ["Listen"] = "127.0.0.1:0" };
+        json["Sources"] = System.Text.Json.Nodes.JsonNode.Parse($$"""
+            { "RescanInterval": "00:00:00", "DropFolders": [ { "Id": "CT-07", "Path": "{{drop}}",
+                "StaticObjects": { "MinOccurrences": 0, "History": -1, "MinIou": 2 },
+                "Masks": [ { "Points": [ [0, 0], [1, 1] ] } ] } ],
+              "Streams": [ { "Id": "CAM-1", "Url": "htp:/:garbage" } ] }
+            """);
+
+        var (code, output, _) = await AgentProcess.RunAsync("check-config", "--config", AgentConfig.Write(folder, json));
+
+        Assert.Equal(2, code);
+        foreach (var expected in new[]
+        {
+            "Alerting:Rules:0:Objects: 'persn' is neither a category",
+            "Email:Timeout: 00:00:00 must be positive",
+            "Email:TrustedCertificate: '" + folder.File("nowhere.cer") + "' does not exist",
+            "Metrics:Listen: '127.0.0.1:0'",
+            "Sources:RescanInterval: 00:00:00 must be at least",
+            "Sources:DropFolders:0:StaticObjects:MinIou: 2",
+            "Sources:DropFolders:0:StaticObjects:MinOccurrences: 0",
+            "Sources:DropFolders:0:StaticObjects:History: -1",
+            "Sources:DropFolders:0:Masks:0:Points: a polygon needs at least 3 corners, it has 2",
+            "Sources:Streams:0:Url: 'htp:/:garbage' is neither a stream URL",
+        })
+        {
+            Assert.Contains("problem: " + expected, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Where": "Insid" } ] } }""", "Alerting:Rules:0:Where: 'Insid' is not one of Anywhere, Inside, Outside")]
+    [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Severity": "Urgent" } ] } }""", "Alerting:Rules:0:Severity: 'Urgent' is not one of")]
+    [InlineData("""{ "Sources": { "DropFolders": [ { "Id": "a", "Path": "/tmp", "AfterProcessing": "Delete" } ] } }""", "Sources:DropFolders:0:AfterProcessing: 'Delete' is not one of Leave, Move")]
+    [InlineData("""{ "Sources": { "DropFolders": [ { "Id": "a", "Pth": "/tmp" } ] } }""", "Sources:DropFolders:0:Pth: unknown key")]
+    [InlineData("""{ "Emial": { "Host": "smtp.example.org" } }""", "unknown section 'Emial' (did you mean 'Email'?)")]
+    [InlineData("""{ "Alerting": { "Rules": [ """, "line 1, position 28:")]
+    public async Task Each_mistake_names_its_key_and_value_or_its_place_in_the_file(string file, string expected)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("edge-agent.json");
+        await File.WriteAllTextAsync(path, file);
+
+        var (code, output, error) = await AgentProcess.RunAsync("check-config", "--config", path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ErrorOnUnknownConfiguration", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
 }

@@ -29,6 +29,35 @@ public sealed class PictureReaderTests
     }
 
     [Fact]
+    public void A_picture_over_the_pixel_limit_is_decoded_reduced_when_a_jpeg_and_refused_when_a_png()
+    {
+        using var full = Cv2.ImRead(Human);
+        var megapixels = full.Width * full.Height / 1e6;
+
+        // Every pixel asked for (tiling), but the limit is under the picture's size: the JPEG is decoded at ½.
+        using var reduced = PictureReader.Read(Human, 0, 0, maxMegapixels: (int)Math.Ceiling(megapixels / 4));
+        Assert.Equal(2f, reduced.DecodeScale);
+        Assert.Equal((full.Width, full.Height), (reduced.Width, reduced.Height));
+
+        using var folder = new TempFolder();
+        var bomb = folder.File("bomb.png");
+        PictureBomb.Write(bomb, 60_000, 60_000);
+        var refused = Assert.Throws<PictureException>(() => PictureReader.Read(bomb, 416, 416));
+        Assert.Equal("60000×60000 pixels (3600 megapixels) is over the limit of 100 megapixels", refused.Message);
+    }
+
+    [Fact]
+    public void Only_jpeg_and_png_reach_a_decoder()
+    {
+        using var folder = new TempFolder();
+        var bmp = folder.File("disguised.jpg");
+        Cv2.ImWrite(bmp.Replace(".jpg", ".bmp", StringComparison.Ordinal), new Mat(10, 10, MatType.CV_8UC3, Scalar.All(0)));
+        File.Move(bmp.Replace(".jpg", ".bmp", StringComparison.Ordinal), bmp);
+
+        Assert.Equal("not a JPEG or PNG picture", Assert.Throws<PictureException>(() => PictureReader.Read(bmp, 416, 416)).Message);
+    }
+
+    [Fact]
     public void Exif_capture_time_is_read()
     {
         using var picture = PictureReader.Read(Human, 416, 416);

@@ -42,7 +42,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
         Path = System.IO.Path.GetFullPath(options.Value.Path);
-        _connection = SqliteFile.Open(Path, "FULL", Schema, "Database:Path");
+        _connection = SqliteFile.Open(Path, "FULL", Schema, "Database:Path", options.Value.LockTimeout);
     }
 
     /// <summary>The outbox's table; whoever opens the database to write alerts applies it.</summary>
@@ -191,14 +191,51 @@ public sealed class AlertOutbox : IAsyncDisposable
     /// <summary>Gives up on an entry after its last attempt, keeping the reason.</summary>
     public Task MarkFailedAsync(OutboxEntry entry, string error) => UpdateAsync(entry, "state = 'failed', last_error = $error", error, null);
 
-    /// <summary>Entries left sending by a crash go back to pending; returns how many.</summary>
-    public async Task<int> RecoverInterruptedAsync()
+    /// <summary>
+    /// Entries left sending — by a crash, or (<paramref name="channel"/> given) by a database error
+    /// while the channel's sender is between attempts — go back to pending; returns how many.
+    /// </summary>
+    public async Task<int> RecoverInterruptedAsync(string? channel = null)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var command = _connection.Command("UPDATE outbox SET state = 'pending' WHERE state = 'sending'");
+            using var command = _connection.Command("UPDATE outbox SET state = 'pending' WHERE state = 'sending' AND ($channel IS NULL OR channel = $channel)");
+            command.Parameters.AddWithValue("$channel", (object?)channel ?? DBNull.Value);
             return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deletes alerts sent on every channel and stored before <paramref name="before"/>; returns how many rows went.</summary>
+    public async Task<int> PruneSentAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var delete = _connection.Command("""
+                DELETE FROM outbox WHERE created_at < $before AND id NOT IN (SELECT id FROM outbox WHERE state <> 'sent')
+                """);
+            delete.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+            return delete.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>When the oldest alert still waiting to go out (pending or sending) was stored, or null when none waits.</summary>
+    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var select = _connection.Command("SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')");
+            return select.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         }
         finally
         {

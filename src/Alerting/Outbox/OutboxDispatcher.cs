@@ -33,7 +33,34 @@ public sealed partial class OutboxDispatcher(
             LogRecovered(logger, recovered);
         }
 
-        await Task.WhenAll(senders.Select(s => Task.Run(() => RunChannelAsync(s, stoppingToken), stoppingToken))).ConfigureAwait(false);
+        await Task.WhenAll(senders.Select(s => Task.Run(() => RunChannelAsync(s, stoppingToken), stoppingToken)).Append(PruneAsync(stoppingToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>Once an hour, sent alerts older than <see cref="OutboxOptions.KeepSent"/> go: months of pictures would fill the disk.</summary>
+    private async Task PruneAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var pruned = await outbox.PruneSentAsync(time.GetUtcNow() - _options.KeepSent, stoppingToken).ConfigureAwait(false);
+                if (pruned > 0)
+                {
+                    LogPruned(logger, pruned, _options.KeepSent.TotalDays);
+                }
+
+                await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                LogLoopError(logger, e, "pruning");
+                await Task.Delay(TimeSpan.FromMinutes(5), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task RunChannelAsync(IAlertSender sender, CancellationToken stoppingToken)
@@ -61,10 +88,26 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception e)
             {
-                // The database itself failed (disk full, locked): log, wait, go on.
+                // The database itself failed (disk full, locked): log, wait, go on. Entries this
+                // channel had claimed are left "sending"; nothing of it is in flight now, so they go
+                // back to pending — one whose delivery was not recorded is sent again, never lost.
                 LogLoopError(logger, e, sender.Channel);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+                await TryRecoverAsync(sender.Channel).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task TryRecoverAsync(string channel)
+    {
+        try
+        {
+            await outbox.RecoverInterruptedAsync(channel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            // Still failing: the next round tries again.
+            LogLoopError(logger, e, channel);
         }
     }
 
@@ -102,6 +145,9 @@ public sealed partial class OutboxDispatcher(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} sent alert rows older than {Days:F0} days deleted")]
+    private static partial void LogPruned(ILogger logger, int count, double days);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} alerts were being sent when the agent last stopped; they will be sent again")]
     private static partial void LogRecovered(ILogger logger, int count);

@@ -17,9 +17,17 @@ public sealed class OutboxOptions : ISelfValidating
     /// <summary>The longest wait between attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Sent alerts (with their pictures) are deleted from the outbox this long after they were stored; the records keep what was seen.</summary>
+    public TimeSpan KeepSent { get; set; } = TimeSpan.FromDays(30);
+
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
+        if (KeepSent < TimeSpan.FromHours(1))
+        {
+            yield return $"Outbox:KeepSent: {KeepSent} must be at least an hour (cooldowns and duplicate alerts are judged from the outbox)";
+        }
+
         if (MaxAttempts < 1)
         {
             yield return $"Outbox:MaxAttempts: {MaxAttempts} must be at least 1";

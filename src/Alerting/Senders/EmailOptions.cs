@@ -89,5 +89,15 @@ public sealed class EmailOptions : ISelfValidating
         {
             yield return $"Email:PictureMaxBytes: {PictureMaxBytes} is too small for a picture (at least 10000)";
         }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            yield return $"Email:Timeout: {Timeout} must be positive (every send would fail)";
+        }
+
+        if (TrustedCertificate.Length > 0 && !File.Exists(TrustedCertificate))
+        {
+            yield return $"Email:TrustedCertificate: '{TrustedCertificate}' does not exist";
+        }
     }
 }

@@ -52,6 +52,12 @@ internal sealed class DetectorCommandOptions
         DefaultValueFactory = _ => 1,
     };
 
+    private readonly Option<int> _maxMegapixels = new("--max-megapixels")
+    {
+        Description = "Larger pictures are decoded reduced (JPEG) or refused",
+        DefaultValueFactory = _ => Sources.PictureReader.DefaultMaxMegapixels,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_model);
@@ -63,7 +69,8 @@ internal sealed class DetectorCommandOptions
         command.Options.Add(_cpuThreads);
         command.Options.Add(_decodeWorkers);
         command.Options.Add(_detectWorkers);
-        foreach (var workers in new[] { _decodeWorkers, _detectWorkers })
+        command.Options.Add(_maxMegapixels);
+        foreach (var workers in new[] { _decodeWorkers, _detectWorkers, _maxMegapixels })
         {
             workers.Validators.Add(r =>
             {
@@ -99,5 +106,6 @@ internal sealed class DetectorCommandOptions
     {
         DecodeWorkers = parse.GetValue(_decodeWorkers),
         DetectWorkers = parse.GetValue(_detectWorkers),
+        MaxMegapixels = parse.GetValue(_maxMegapixels),
     };
 }

@@ -2,6 +2,7 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using EdgeAgent.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 /// <summary><c>edge-agent run --config FILE</c>: the field daemon, under systemd or in a container.</summary>
@@ -21,8 +22,17 @@ internal static class RunCommand
             builder.Services.AddSystemd();
             using var host = builder.Build();
             await EdgeAgentCommandLine.WarnAsync(host.Services.VerifyDaemonConfiguration()).ConfigureAwait(false);
+            var stages = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+
+            // A stage that failed for good stopped the host: a non-zero exit, so that systemd restarts the agent.
+            var failed = stages.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+            foreach (var stage in failed)
+            {
+                await Console.Error.WriteLineAsync($"edge-agent: {stage.GetType().Name} failed: {stage.ExecuteTask!.Exception!.InnerException!.Message}").ConfigureAwait(false);
+            }
+
+            return failed.Count > 0 ? 1 : 0;
         }));
         return command;
     }

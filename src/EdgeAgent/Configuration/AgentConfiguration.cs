@@ -20,6 +20,10 @@ public static class AgentConfiguration
 
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken"];
 
+    /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
+    private static readonly string[] Sections =
+        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Tracking"];
+
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
     public static IConfigurationRoot Load(string path)
     {
@@ -29,6 +33,7 @@ public static class AgentConfiguration
             throw new ConfigurationException($"configuration file {path} does not exist");
         }
 
+        CheckJsonSyntax(path, fullPath);
         IConfigurationRoot fileOnly;
         try
         {
@@ -37,6 +42,14 @@ public static class AgentConfiguration
         catch (InvalidDataException e)
         {
             throw new ConfigurationException($"configuration file {path}: {e.Message} {e.InnerException?.Message}".Trim(), e);
+        }
+
+        var unknown = fileOnly.GetChildren().Select(c => c.Key).Where(k => !Sections.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException(string.Join(
+                Environment.NewLine,
+                unknown.Select(k => $"configuration file {path}: unknown section '{k}'{(Closest(k) is { } near ? $" (did you mean '{near}'?)" : "")}; sections are {string.Join(", ", Sections)}")));
         }
 
         foreach (var key in MovedToDatabasePath.Where(k => fileOnly[k] is not null))
@@ -65,5 +78,50 @@ public static class AgentConfiguration
             .Where(e => PathKeys.IsMatch(e.Key) && !string.IsNullOrEmpty(e.Value) && !Path.IsPathRooted(e.Value))
             .ToDictionary(e => e.Key, e => (string?)Path.GetFullPath(Path.Combine(folder, e.Value!)));
         return new ConfigurationBuilder().AddConfiguration(layered).AddInMemoryCollection(resolved).Build();
+    }
+
+    /// <summary>A JSON mistake named by its line and position (the configuration provider says only "Could not parse the JSON file").</summary>
+    private static void CheckJsonSyntax(string path, string fullPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(fullPath);
+            using var document = System.Text.Json.JsonDocument.Parse(stream, new System.Text.Json.JsonDocumentOptions
+            {
+                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            var reason = e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd('.', ' ');
+            throw new ConfigurationException($"configuration file {path}: line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {reason}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"configuration file {path} cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The known section a misspelt one was probably meant to be: two edits or fewer apart.</summary>
+    private static string? Closest(string name) =>
+        Sections.Select(s => (Section: s, Distance: Edits(name.ToUpperInvariant(), s.ToUpperInvariant()))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Section).FirstOrDefault();
+
+    private static int Edits(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
     }
 }

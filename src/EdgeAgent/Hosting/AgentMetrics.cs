@@ -27,6 +27,10 @@ public static class AgentMetrics
 
     public static readonly Counter FramesByBackend = Metrics.CreateCounter("edge_agent_frames_by_backend_total", "Frames served by Triton or by the local detector.", "backend");
 
+    public static readonly Gauge DatabaseBytes = Metrics.CreateGauge("edge_agent_database_bytes", "Size of the agent's database with its write-ahead log: the records grow for ever, by design.");
+
+    public static readonly Gauge FreeBytes = Metrics.CreateGauge("edge_agent_state_free_bytes", "Free space on the file system of the agent's database.");
+
     public static readonly Gauge MqttConnected = Metrics.CreateGauge("edge_agent_mqtt_connected", "1 while the MQTT broker is connected.");
 
     public static readonly Gauge MqttEventsDropped = Metrics.CreateGauge(

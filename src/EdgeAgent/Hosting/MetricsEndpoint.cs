@@ -37,7 +37,13 @@ public sealed partial class MetricsEndpoint(
         }
 
         var endpoint = IPEndPoint.Parse(options.Value.Listen);
-        var host = endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
+        var host = endpoint.Address switch
+        {
+            // HttpListener takes "every address" as +, not as 0.0.0.0 or [::] (the container listens so).
+            var any when any.Equals(IPAddress.Any) || any.Equals(IPAddress.IPv6Any) => "+",
+            { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => $"[{v6}]",
+            var address => address.ToString(),
+        };
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://{host}:{endpoint.Port}/");
         try
@@ -46,8 +52,8 @@ public sealed partial class MetricsEndpoint(
         }
         catch (HttpListenerException e)
         {
-            LogCannotListen(logger, options.Value.Listen, e.Message);
-            return;
+            // Without /healthz nothing outside can tell how the agent is: stop, and let systemd or the container restart it.
+            throw new InvalidOperationException($"Metrics:Listen {options.Value.Listen}: cannot listen: {e.Message}", e);
         }
 
         LogListening(logger, options.Value.Listen);
@@ -99,9 +105,6 @@ public sealed partial class MetricsEndpoint(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]
     private static partial void LogListening(ILogger logger, string listen);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Metrics endpoint cannot listen on {Listen}: {Error}")]
-    private static partial void LogCannotListen(ILogger logger, string listen, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Metrics request failed: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, string error);

@@ -13,6 +13,9 @@ public enum SourceState
 
     /// <summary>Lost; waiting to reconnect. Counts as healthy: the agent is doing what it should.</summary>
     Backoff,
+
+    /// <summary>Cannot work until someone acts (its folder is gone, its scan keeps failing): unhealthy.</summary>
+    Failed,
 }
 
 /// <summary>
@@ -22,6 +25,7 @@ public enum SourceState
 public sealed class AgentHealth(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> _sources = new(StringComparer.Ordinal);
+    private readonly List<Func<string?>> _checks = [];
     private long _lastDetectionTicks;
     private long _oldestWaitingTicks;
 
@@ -44,21 +48,32 @@ public sealed class AgentHealth(TimeProvider time)
     /// <summary>A frame started waiting for the detector.</summary>
     public void FrameWaiting() => Interlocked.CompareExchange(ref _oldestWaitingTicks, time.GetUtcNow().UtcTicks, 0);
 
+    /// <summary>Adds a check of the agent's surroundings (the outbox, the disk): null when fine, else why not.</summary>
+    public void AddCheck(Func<string?> check) => _checks.Add(check);
+
     /// <summary>Every source and its state.</summary>
     public IReadOnlyDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> Sources => _sources;
 
-    /// <summary>Null when healthy, else why not.</summary>
+    /// <summary>Null when healthy, else why not (every reason, one per line).</summary>
     public string? Problem()
     {
-        var stuck = _sources.Where(s => s.Value.State == SourceState.Starting && time.GetUtcNow() - s.Value.Since > TimeSpan.FromMinutes(5)).Select(s => s.Key).ToList();
+        var problems = new List<string>();
+        var now = time.GetUtcNow();
+        var stuck = _sources.Where(s => s.Value.State == SourceState.Starting && now - s.Value.Since > TimeSpan.FromMinutes(5)).Select(s => s.Key).ToList();
         if (stuck.Count > 0)
         {
-            return $"sources never started: {string.Join(", ", stuck)}";
+            problems.Add($"sources never started: {string.Join(", ", stuck)}");
         }
 
+        problems.AddRange(_sources.Where(s => s.Value.State == SourceState.Failed).OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => $"source {s.Key} failed: {s.Value.Detail}"));
         var waiting = Interlocked.Read(ref _oldestWaitingTicks);
-        return waiting != 0 && time.GetUtcNow().UtcTicks - waiting > DetectorPatience.Ticks
-            ? $"the detector has not answered for {DetectorPatience.TotalSeconds:F0} s"
-            : null;
+        if (waiting != 0 && now.UtcTicks - waiting > DetectorPatience.Ticks)
+        {
+            problems.Add($"the detector has not answered for {DetectorPatience.TotalSeconds:F0} s");
+        }
+
+        problems.AddRange(_checks.Select(check => check()).OfType<string>());
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 }

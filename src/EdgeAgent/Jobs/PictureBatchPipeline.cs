@@ -23,6 +23,9 @@ public sealed record PipelineOptions
 
     /// <summary>Threads that run the detector, each on its own picture.</summary>
     public int DetectWorkers { get; init; } = 1;
+
+    /// <summary>Larger pictures are decoded reduced (JPEG) or refused.</summary>
+    public int MaxMegapixels { get; init; } = PictureReader.DefaultMaxMegapixels;
 }
 
 /// <summary>
@@ -80,7 +83,7 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
                     Picture picture;
                     try
                     {
-                        picture = PictureReader.Read(file.FullPath, minDecodeWidth, minDecodeHeight, timings);
+                        picture = PictureReader.Read(file.FullPath, minDecodeWidth, minDecodeHeight, timings, options.MaxMegapixels);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {

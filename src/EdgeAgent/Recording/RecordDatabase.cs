@@ -87,8 +87,8 @@ public sealed class RecordDatabase : IDisposable
     public RecordDatabase(IOptions<DatabaseOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _connection = SqliteFile.Open(options.Value.Path, "FULL", Schema + AlertOutbox.Schema, "Database:Path");
-        _reader = SqliteFile.Open(options.Value.Path, "FULL", "", "Database:Path");
+        _connection = SqliteFile.Open(options.Value.Path, "FULL", Schema + AlertOutbox.Schema, "Database:Path", options.Value.LockTimeout);
+        _reader = SqliteFile.Open(options.Value.Path, "FULL", "", "Database:Path", options.Value.LockTimeout);
     }
 
     /// <summary>Whether a camera-trap file was already done.</summary>

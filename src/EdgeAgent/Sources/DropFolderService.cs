@@ -69,6 +69,7 @@ public sealed partial class DropFolderService(
         // Decodes run ahead of the hand-off, several at a time, and are handed on in the order they were started.
         var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(options.Value.DecodeWorkers + 1) { SingleReader = true, SingleWriter = true });
         var forwarding = Task.Run(() => ForwardAsync(folder, root, decoding.Reader, stoppingToken), CancellationToken.None);
+        string? lastError = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -76,6 +77,8 @@ public sealed partial class DropFolderService(
                 try
                 {
                     var waitFor = await ScanAsync(folder, root, decoding.Writer, stoppingToken).ConfigureAwait(false);
+                    health.Report(folder.Id, SourceState.Up, root);
+                    lastError = null;
                     await changed.WaitAsync(waitFor, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,8 +87,15 @@ public sealed partial class DropFolderService(
                 }
                 catch (Exception e)
                 {
-                    // A folder gone missing or a full disk: say so, wait, try again.
-                    LogScanError(logger, e, folder.Id, root);
+                    // A folder gone missing or a full disk: say so — health too — wait, try again.
+                    if (lastError != e.Message)
+                    {
+                        LogScanError(logger, folder.Id, root, e.Message);
+                        lastError = e.Message;
+                    }
+
+                    health.Report(folder.Id, SourceState.Failed, e.Message);
+                    AgentMetrics.SourceUp.WithLabels(folder.Id).Set(0);
                     await Task.Delay(options.Value.RescanInterval, time, stoppingToken).ConfigureAwait(false);
                 }
             }
@@ -151,8 +161,8 @@ public sealed partial class DropFolderService(
         {
             // Tiling needs every pixel; otherwise the decode need not be larger than the model's input.
             var picture = detectorOptions.Value.Tiling.Enabled
-                ? PictureReader.Read(file.FullPath, 0, 0)
-                : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height);
+                ? PictureReader.Read(file.FullPath, 0, 0, maxMegapixels: options.Value.MaxPictureMegapixels)
+                : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height, maxMegapixels: options.Value.MaxPictureMegapixels);
             return (picture, folder.DronePhotos ? PhotoPose(file) : cameras.PoseOf(folder.Id));
         }
         finally
@@ -194,15 +204,16 @@ public sealed partial class DropFolderService(
                 AgentMetrics.FramesRead.WithLabels(folder.Id).Inc();
                 frame = new Frame(folder.Id, CaptureTime(folder.Id, decoded.CapturedAt, key), decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, picturePose);
             }
-            catch (PictureException e) when (quiet < folder.GiveUpAfter)
+            catch (PictureException e) when (!e.Final && quiet < folder.GiveUpAfter)
             {
                 // Most likely an upload that paused mid-file: try again until GiveUpAfter.
                 LogNotYet(logger, folder.Id, file.Name, e.Message);
                 Release(key);
                 continue;
             }
-            catch (PictureException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever the decoder threw, this picture failed; the folder goes on.
                 LogFailed(logger, folder.Id, file.Name, e.Message);
                 frame = new Frame(folder.Id, time.GetUtcNow(), new OpenCvSharp.Mat(), 0, 0, 1f, key, pose);
                 _ = Finish(folder, root, file, frame);
@@ -323,6 +334,6 @@ public sealed partial class DropFolderService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {Problem}")]
     private static partial void LogProblem(ILogger logger, string source, string problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Drop folder {Source} ({Folder}) scan failed; retrying")]
-    private static partial void LogScanError(ILogger logger, Exception exception, string source, string folder);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Drop folder {Source} ({Folder}) cannot be scanned: {Reason}; trying again every rescan interval")]
+    private static partial void LogScanError(ILogger logger, string source, string folder, string reason);
 }

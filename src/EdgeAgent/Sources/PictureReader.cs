@@ -1,5 +1,6 @@
 namespace EdgeAgent.Sources;
 
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Detection;
@@ -25,7 +26,13 @@ public sealed record Picture(Mat Pixels, int Width, int Height, float DecodeScal
 }
 
 /// <summary>Why a picture could not be read; the message is written into results as its <c>failure</c>.</summary>
-public sealed class PictureException(string message) : Exception(message);
+/// <param name="message">The reason, in a ranger's words.</param>
+/// <param name="final">The file is complete and still unusable (too large, another format): waiting for more of it is pointless.</param>
+public sealed class PictureException(string message, bool final = false) : Exception(message)
+{
+    /// <summary>The file is complete and still unusable: a drop folder fails it at once instead of waiting for the rest of an upload.</summary>
+    public bool Final { get; } = final;
+}
 
 /// <summary>
 /// Reads picture files: bytes, EXIF and pixels. Large JPEGs are decoded at reduced size with
@@ -34,6 +41,8 @@ public sealed class PictureException(string message) : Exception(message);
 /// </summary>
 public static class PictureReader
 {
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     private static readonly (int Factor, ImreadModes Mode)[] Reductions =
     [
         (8, ImreadModes.ReducedColor8),
@@ -41,12 +50,16 @@ public static class PictureReader
         (2, ImreadModes.ReducedColor2),
     ];
 
+    /// <summary>The largest picture decoded by default: a 100-megapixel decode is 300 MB of pixels.</summary>
+    public const int DefaultMaxMegapixels = 100;
+
     /// <summary>Reads a file; throws <see cref="PictureException"/> with a plain reason when it is not a usable picture.</summary>
     /// <param name="path">The file.</param>
     /// <param name="minWidth">The decoded pixels keep at least this width, or …</param>
     /// <param name="minHeight">… at least this height; 0 and 0 decode at full size.</param>
     /// <param name="timings">Optional per-stage timing.</param>
-    public static Picture Read(string path, int minWidth, int minHeight, StageTimings? timings = null)
+    /// <param name="maxMegapixels">Pictures larger than this are decoded reduced (JPEG) or refused.</param>
+    public static Picture Read(string path, int minWidth, int minHeight, StageTimings? timings = null, int maxMegapixels = DefaultMaxMegapixels)
     {
         var start = Stopwatch.GetTimestamp();
         byte[] bytes;
@@ -61,13 +74,13 @@ public static class PictureReader
 
         timings?.Add(Stage.Read, start);
         start = Stopwatch.GetTimestamp();
-        var picture = Decode(bytes, minWidth, minHeight);
+        var picture = Decode(bytes, minWidth, minHeight, maxMegapixels);
         timings?.Add(Stage.Decode, start);
         return picture;
     }
 
     /// <summary>Decodes picture bytes; see <see cref="Read"/>.</summary>
-    public static Picture Decode(byte[] bytes, int minWidth, int minHeight)
+    public static Picture Decode(byte[] bytes, int minWidth, int minHeight, int maxMegapixels = DefaultMaxMegapixels)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length == 0)
@@ -75,7 +88,14 @@ public static class PictureReader
             throw new PictureException("empty file (0 bytes)");
         }
 
+        // Only the two formats camera traps write reach a decoder: outside input never picks one.
         var isJpeg = bytes.Length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
+        var isPng = bytes.Length >= 24 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature);
+        if (!isJpeg && !isPng)
+        {
+            throw new PictureException("not a JPEG or PNG picture", final: bytes.Length >= 8);
+        }
+
         if (isJpeg && !EndsWithEndOfImage(bytes))
         {
             // libjpeg decodes a cut-off JPEG without an error and fills the missing part with grey;
@@ -84,37 +104,65 @@ public static class PictureReader
         }
 
         var (width, height, dateTimeOriginal) = ReadMetadata(bytes);
-        var (factor, mode) = (1, ImreadModes.Color);
-        if (isJpeg && width > 0 && height > 0 && (minWidth > 0 || minHeight > 0))
+        if (isPng)
         {
-            foreach (var reduction in Reductions)
+            // The IHDR chunk comes first: width and height, big-endian, before a single pixel is inflated.
+            (width, height) = (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+            if (width <= 0 || height <= 0)
             {
-                if (width / reduction.Factor >= minWidth || height / reduction.Factor >= minHeight)
-                {
-                    (factor, mode) = reduction;
-                    break;
-                }
+                throw new PictureException("corrupt PNG: no valid size in its header");
             }
         }
 
-        var pixels = Cv2.ImDecode(bytes, mode);
-        if (pixels is null || pixels.Empty())
+        var maxPixels = (long)maxMegapixels * 1_000_000;
+        var pixels = (long)width * height;
+        var factor = isJpeg && width > 0 && height > 0 ? JpegReduction(width, height, minWidth, minHeight, maxPixels) : 1;
+        if (pixels / ((long)factor * factor) > maxPixels)
         {
-            pixels?.Dispose();
-            throw new PictureException(isJpeg ? "corrupt JPEG: it cannot be decoded" : "not a JPEG or PNG picture, or a corrupt one");
+            throw new PictureException($"{width}×{height} pixels ({pixels / 1e6:F0} megapixels) is over the limit of {maxMegapixels} megapixels{(isJpeg ? " even at ⅛ scale" : "")}", final: true);
         }
 
-        if (factor == 1 || width <= 0 || height <= 0)
+        var mode = factor == 1 ? ImreadModes.Color : Reductions.First(r => r.Factor == factor).Mode;
+        Mat? decoded;
+        try
         {
-            (width, height) = (pixels.Width, pixels.Height);
+            decoded = Cv2.ImDecode(bytes, mode);
         }
-        else if (Math.Abs((pixels.Width * factor) - width) > factor)
+        catch (OpenCVException e)
+        {
+            throw new PictureException($"cannot be decoded: {e.Message}");
+        }
+
+        if (decoded is null || decoded.Empty())
+        {
+            decoded?.Dispose();
+            throw new PictureException(isJpeg ? "corrupt JPEG: it cannot be decoded" : "corrupt PNG: it cannot be decoded");
+        }
+
+        if (factor == 1)
+        {
+            (width, height) = (decoded.Width, decoded.Height);
+        }
+        else if (Math.Abs((decoded.Width * factor) - width) > factor)
         {
             // OpenCV applied the EXIF orientation: the stored width is the shown height.
             (width, height) = (height, width);
         }
 
-        return new Picture(pixels, width, height, (float)width / pixels.Width, dateTimeOriginal);
+        return new Picture(decoded, width, height, (float)width / decoded.Width, dateTimeOriginal);
+    }
+
+    /// <summary>
+    /// The DCT scale to decode a JPEG at: as small as the model input allows (none given: full size),
+    /// and small enough to stay under the pixel limit.
+    /// </summary>
+    private static int JpegReduction(int width, int height, int minWidth, int minHeight, long maxPixels)
+    {
+        var forModel = minWidth > 0 || minHeight > 0
+            ? Reductions.FirstOrDefault(r => width / r.Factor >= minWidth || height / r.Factor >= minHeight).Factor
+            : 0;
+        var forLimit = new[] { 1, 2, 4, 8 }.FirstOrDefault(f => (long)width * height / ((long)f * f) <= maxPixels, 8);
+        return Math.Max(Math.Max(forModel, 1), forLimit);
     }
 
     private static bool EndsWithEndOfImage(byte[] bytes)

@@ -33,12 +33,25 @@ public sealed class SourcesOptions : ISelfValidating
     /// <summary>Drop folders are also rescanned this often: file-system watchers miss events.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Pictures larger than this are decoded at reduced scale (JPEG) or refused: a 3 MB PNG can hold 3 600 megapixels.</summary>
+    public int MaxPictureMegapixels { get; set; } = PictureReader.DefaultMaxMegapixels;
+
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
         if (DecodeWorkers < 1)
         {
             yield return $"Sources:DecodeWorkers: {DecodeWorkers} must be at least 1";
+        }
+
+        if (RescanInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"Sources:RescanInterval: {RescanInterval} must be at least 00:00:00.1 (a rescan costs a directory walk)";
+        }
+
+        if (MaxPictureMegapixels is < 1 or > 1000)
+        {
+            yield return $"Sources:MaxPictureMegapixels: {MaxPictureMegapixels} must lie between 1 and 1000";
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -60,6 +73,16 @@ public sealed class SourcesOptions : ISelfValidating
             {
                 yield return $"{key}:StableFor: cannot be negative";
             }
+
+            if (folder.GiveUpAfter < TimeSpan.Zero)
+            {
+                yield return $"{key}:GiveUpAfter: cannot be negative";
+            }
+
+            foreach (var problem in MaskProblems(folder.Masks).Concat(StaticObjectProblems(folder.StaticObjects)))
+            {
+                yield return $"{key}:{problem}";
+            }
         }
 
         for (var i = 0; i < Streams.Count; i++)
@@ -76,6 +99,25 @@ public sealed class SourcesOptions : ISelfValidating
                 yield return $"{key}: give either Url (rtsp://, udp://, http://, a file) or Pipeline (GStreamer), not both or neither";
             }
 
+            if (stream.Url.Contains("://", StringComparison.Ordinal) && !NetworkSchemes.Contains(stream.Url[..stream.Url.IndexOf("://", StringComparison.Ordinal)]))
+            {
+                yield return $"{key}:Url: '{stream.Url}' — the scheme is not one of {string.Join(", ", NetworkSchemes.Order(StringComparer.Ordinal))}";
+            }
+            else if (!stream.Url.Contains("://", StringComparison.Ordinal) && stream.Url.Length > 0 && !File.Exists(stream.Url))
+            {
+                yield return $"{key}:Url: '{stream.Url}' is neither a stream URL (rtsp://, udp://, …) nor a file";
+            }
+
+            foreach (var problem in MaskProblems(stream.Masks))
+            {
+                yield return $"{key}:{problem}";
+            }
+
+            if (stream.MaxReconnectDelay < TimeSpan.FromSeconds(1))
+            {
+                yield return $"{key}:MaxReconnectDelay: {stream.MaxReconnectDelay} must be at least a second";
+            }
+
             if (stream.DetectionFps is <= 0 or > 60)
             {
                 yield return $"{key}:DetectionFps: {stream.DetectionFps} must lie in (0, 60]";
@@ -90,6 +132,52 @@ public sealed class SourcesOptions : ISelfValidating
             {
                 yield return $"{key}:Telemetry{problem}";
             }
+        }
+    }
+
+    /// <summary>What ffmpeg reads from the network.</summary>
+    private static readonly HashSet<string> NetworkSchemes = new(StringComparer.OrdinalIgnoreCase) { "rtsp", "rtsps", "rtmp", "udp", "rtp", "srt", "tcp", "http", "https" };
+
+    private static IEnumerable<string> MaskProblems(List<MaskPolygon> masks)
+    {
+        for (var m = 0; m < masks.Count; m++)
+        {
+            var points = masks[m].Points ?? [];
+            if (points.Count < 3)
+            {
+                yield return $"Masks:{m}:Points: a polygon needs at least 3 corners, it has {points.Count}";
+            }
+
+            for (var p = 0; p < points.Count; p++)
+            {
+                var point = points[p];
+                if (point is null || point.Length != 2 || point.Any(v => !float.IsFinite(v)))
+                {
+                    yield return $"Masks:{m}:Points:{p}: a corner is [x, y], got [{string.Join(", ", point ?? [])}]";
+                }
+                else if (masks[m].Units == MaskUnits.Normalized && point.Any(v => v is < 0 or > 1))
+                {
+                    yield return $"Masks:{m}:Points:{p}: [{point[0]}, {point[1]}] lies outside 0–1 (Units is Normalized; give \"Units\": \"Pixels\" for pixels)";
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> StaticObjectProblems(RepeatDetectionOptions staticObjects)
+    {
+        if (staticObjects.MinIou is <= 0 or > 1)
+        {
+            yield return $"StaticObjects:MinIou: {staticObjects.MinIou} must lie in (0, 1]";
+        }
+
+        if (staticObjects.MinOccurrences < 2)
+        {
+            yield return $"StaticObjects:MinOccurrences: {staticObjects.MinOccurrences} must be at least 2 (1 would call every detection static)";
+        }
+
+        if (staticObjects.History < staticObjects.MinOccurrences)
+        {
+            yield return $"StaticObjects:History: {staticObjects.History} must be at least MinOccurrences ({staticObjects.MinOccurrences})";
         }
     }
 

@@ -1,0 +1,107 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Testing;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// What a hostile picture, a vanished folder or an exposed endpoint does to the real agent: the one
+/// bad item fails alone and by name, health says what is wrong, and what the agent writes is not
+/// readable by other users.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class HardeningTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Detect_on_a_picture_bomb_fails_that_picture_by_name_and_finishes_the_others()
+    {
+        using var folder = new TempFolder();
+        var pictures = Directory.CreateDirectory(folder.File("pictures")).FullName;
+        PictureBomb.Write(Path.Combine(pictures, "bomb.png"), 60_000, 60_000);
+        foreach (var name in new[] { "sn__human.jpg", "sn__vehicle.jpg", "sn__blank.jpg" })
+        {
+            File.Copy(TestPaths.Picture(TestPaths.CameraTrap, name), Path.Combine(pictures, name));
+        }
+
+        var output = folder.File("results.json");
+        var (code, _, error) = await AgentProcess.RunAsync("detect", pictures, "--output", output, "--model", TestPaths.DefaultManifest);
+
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        var images = JsonNode.Parse(await File.ReadAllTextAsync(output))!["images"]!.AsArray();
+        Assert.Equal(4, images.Count);
+        var bomb = Assert.Single(images, i => ((string?)i!["file"])!.EndsWith("bomb.png", StringComparison.Ordinal))!;
+        Assert.Equal("60000×60000 pixels (3600 megapixels) is over the limit of 100 megapixels", (string?)bomb["failure"]);
+        Assert.Contains(images, i => ((string?)i!["file"])!.EndsWith("sn__human.jpg", StringComparison.Ordinal) && i["detections"]!.AsArray().Count > 0);
+    }
+
+    [Fact]
+    public async Task A_bomb_in_a_drop_folder_fails_alone_a_vanished_folder_is_unhealthy_and_files_are_private()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        PictureBomb.Write(Path.Combine(drop, "IMG_0001.PNG"), 60_000, 60_000);
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"), Path.Combine(drop, "IMG_0002.JPG"));
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__vehicle.jpg"), Path.Combine(drop, "IMG_0003.JPG"));
+        var port = FreePort.Next();
+        var config = DaemonTests.DaemonConfig(folder, null, null, port, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+
+        // Every address, as the container listens: 0.0.0.0 must work.
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
+        json["Metrics"]!["Listen"] = $"0.0.0.0:{port}";
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) >= 3, agent);
+
+        using (var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            Assert.Equal(1, DaemonTests.Scalar(db, "SELECT COUNT(*) FROM files_done WHERE failure LIKE '%over the limit of 100 megapixels%'"));
+            Assert.True(DaemonTests.Scalar(db, "SELECT COUNT(*) FROM detections WHERE label = 'person'") >= 1);
+        }
+
+        using var http = new HttpClient();
+        var healthz = $"http://127.0.0.1:{port}/healthz";
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(healthz)).StatusCode);
+
+        // The folder goes (a card unmounted, a careless rm): unhealthy, by name; back: healthy again.
+        Directory.Move(drop, drop + ".gone");
+        var (status, body) = await WaitForHealthAsync(http, healthz, HttpStatusCode.ServiceUnavailable, agent);
+        Assert.Contains("source CT-07 failed", body, StringComparison.Ordinal);
+        Directory.Move(drop + ".gone", drop);
+        (status, _) = await WaitForHealthAsync(http, healthz, HttpStatusCode.OK, agent);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, agent.Error.Split('\n').Count(l => l.Contains("Drop folder CT-07", StringComparison.Ordinal) && l.Contains("cannot be scanned", StringComparison.Ordinal)));
+        Assert.DoesNotContain("   at ", agent.Error, StringComparison.Ordinal);
+
+        // Nothing the agent wrote is readable by other users.
+        Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(folder.File("state/edge-agent.db")) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite));
+        foreach (var written in Directory.GetFileSystemEntries(folder.File("state"), "*", SearchOption.AllDirectories).Append(folder.File("state")))
+        {
+            Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(written) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.GroupWrite));
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> WaitForHealthAsync(HttpClient http, string url, HttpStatusCode expected, RunningAgent agent)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var response = await http.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+            {
+                return (response.StatusCode, body);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline && !agent.Process.HasExited, $"health stayed {response.StatusCode}: {body}");
+            await Task.Delay(200);
+        }
+    }
+}
