@@ -13,20 +13,33 @@ internal static class BenchCommand
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "Picture files and folders", Arity = ArgumentArity.OneOrMore };
         var repeat = new Option<int>("--repeat") { Description = "Times to go over the pictures", DefaultValueFactory = _ => 3 };
+        var decodeOnly = new Option<bool>("--decode-only") { Description = "Only decode the pictures, on --decode-workers threads (default: all cores but one), and run no model" };
         var options = new DetectorCommandOptions();
-        var command = new Command("bench", "Measure the detect pipeline against a bare single-threaded loop on the same pictures") { inputs, repeat };
+        var command = new Command("bench", "Measure the detect pipeline against a bare single-threaded loop on the same pictures") { inputs, repeat, decodeOnly };
         options.AddTo(command);
         command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.RunAsync(async services =>
         {
-            var (pipeline, bare, provider) = await services.GetRequiredService<BenchJob>().RunAsync(
-                parse.GetValue(inputs)!, options.Read(parse), options.ReadPipeline(parse), parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
             var c = CultureInfo.InvariantCulture;
+            const string Header = "run         pictures  pictures/s  read ms  decode ms  preprocess ms  inference ms  postprocess ms  peak MB";
+            if (parse.GetValue(decodeOnly))
+            {
+                var workers = options.ReadPipeline(parse).DecodeWorkers is > 0 and var n ? n : Math.Max(1, Environment.ProcessorCount - 1);
+                var decoded = await BenchJob.RunDecodeOnlyAsync(parse.GetValue(inputs)!, ModelManifest.Load(options.Read(parse).Model), workers, parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"processors: {Environment.ProcessorCount}");
+                Console.WriteLine(Header);
+                Print(decoded);
+                return 0;
+            }
+
+            var job = services.GetRequiredService<BenchJob>();
+            var (pipeline, bare, provider) = await job.RunAsync(
+                parse.GetValue(inputs)!, options.Read(parse), options.ReadPipeline(parse), parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"provider: {provider}, processors: {Environment.ProcessorCount}");
-            Console.WriteLine("run         pictures  pictures/s  read ms  decode ms  preprocess ms  inference ms  postprocess ms  peak MB");
+            Console.WriteLine(string.Create(c, $"first inference (session warm-up): {job.FirstInference.TotalMilliseconds:F0} ms"));
+            Console.WriteLine(Header);
             foreach (var run in new[] { pipeline, bare })
             {
-                var t = run.Timings;
-                Console.WriteLine(string.Create(c, $"{run.Name,-10} {run.Pictures,9} {run.PicturesPerSecond,11:F2} {t.MeanMilliseconds(Stage.Read),8:F2} {t.MeanMilliseconds(Stage.Decode),10:F2} {t.MeanMilliseconds(Stage.Preprocess),14:F2} {t.MeanMilliseconds(Stage.Inference),13:F2} {t.MeanMilliseconds(Stage.Postprocess),15:F2} {run.PeakMemoryMegabytes,8:F0}"));
+                Print(run);
             }
 
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));
@@ -34,5 +47,11 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    private static void Print(BenchRun run)
+    {
+        var t = run.Timings;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Name,-10} {run.Pictures,9} {run.PicturesPerSecond,11:F2} {t.MeanMilliseconds(Stage.Read),8:F2} {t.MeanMilliseconds(Stage.Decode),10:F2} {t.MeanMilliseconds(Stage.Preprocess),14:F2} {t.MeanMilliseconds(Stage.Inference),13:F2} {t.MeanMilliseconds(Stage.Postprocess),15:F2} {run.PeakMemoryMegabytes,8:F0}"));
     }
 }

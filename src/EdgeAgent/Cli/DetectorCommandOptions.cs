@@ -48,8 +48,19 @@ internal sealed class DetectorCommandOptions
 
     private readonly Option<int> _decodeWorkers = new("--decode-workers")
     {
-        Description = "Threads decoding pictures while the detector runs",
-        DefaultValueFactory = _ => 1,
+        Description = "Threads decoding pictures while the detector runs (default: 1 when inference is on the CPU, all cores but one when it is on a GPU or Triton)",
+    };
+
+    private readonly Option<int> _gpuMemoryLimit = new("--gpu-memory-limit-mb")
+    {
+        Description = "Cap of the CUDA provider's memory arena in MB (0: none)",
+        DefaultValueFactory = _ => new DetectorOptions().GpuMemoryLimitMB,
+    };
+
+    private readonly Option<string> _cudnnSearch = new("--cudnn-search")
+    {
+        Description = "cuDNN convolution algorithm search: HEURISTIC, EXHAUSTIVE or DEFAULT",
+        DefaultValueFactory = _ => new DetectorOptions().CudnnConvolutionSearch,
     };
 
     private readonly Option<int> _maxMegapixels = new("--max-megapixels")
@@ -70,7 +81,17 @@ internal sealed class DetectorCommandOptions
         command.Options.Add(_decodeWorkers);
         command.Options.Add(_detectWorkers);
         command.Options.Add(_maxMegapixels);
-        foreach (var workers in new[] { _decodeWorkers, _detectWorkers, _maxMegapixels })
+        command.Options.Add(_gpuMemoryLimit);
+        command.Options.Add(_cudnnSearch);
+        _cudnnSearch.AcceptOnlyFromAmong("HEURISTIC", "EXHAUSTIVE", "DEFAULT");
+        _decodeWorkers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--decode-workers cannot be negative");
+            }
+        });
+        foreach (var workers in new[] { _detectWorkers, _maxMegapixels })
         {
             workers.Validators.Add(r =>
             {
@@ -98,6 +119,8 @@ internal sealed class DetectorCommandOptions
             ? threads
             : Math.Max(1, Environment.ProcessorCount / parse.GetValue(_detectWorkers)),
         Tiling = new TilingOptions { Enabled = parse.GetValue(_tile) },
+        GpuMemoryLimitMB = parse.GetValue(_gpuMemoryLimit),
+        CudnnConvolutionSearch = parse.GetValue(_cudnnSearch)!,
         Backend = parse.GetValue(_backend),
         Triton = new TritonOptions { Url = parse.GetValue(_tritonUrl)!, Model = parse.GetValue(_tritonModel) ?? "" },
     };

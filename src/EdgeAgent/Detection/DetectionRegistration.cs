@@ -1,5 +1,6 @@
 namespace EdgeAgent.Detection;
 
+using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Pipeline;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,7 @@ public static class DetectionRegistration
     /// <summary>Registers <c>Detector</c> and the one detector (ONNX Runtime, or Triton with the local model as fallback), shared by every worker.</summary>
     public static IServiceCollection AddDetection(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DetectorOptions>().Bind(configuration.GetSection(DetectorOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
+        services.AddValidatedOptions<DetectorOptions>(configuration, DetectorOptions.SectionName);
         services.AddSingleton<IDetector>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DetectorOptions>>().Value;

@@ -18,8 +18,24 @@ public static partial class DetectorFactory
         var manifest = ModelManifest.Load(options.Model.Length > 0 ? options.Model : ModelManifest.DefaultPath);
         IDetector detector = options.Backend == DetectorBackend.Triton
             ? CreateTriton(manifest, options, loggers, onServed)
-            : new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
+            : CreateLocal(manifest, options, loggers);
         return options.Tiling.Enabled ? new TilingDetector(detector, options.Tiling) : detector;
+    }
+
+    /// <summary>
+    /// The local detector, warmed up with one blank picture before the first real one: a GPU
+    /// provider's first inference allocates, compiles and (with an exhaustive cuDNN search)
+    /// benchmarks, and that cost belongs to start-up — before the daemon says it is ready — not to
+    /// the first alert.
+    /// </summary>
+    private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers)
+    {
+        var detector = new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
+        using var blank = new OpenCvSharp.Mat(detector.Manifest.Input.Height, detector.Manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        detector.Detect(blank, 1f);
+        LogWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), detector.Provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return detector;
     }
 
     private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed)
@@ -29,7 +45,7 @@ public static partial class DetectorFactory
         IDetector? local = null;
         try
         {
-            local = options.Triton.Fallback ? new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>()) : null;
+            local = options.Triton.Fallback ? CreateLocal(manifest, options, loggers) : null;
             triton.Connect();
         }
         catch (TritonUnavailableException e) when (local is not null)
@@ -57,6 +73,9 @@ public static partial class DetectorFactory
 
         return failover;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First inference on {Provider} (warm-up) took {Milliseconds:F0} ms")]
+    private static partial void LogWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local detector serves until it is")]
     private static partial void LogStartingLocal(ILogger logger, string reason);

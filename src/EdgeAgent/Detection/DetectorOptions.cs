@@ -1,7 +1,7 @@
 namespace EdgeAgent.Detection;
 
 /// <summary>How the local ONNX Runtime detector runs (configuration section <c>Detector</c>).</summary>
-public sealed record DetectorOptions
+public sealed record DetectorOptions : Common.ISelfValidating
 {
     /// <summary>The configuration section's name.</summary>
     public const string SectionName = "Detector";
@@ -24,6 +24,22 @@ public sealed record DetectorOptions
     /// <summary>Where TensorRT keeps built engines, so only the first start pays for the build. Empty = no cache.</summary>
     public string TensorRtCachePath { get; init; } = "";
 
+    /// <summary>The GPU to run on (CUDA and TensorRT).</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>
+    /// Cap of the CUDA provider's memory arena, in MB; 0 lets it grow freely. A Jetson Orin Nano's
+    /// 8 GB are shared by the CPU and the GPU: the default leaves the rest to decoding and the system.
+    /// </summary>
+    public int GpuMemoryLimitMB { get; init; } = 1024;
+
+    /// <summary>
+    /// How cuDNN picks convolution algorithms: <c>HEURISTIC</c> (default: no search, no stall at the
+    /// first frame), <c>EXHAUSTIVE</c> (ONNX Runtime's own default: benchmarks them all at the first
+    /// inference) or <c>DEFAULT</c>.
+    /// </summary>
+    public string CudnnConvolutionSearch { get; init; } = "HEURISTIC";
+
     /// <summary>Optional tiling for small, distant animals in large pictures.</summary>
     public TilingOptions Tiling { get; init; } = new();
 
@@ -32,6 +48,30 @@ public sealed record DetectorOptions
 
     /// <summary>The Triton server, when <see cref="Backend"/> is Triton.</summary>
     public TritonOptions Triton { get; init; } = new();
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        if (Workers < 0 || CpuThreads < 0 || DeviceId < 0 || GpuMemoryLimitMB < 0)
+        {
+            yield return $"Detector: Workers ({Workers}), CpuThreads ({CpuThreads}), DeviceId ({DeviceId}) and GpuMemoryLimitMB ({GpuMemoryLimitMB}) cannot be negative";
+        }
+
+        if (CudnnConvolutionSearch is not ("HEURISTIC" or "EXHAUSTIVE" or "DEFAULT"))
+        {
+            yield return $"Detector:CudnnConvolutionSearch: '{CudnnConvolutionSearch}' is not one of HEURISTIC, EXHAUSTIVE, DEFAULT";
+        }
+
+        if (Tiling.Overlap is < 0 or >= 1)
+        {
+            yield return $"Detector:Tiling:Overlap: {Tiling.Overlap} must lie in [0, 1)";
+        }
+
+        if (Backend == DetectorBackend.Triton && (Triton.Model.Length == 0 || !Uri.TryCreate(Triton.Url, UriKind.Absolute, out _) || Triton.Deadline <= TimeSpan.Zero))
+        {
+            yield return $"Detector:Triton: needs a Model, an absolute Url (got '{Triton.Url}') and a positive Deadline";
+        }
+    }
 }
 
 /// <summary>Where inference runs.</summary>

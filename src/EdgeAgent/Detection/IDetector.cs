@@ -12,6 +12,12 @@ public interface IDetector : IDisposable
     /// <summary>The model it runs.</summary>
     ModelManifest Manifest { get; }
 
+    /// <summary>
+    /// Inference runs off this machine's CPU cores (a GPU, a Triton server): the cores are then best
+    /// spent decoding pictures.
+    /// </summary>
+    bool InfersOffCpu => false;
+
     /// <summary>Detections in <paramref name="picture"/> (8-bit BGR), in its pixels, scoring at least <paramref name="minConfidence"/>.</summary>
     IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null);
 }

@@ -53,6 +53,9 @@ public sealed class OnnxDetector : IDetector, IDisposable
     public ExecutionProvider Provider { get; }
 
     /// <inheritdoc />
+    public bool InfersOffCpu => Provider != ExecutionProvider.Cpu;
+
+    /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(picture);

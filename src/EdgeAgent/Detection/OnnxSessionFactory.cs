@@ -109,7 +109,7 @@ public static partial class OnnxSessionFactory
                 {
                     var settings = new Dictionary<string, string>
                     {
-                        ["device_id"] = "0",
+                        ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         ["trt_fp16_enable"] = options.TensorRtFp16 ? "1" : "0",
                     };
                     if (options.TensorRtCachePath.Length > 0)
@@ -126,10 +126,10 @@ public static partial class OnnxSessionFactory
                 }
 
                 // Nodes TensorRT does not take run on CUDA rather than on the CPU.
-                sessionOptions.AppendExecutionProvider_CUDA(0);
+                AppendCuda(sessionOptions, options);
                 break;
             case ExecutionProvider.Cuda:
-                sessionOptions.AppendExecutionProvider_CUDA(0);
+                AppendCuda(sessionOptions, options);
                 break;
             case ExecutionProvider.Cpu:
                 break;
@@ -142,6 +142,25 @@ public static partial class OnnxSessionFactory
     /// ONNX Runtime only says a provider "failed to load"; loading its library ourselves gets the
     /// loader's own words, such as which CUDA library is missing.
     /// </summary>
+    /// <summary>The CUDA provider with its options: the device, a capped arena that grows only as asked, and the convolution search.</summary>
+    private static void AppendCuda(SessionOptions sessionOptions, DetectorOptions options)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        var settings = new Dictionary<string, string>
+        {
+            ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["cudnn_conv_algo_search"] = options.CudnnConvolutionSearch,
+            ["arena_extend_strategy"] = "kSameAsRequested",
+        };
+        if (options.GpuMemoryLimitMB > 0)
+        {
+            settings["gpu_mem_limit"] = ((long)options.GpuMemoryLimitMB * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        cuda.UpdateOptions(settings);
+        sessionOptions.AppendExecutionProvider_CUDA(cuda);
+    }
+
     private static string WhyProviderFailed(ExecutionProvider provider, OnnxRuntimeException e)
     {
         var library = ProviderLibraries[provider == ExecutionProvider.TensorRT ? 0 : 1];

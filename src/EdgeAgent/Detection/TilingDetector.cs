@@ -20,6 +20,9 @@ public sealed class TilingDetector(IDetector inner, TilingOptions options) : IDe
     public ModelManifest Manifest => inner.Manifest;
 
     /// <inheritdoc />
+    public bool InfersOffCpu => inner.InfersOffCpu;
+
+    /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(picture);

@@ -33,7 +33,9 @@ public sealed partial class DropFolderService(
     /// <summary>Files on their way through the pipeline: a rescan must not take them again.</summary>
     private readonly HashSet<FileKey> _inFlight = [];
 
-    private readonly SemaphoreSlim _decoders = new(Math.Max(1, options.Value.DecodeWorkers));
+    private readonly int _decodeWorkers = Jobs.PipelineOptions.DecodeWorkersFor(detector, options.Value.DecodeWorkers);
+
+    private readonly SemaphoreSlim _decoders = new(Jobs.PipelineOptions.DecodeWorkersFor(detector, options.Value.DecodeWorkers));
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -67,7 +69,7 @@ public sealed partial class DropFolderService(
         LogWatching(logger, folder.Id, root);
 
         // Decodes run ahead of the hand-off, several at a time, and are handed on in the order they were started.
-        var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(options.Value.DecodeWorkers + 1) { SingleReader = true, SingleWriter = true });
+        var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(_decodeWorkers + 1) { SingleReader = true, SingleWriter = true });
         var forwarding = Task.Run(() => ForwardAsync(folder, root, decoding.Reader, stoppingToken), CancellationToken.None);
         string? lastError = null;
         try

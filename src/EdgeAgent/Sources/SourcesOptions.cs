@@ -27,8 +27,12 @@ public sealed class SourcesOptions : ISelfValidating
     /// <summary>Drone and fixed-camera video streams.</summary>
     public List<StreamOptions> Streams { get; set; } = [];
 
-    /// <summary>Camera-trap pictures decoded at once, over all drop folders; decoding a large JPEG costs about as much as inference.</summary>
-    public int DecodeWorkers { get; set; } = 1;
+    /// <summary>
+    /// Camera-trap pictures decoded at once, over all drop folders; decoding a large JPEG costs about as
+    /// much as inference on the CPU. 0 (default): 1 when inference is on the CPU, all cores but one when
+    /// it is on a GPU or a Triton server.
+    /// </summary>
+    public int DecodeWorkers { get; set; }
 
     /// <summary>Drop folders are also rescanned this often: file-system watchers miss events.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -39,9 +43,9 @@ public sealed class SourcesOptions : ISelfValidating
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
-        if (DecodeWorkers < 1)
+        if (DecodeWorkers < 0)
         {
-            yield return $"Sources:DecodeWorkers: {DecodeWorkers} must be at least 1";
+            yield return $"Sources:DecodeWorkers: {DecodeWorkers} cannot be negative (0: sized from the cores and where inference runs)";
         }
 
         if (RescanInterval < TimeSpan.FromMilliseconds(100))

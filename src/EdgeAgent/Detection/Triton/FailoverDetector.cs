@@ -32,6 +32,9 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     /// <inheritdoc />
     public ModelManifest Manifest => triton.Manifest;
 
+    /// <inheritdoc />
+    public bool InfersOffCpu => true;
+
     /// <summary>Frames served by a backend so far.</summary>
     public long Served(ServedBy backend) => Interlocked.Read(ref _served[(int)backend]);
 

@@ -76,6 +76,9 @@ public sealed class TritonDetector : IDetector, IDisposable
     /// <inheritdoc />
     public ModelManifest Manifest { get; }
 
+    /// <inheritdoc />
+    public bool InfersOffCpu => true;
+
     /// <summary>Where it points, for logs.</summary>
     public string Describe => $"Triton {_options.Url} model '{_options.Model}'";
 
