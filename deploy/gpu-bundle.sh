@@ -23,7 +23,8 @@ if [ "$mode" = pack ]; then
   mkdir -p "$work/edge-agent/pictures"
   find "$pictures" -maxdepth 1 \( -iname '*.jpg' -o -iname '*.png' \) -exec cp {} "$work/edge-agent/pictures/" \;
   rm -rf "$parts"; mkdir -p "$parts"
-  tar -C "$work" -cf - edge-agent | zstd -T0 -19 --long=27 -q | split -b 60M -d - "$parts/part-"
+  # xz: the GPU machine may lack zstd, and where it lacks xz too, Python's lzma reads it.
+  tar -C "$work" -cf - edge-agent | xz -T0 -6 | split -b 60M -d - "$parts/part-"
   echo "gpu-bundle: $(du -sh "$work/edge-agent/bin" | cut -f1) published, $(ls "$parts" | wc -l) parts in $parts:"
   ls -la "$parts"
   exit 0
@@ -32,18 +33,27 @@ fi
 repeat=${3:-20}
 dest=/tmp/gpu-bundle
 rm -rf "$dest"; mkdir -p "$dest"
-cat "$parts"/part-* | zstd -d --long=27 -q | tar -C "$dest" -xf -
+unxz() { if command -v xz >/dev/null; then xz -dc; else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)'; fi; }
+cat "$parts"/part-* | unxz | tar -C "$dest" -xf -
 for lib in /opt/torch/.venv/lib/python3*/site-packages/nvidia/*/lib /usr/local/cuda/lib64; do
   [ -d "$lib" ] && LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}"
 done
 export LD_LIBRARY_PATH DOTNET_CLI_TELEMETRY_OPTOUT=1
 agent="$dest/edge-agent/bin/edge-agent"
 pictures="$dest/edge-agent/pictures"
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "gpu-bundle: nvidia-smi not found: no NVIDIA driver here"
 echo "cores: $(nproc)"
 
 # Peak GPU memory of whatever runs meanwhile, sampled every 0.2 s.
-gpu_peak() { local peak=0 m; while kill -0 "$1" 2>/dev/null; do m=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1); [ "$m" -gt "$peak" ] && peak=$m; sleep 0.2; done; echo "$peak"; }
+gpu_peak() {
+  local peak=0 m
+  while kill -0 "$1" 2>/dev/null; do
+    m=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits 2>/dev/null | head -1)
+    [ "${m:-0}" -gt "$peak" ] && peak=$m
+    sleep 0.2
+  done
+  echo "$peak"
+}
 bench() {
   local label=$1; shift
   "$agent" bench "$pictures" --repeat "$repeat" "$@" >"$dest/out" 2>&1 & local pid=$!
