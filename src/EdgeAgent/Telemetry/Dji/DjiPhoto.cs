@@ -15,18 +15,22 @@ using MetadataExtractor.Formats.Xmp;
 /// </summary>
 public static class DjiPhoto
 {
-    /// <summary>The photo's pose, or null when it has no DJI position.</summary>
+    /// <summary>The photo's pose, or null when it has no DJI position; <see cref="InvalidDataException"/> naming the file when its metadata cannot be read.</summary>
     public static PoseSample? Read(string path)
     {
-        IReadOnlyList<MetadataExtractor.Directory> directories;
         try
         {
-            directories = ImageMetadataReader.ReadMetadata(path);
+            return ReadPose(path);
         }
-        catch (Exception e) when (e is ImageProcessingException or IOException)
+        catch (Exception e) when (e is ImageProcessingException or MetadataException or IOException or FormatException or OverflowException or ArgumentException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
+    }
+
+    private static PoseSample? ReadPose(string path)
+    {
+        var directories = ImageMetadataReader.ReadMetadata(path);
 
         var gps = directories.OfType<GpsDirectory>().FirstOrDefault()?.GetGeoLocation();
         var xmp = string.Join(' ', directories.OfType<XmpDirectory>().SelectMany(d => d.GetXmpProperties()).Select(p => $"{p.Key}=\"{p.Value}\""));

@@ -41,7 +41,18 @@ public static partial class SrtTelemetry
                 continue;
             }
 
-            if (ParseBlock(block) is { } sample)
+            PoseSample? sample;
+            try
+            {
+                sample = ParseBlock(block);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentOutOfRangeException)
+            {
+                // A number, a time or a date that cannot be (a corrupt card, a cut file): that block is skipped, not trusted.
+                sample = null;
+            }
+
+            if (sample is not null)
             {
                 samples.Add(sample);
             }
