@@ -73,7 +73,26 @@ public sealed class DetectStageTests
         Assert.Equal([1L, 2, 3], rest);
     }
 
-    private sealed class FakeDetector : IDetector
+    [Fact]
+    public void Per_category_minimums_hold_back_an_unsure_person_and_keep_an_animal_as_sure()
+    {
+        using var detector = new FakeDetector(
+            new Detection("person", DetectionCategory.Person, 0.43f, new BoundingBox(1, 2, 10, 10)),
+            new Detection("puma", DetectionCategory.Animal, 0.43f, new BoundingBox(20, 2, 10, 10)),
+            new Detection("car", DetectionCategory.Vehicle, 0.8f, new BoundingBox(40, 2, 10, 10)));
+        var thresholds = new DetectionThresholds { Typical = 0.3f, Categories = new Dictionary<string, float> { ["person"] = 0.5f, ["vehicle"] = 0.5f } };
+        using var frame = new Frame("CT-07", DateTimeOffset.UnixEpoch, new Mat(64, 64, MatType.CV_8UC3), 64, 64, 1f);
+
+        var byCategory = new DetectorWorkers(detector, 0.3f, byCategory: thresholds).Detect(frame);
+        var flat = new DetectorWorkers(detector, 0.3f).Detect(frame);
+
+        Assert.Equal(["puma", "car"], byCategory.Detections.Select(d => d.Label));
+        Assert.Equal(3, flat.Detections.Count);
+        // A category with a lower minimum than the rest lowers what the model is asked for.
+        Assert.Equal(0.2f, (thresholds with { Categories = new Dictionary<string, float> { ["animal"] = 0.2f } }).Lowest(0.3f));
+    }
+
+    private sealed class FakeDetector(params Detection[] found) : IDetector
     {
         private int _calls;
 
@@ -86,7 +105,7 @@ public sealed class DetectStageTests
             Interlocked.Increment(ref _calls);
             return picture.Width == 13
                 ? throw new InvalidOperationException("the model cannot read this")
-                : [new Detection("zebra", DetectionCategory.Animal, 0.9f, new BoundingBox(1, 2, 10, 1))];
+                : found.Length > 0 ? found.Where(d => d.Confidence >= minConfidence).ToList() : [new Detection("zebra", DetectionCategory.Animal, 0.9f, new BoundingBox(1, 2, 10, 1))];
         }
 
         public void Dispose()

@@ -33,12 +33,16 @@ public sealed class ModelManifestTests
         Assert.Equal(DetectionCategory.Person, CategoryOf("person"));
         Assert.Equal(DetectionCategory.Vehicle, CategoryOf("truck"));
         Assert.Null(CategoryOf("chair"));
+        Assert.Equal(0.5f, manifest.Thresholds.For(DetectionCategory.Person, manifest.Thresholds.Typical));
+        Assert.Equal(manifest.Thresholds.Typical, manifest.Thresholds.For(DetectionCategory.Animal, manifest.Thresholds.Typical));
     }
 
     [Theory]
     [InlineData("\"categories\": { \"lion\": \"animal\" }", "'lion', which is not one of the model's labels")]
     [InlineData("\"categories\": { \"a\": \"poacher\" }", "it must be animal, person or vehicle")]
     [InlineData("\"categories\": {}, \"colour\": 1", "colour")]
+    [InlineData("\"categories\": {}, \"thresholds\": { \"categories\": { \"poacher\": 0.9 } }", "thresholds.categories 'poacher'")]
+    [InlineData("\"categories\": {}, \"thresholds\": { \"categories\": { \"person\": 1.5 } }", "thresholds.categories 'person': 1.5")]
     [InlineData("\"categories\": {}, \"layout\": \"yolov9\"", "layout")]
     public void Mistakes_are_named_with_the_file(string fragment, string expected)
     {

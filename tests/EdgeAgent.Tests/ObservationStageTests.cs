@@ -76,6 +76,29 @@ public sealed class ObservationStageTests : IDisposable
     }
 
     [Fact]
+    public void A_vehicle_on_a_real_pictures_information_band_is_not_recorded_or_alerted_and_a_person_reaching_into_it_is()
+    {
+        var stage = Stage();
+
+        // A real camera-trap picture with a black band along its bottom edge.
+        using var pixels = Cv2.ImRead(TestPaths.Picture(TestPaths.CameraTrap, "sn__domestic_cattle.jpg"));
+        var (width, height) = (pixels.Width, pixels.Height);
+        var band = Assert.Single(OverlayBand.Find(pixels), b => b.Edge == PictureEdge.Bottom);
+        var bandTop = height * (1 - band.Share);
+        var frame = new Frame("MAST-1", T0, pixels.Clone(), width, height, 1f, new FileKey("MAST-1", "IMG_1.JPG", 1000, 1), Pose());
+        _disposables.Add(frame);
+
+        // The maker's logo, sticking a little above the band, taken for a car; a person at the bottom edge, partly behind the band.
+        var logo = new Detection("car", DetectionCategory.Vehicle, 0.7f, new BoundingBox(width * 0.85f, bandTop - 8, width * 0.1f, height - bandTop));
+        var person = Person(width * 0.45f, height * 0.55f, width * 0.1f, height * 0.45f);
+        var record = stage.Observe(new DetectedFrame(frame, [logo, person]));
+
+        var kept = Assert.Single(record.Detections);
+        Assert.Equal("person", kept.Detection.Label);
+        Assert.DoesNotContain(record.Alerts, a => a.Observation.Detection.Label == "car");
+    }
+
+    [Fact]
     public void A_minute_of_video_of_one_animal_is_one_track_with_one_alert()
     {
         var stage = Stage();

@@ -73,7 +73,7 @@ internal static class DetectCommand
             Console.WriteLine($"{category.Name()}: {total}{detail}");
         }
 
-        Console.WriteLine($"suppressed: {summary.SuppressedRepeats} repeated static, {summary.SuppressedMasked} masked");
+        Console.WriteLine($"suppressed: {summary.SuppressedRepeats} repeated static, {summary.SuppressedMasked} masked, {summary.SuppressedOverlay} on an information band");
         foreach (var problem in summary.Problems)
         {
             Console.WriteLine($"problem: {problem}");

@@ -17,7 +17,7 @@ public sealed record DetectedFrame(Frame Frame, IReadOnlyList<Detection> Detecti
 /// runs on these threads: placing, deciding, encoding and writing are later stages'. Used by the
 /// daemon and by <c>detect</c> and <c>bench</c> alike.
 /// </summary>
-public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null)
+public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null, DetectionThresholds? byCategory = null)
 {
     private long _inferenceTicks;
     private long _busyTicks;
@@ -79,8 +79,13 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
         try
         {
             var start = Stopwatch.GetTimestamp();
-            var found = detector.Detect(frame.Pixels, minConfidence, timings);
+            var found = detector.Detect(frame.Pixels, byCategory?.Lowest(minConfidence) ?? minConfidence, timings);
             var inference = Stopwatch.GetTimestamp() - start;
+            if (byCategory is not null)
+            {
+                found = found.Where(d => d.Confidence >= byCategory.For(d.Category, minConfidence)).ToList();
+            }
+
             Interlocked.Add(ref _inferenceTicks, inference);
             var detections = frame.DecodeScale == 1f
                 ? found

@@ -176,6 +176,14 @@ public sealed record ModelManifest
             }
         }
 
+        foreach (var (name, minimum) in Thresholds.Categories)
+        {
+            if (!DetectionCategories.TryParse(name, out _) || minimum is < 0 or > 1)
+            {
+                problems.Add($"thresholds.categories '{name}': {minimum} must be a category (animal, person, vehicle) with a minimum between 0 and 1");
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new ConfigurationException($"model manifest {manifestPath}: {string.Join("; ", problems)}");
@@ -226,4 +234,16 @@ public sealed record DetectionThresholds
 
     /// <summary>A lower threshold for when a missed animal costs more than a false one.</summary>
     public float Conservative { get; init; } = 0.05f;
+
+    /// <summary>
+    /// Higher minimums for some categories (<c>person</c>, <c>vehicle</c>): a false threat wakes a
+    /// ranger at night, a missed antelope costs less. Used where no threshold is given.
+    /// </summary>
+    public IReadOnlyDictionary<string, float> Categories { get; init; } = new Dictionary<string, float>();
+
+    /// <summary>The minimum for a category: its own, else <paramref name="otherwise"/>.</summary>
+    public float For(DetectionCategory category, float otherwise) => Categories.TryGetValue(category.Name(), out var minimum) ? minimum : otherwise;
+
+    /// <summary>The lowest of <paramref name="otherwise"/> and every category's minimum: what the model is asked for.</summary>
+    public float Lowest(float otherwise) => Categories.Values.Append(otherwise).Min();
 }

@@ -27,6 +27,9 @@ public static class AgentMetrics
 
     public static readonly Counter FramesByBackend = Metrics.CreateCounter("edge_agent_frames_by_backend_total", "Frames served by Triton or by the local detector.", "backend");
 
+    public static readonly Counter OverlaySuppressed = Metrics.CreateCounter(
+        "edge_agent_overlay_suppressed_total", "Camera-trap detections lying mostly on the picture's burned-in information band (a logo taken for a car), per source.", "source");
+
     public static readonly Gauge DatabaseBytes = Metrics.CreateGauge("edge_agent_database_bytes", "Size of the agent's database with its write-ahead log: the records grow for ever, by design.");
 
     public static readonly Gauge FreeBytes = Metrics.CreateGauge("edge_agent_state_free_bytes", "Free space on the file system of the agent's database.");

@@ -13,7 +13,11 @@ using Microsoft.Extensions.Logging;
 /// <summary>What a <c>detect</c> run did.</summary>
 public sealed record DetectSummary(
     int Pictures, int Resumed, int Failures, IReadOnlyDictionary<DetectionCategory, IReadOnlyDictionary<string, int>> Detections,
-    int SuppressedRepeats, int SuppressedMasked, double PicturesPerSecond, IReadOnlyList<string> Problems);
+    int SuppressedRepeats, int SuppressedMasked, double PicturesPerSecond, IReadOnlyList<string> Problems)
+{
+    /// <summary>Detections that lay mostly on a picture's burned-in information band.</summary>
+    public int SuppressedOverlay { get; init; }
+}
 
 /// <summary>
 /// The <c>detect</c> verb: runs the detector over folders of camera-trap pictures and writes
@@ -68,7 +72,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
 
         // Tiling needs every pixel; otherwise decode no larger than the model input needs.
         var (minWidth, minHeight) = request.Detector.Tiling.Enabled ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
-        var pipeline = new PictureBatchPipeline(detector, threshold, request.Pipeline, minWidth, minHeight);
+        // Without a threshold of the user's, the manifest's per-category minimums apply on top of the typical one.
+        var pipeline = new PictureBatchPipeline(detector, threshold, request.Pipeline, minWidth, minHeight, request.Threshold is null ? manifest.Thresholds : null);
         var bar = new ProgressBar(progress, todo.Count);
         var sinceCheckpoint = 0;
         var lastCheckpoint = Stopwatch.StartNew();
@@ -131,6 +136,11 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
                 entry.SuppressedBy = "mask";
                 masked.Add(entry);
             }
+            else if (outcome.Bands.Any(b => b.Covers(detection.Box, outcome.Width, outcome.Height)))
+            {
+                entry.SuppressedBy = "overlay";
+                masked.Add(entry);
+            }
             else
             {
                 kept.Add(entry);
@@ -152,6 +162,10 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         results.Info.RepeatDetectionElimination = request.Repeats.Enabled
             ? new RepeatEliminationInfo { MinIou = request.Repeats.MinIou, MinOccurrences = request.Repeats.MinOccurrences, Suppressed = suppressed }
             : null;
+        results.Info.OverlayBands = new OverlayBandInfo
+        {
+            Suppressed = results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == "overlay") ?? 0),
+        };
         results.Info.DetectionCompletionTime = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         results.Save(request.OutputPath);
         return suppressed;
@@ -196,7 +210,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             byCategory[group.Key] = group.GroupBy(d => d.Label ?? "").ToDictionary(g => g.Key, g => g.Count());
         }
 
-        var masked = results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == "mask") ?? 0);
+        int Suppressed(string by) => results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == by) ?? 0);
+        var masked = Suppressed("mask");
         return new DetectSummary(
             results.Images.Count,
             resumed,
@@ -205,7 +220,10 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             repeats,
             masked,
             elapsed.TotalSeconds > 0 ? processed / elapsed.TotalSeconds : 0,
-            problems);
+            problems)
+        {
+            SuppressedOverlay = Suppressed("overlay"),
+        };
     }
 
     private static DetectionCategory CategoryOf(ImageDetection detection) =>

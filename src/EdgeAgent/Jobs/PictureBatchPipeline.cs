@@ -13,7 +13,11 @@ using EdgeAgent.Sources;
 /// <param name="Detections">Detections in file pixels; empty when it failed.</param>
 /// <param name="Failure">Why it could not be processed, or null.</param>
 public sealed record PictureOutcome(
-    PictureFile File, int Width, int Height, string? DateTimeOriginal, IReadOnlyList<Detection> Detections, string? Failure);
+    PictureFile File, int Width, int Height, string? DateTimeOriginal, IReadOnlyList<Detection> Detections, string? Failure)
+{
+    /// <summary>The picture's burned-in information bands, found in its pixels.</summary>
+    public IReadOnlyList<OverlayBand> Bands { get; init; } = [];
+}
 
 /// <summary>How many threads decode and how many run the detector.</summary>
 public sealed record PipelineOptions
@@ -46,7 +50,8 @@ public sealed record PipelineOptions
 /// where a two-core machine gets its speed. Hand-offs are bounded: at most a few decoded pictures
 /// wait in memory.
 /// </summary>
-public sealed class PictureBatchPipeline(IDetector detector, float minConfidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight)
+public sealed class PictureBatchPipeline(
+    IDetector detector, float minConfidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight, DetectionThresholds? byCategory = null)
 {
     /// <summary>Share of the detector workers' busy time spent in inference, after a run.</summary>
     public double InferenceShare { get; private set; } = 1;
@@ -111,12 +116,15 @@ public sealed class PictureBatchPipeline(IDetector detector, float minConfidence
             },
             token)).ToArray();
 
-        var workers = new DetectorWorkers(detector, minConfidence, timings);
+        var workers = new DetectorWorkers(detector, minConfidence, timings, byCategory);
         var detecting = workers.RunAsync(detectWorkers, hub, detected =>
         {
             using var frame = detected.Frame;
             decodedFrom.TryRemove(frame, out var from);
-            Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, detected.Detections, detected.Failure));
+            Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, detected.Detections, detected.Failure)
+            {
+                Bands = detected.Failure is null && detected.Detections.Count > 0 ? OverlayBand.Find(frame.Pixels) : [],
+            });
         }, token);
 
         try

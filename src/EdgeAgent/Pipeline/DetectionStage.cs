@@ -22,8 +22,9 @@ public sealed class DetectionStage(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
+        // Recording:MinConfidence set: that, for everything; else the manifest's typical threshold and its per-category minimums.
         var minConfidence = recording.Value.MinConfidence > 0 ? recording.Value.MinConfidence : detector.Manifest.Thresholds.Typical;
-        var workers = new DetectorWorkers(detector, minConfidence);
+        var workers = new DetectorWorkers(detector, minConfidence, byCategory: recording.Value.MinConfidence > 0 ? null : detector.Manifest.Thresholds);
         try
         {
             await workers.RunAsync(

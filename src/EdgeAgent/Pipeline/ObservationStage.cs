@@ -29,6 +29,9 @@ public sealed partial class ObservationStage(
 
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
     private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
+
+    // Each camera's information band is logged once, when it is first seen.
+    private readonly HashSet<string> _bandsLogged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StaticObjectFilter> _staticObjects = sources.Value.DropFolders
         .ToDictionary(f => f.Id, f => new StaticObjectFilter(f.StaticObjects), StringComparer.Ordinal);
     private readonly Dictionary<string, DetectionMask> _masks = sources.Value.DropFolders.Select(f => (f.Id, f.Masks))
@@ -84,6 +87,22 @@ public sealed partial class ObservationStage(
 
     private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections)
     {
+        if (detections.Count > 0 && OverlayBand.Find(frame.Pixels) is { Count: > 0 } bands)
+        {
+            if (_bandsLogged.Add(frame.SourceId))
+            {
+                LogBand(logger, frame.SourceId, string.Join(", ", bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
+            }
+
+            // The maker's logo on the information band is not a car: neither alerted nor recorded, only counted.
+            var onBand = detections.Where(d => bands.Any(b => b.Covers(d.Box, frame.Width, frame.Height))).ToList();
+            if (onBand.Count > 0)
+            {
+                AgentMetrics.OverlaySuppressed.WithLabels(frame.SourceId).Inc(onBand.Count);
+                detections = detections.Except(onBand).ToList();
+            }
+        }
+
         if (_staticObjects.TryGetValue(frame.SourceId, out var filter))
         {
             detections = filter.Filter(detections, frame.Width, frame.Height, out var suppressed);
@@ -155,6 +174,9 @@ public sealed partial class ObservationStage(
         alerts.Add(alert);
         return alert;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]
+    private static partial void LogBand(ILogger logger, string source, string bands);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from {Source} could not be processed")]
     private static partial void LogFrameFailed(ILogger logger, Exception exception, string source);

@@ -81,6 +81,18 @@ public sealed class ResultsInfo
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RepeatEliminationInfo? RepeatDetectionElimination { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OverlayBandInfo? OverlayBands { get; set; }
+}
+
+/// <summary>
+/// Detections that lay mostly on a picture's burned-in information band (date, time, logo) and were
+/// moved to <c>suppressed_detections</c> with <c>suppressed_by: "overlay"</c>.
+/// </summary>
+public sealed class OverlayBandInfo
+{
+    public int Suppressed { get; set; }
 }
 
 /// <summary>The thresholds a reader should start with.</summary>
