@@ -23,6 +23,7 @@ public static class EdgeAgentCommandLine
             AlertBenchCommand.Create(),
             TelemetryCommand.Create(),
             ExportCommand.Create(),
+            EvaluateCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,117 @@
+namespace EdgeAgent.Jobs;
+
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
+using EdgeAgent.Recording;
+
+/// <summary>How one class (a category or a label) does at one threshold, picture by picture.</summary>
+/// <param name="Class">The category or label.</param>
+/// <param name="Threshold">Detections at least this sure count.</param>
+/// <param name="TruePositives">Pictures with it that the detector found it in.</param>
+/// <param name="FalsePositives">Pictures without it that the detector found it in: false alarms.</param>
+/// <param name="FalseNegatives">Pictures with it that the detector missed.</param>
+public sealed record ClassScore(string Class, float Threshold, int TruePositives, int FalsePositives, int FalseNegatives)
+{
+    /// <summary>Of the pictures the detector flagged, the share that had it; 1 when none was flagged.</summary>
+    public double Precision => TruePositives + FalsePositives == 0 ? 1 : (double)TruePositives / (TruePositives + FalsePositives);
+
+    /// <summary>Of the pictures that had it, the share the detector flagged; 1 when none had it.</summary>
+    public double Recall => TruePositives + FalseNegatives == 0 ? 1 : (double)TruePositives / (TruePositives + FalseNegatives);
+}
+
+/// <summary>
+/// Scores a results file against what is really in each picture, the way camera-trap users choose a
+/// threshold: per picture (is there a person in it, did the detector say so?), per category or per
+/// label, at thresholds from 0.05 to 0.95.
+/// </summary>
+public static class Evaluation
+{
+    /// <summary>The thresholds scored: 0.05 to 0.95 in steps of 0.05.</summary>
+    public static IReadOnlyList<float> Thresholds { get; } = Enumerable.Range(1, 19).Select(i => i * 0.05f).ToList();
+
+    /// <summary>
+    /// Reads a truth CSV: <c>file,category[,label]</c>, one row per thing in a picture, a picture with
+    /// nothing in it with an empty category; a header row is skipped. Returns, per file, the classes in it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, HashSet<string>> ReadTruth(string path, bool byLabel)
+    {
+        var truth = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"truth file {path}: cannot be read: {e.Message}", e);
+        }
+
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var fields = lines[i].Split(',').Select(f => f.Trim().Trim('"')).ToArray();
+            if (fields.All(string.IsNullOrEmpty) || (i == 0 && fields[0].Equals("file", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var classes = truth.TryGetValue(fields[0], out var found) ? found : truth[fields[0]] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var category = fields.Length > 1 ? fields[1] : "";
+            if (category.Length == 0)
+            {
+                continue;
+            }
+
+            if (!DetectionCategories.TryParse(category, out _))
+            {
+                throw new ConfigurationException($"truth file {path}, line {i + 1}: '{category}' is not a category (animal, person, vehicle, or empty for a blank picture)");
+            }
+
+            var label = fields.Length > 2 ? fields[2] : "";
+            if (byLabel && label.Length == 0)
+            {
+                throw new ConfigurationException($"truth file {path}, line {i + 1}: --by label needs a label in the third column");
+            }
+
+            classes.Add(byLabel ? label : category.ToLowerInvariant());
+        }
+
+        return truth;
+    }
+
+    /// <summary>
+    /// Scores every class at every threshold over the pictures both files have (failed pictures and
+    /// pictures without a truth row are left out); suppressed detections do not count.
+    /// </summary>
+    public static IReadOnlyList<ClassScore> Score(MegaDetectorResults results, IReadOnlyDictionary<string, HashSet<string>> truth, bool byLabel)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(truth);
+        var pictures = results.Images
+            .Where(i => i.Failure is null && truth.ContainsKey(i.File))
+            .Select(i => (Truth: truth[i.File], Found: (i.Detections ?? []).Select(d => (Class: byLabel ? d.Label ?? "" : CategoryName(results, d.Category), d.Conf)).ToList()))
+            .ToList();
+        var classes = pictures.SelectMany(p => p.Truth.Concat(p.Found.Select(f => f.Class))).Where(c => c.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        return classes.SelectMany(c => Thresholds.Select(t =>
+        {
+            int tp = 0, fp = 0, fn = 0;
+            foreach (var (inPicture, found) in pictures)
+            {
+                var said = found.Any(f => string.Equals(f.Class, c, StringComparison.OrdinalIgnoreCase) && f.Conf >= t - 1e-6);
+                var there = inPicture.Contains(c);
+                tp += said && there ? 1 : 0;
+                fp += said && !there ? 1 : 0;
+                fn += !said && there ? 1 : 0;
+            }
+
+            return new ClassScore(c, t, tp, fp, fn);
+        })).ToList();
+    }
+
+    /// <summary>For each class: the lowest threshold without a false alarm — the best recall at zero false alarms — or null when every threshold has one.</summary>
+    public static IReadOnlyDictionary<string, ClassScore?> ZeroFalseAlarm(IReadOnlyList<ClassScore> scores) =>
+        scores.GroupBy(s => s.Class).ToDictionary(g => g.Key, g => g.Where(s => s.FalsePositives == 0).OrderByDescending(s => s.Recall).ThenBy(s => s.Threshold).FirstOrDefault());
+
+    private static string CategoryName(MegaDetectorResults results, string category) =>
+        results.DetectionCategories.TryGetValue(category, out var name) ? name : category;
+}
