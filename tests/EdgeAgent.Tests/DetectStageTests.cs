@@ -92,6 +92,37 @@ public sealed class DetectStageTests
         Assert.Equal(0.2f, (thresholds with { Categories = new Dictionary<string, float> { ["animal"] = 0.2f } }).Lowest(0.3f));
     }
 
+    [Fact]
+    public void A_drones_large_frame_goes_to_the_tiled_detector_and_small_or_other_frames_do_not()
+    {
+        var manifest = ModelManifest.Load(EdgeAgent.Testing.TestPaths.DefaultManifest);
+        using var whole = new NamedDetector(manifest, "whole");
+        using var tiles = new NamedDetector(manifest, "tiles");
+        var workers = new DetectorWorkers(whole, 0.3f, tiled: tiles);
+        string LabelFor(int width, bool tile)
+        {
+            using var frame = new Frame("DRONE-1", DateTimeOffset.UnixEpoch, new Mat(width * 9 / 16, width, MatType.CV_8UC3), width, width * 9 / 16, 1f) { Tile = tile };
+            return workers.Detect(frame).Detections.Single().Label;
+        }
+
+        // 1920 px is over twice the 416-pixel input; 640 px is not.
+        Assert.Equal("tiles", LabelFor(1920, tile: true));
+        Assert.Equal("whole", LabelFor(640, tile: true));
+        Assert.Equal("whole", LabelFor(1920, tile: false));
+    }
+
+    private sealed class NamedDetector(ModelManifest manifest, string name) : IDetector
+    {
+        public ModelManifest Manifest => manifest;
+
+        public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null) =>
+            [new Detection(name, DetectionCategory.Animal, 0.9f, new BoundingBox(1, 2, 10, 10))];
+
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class FakeDetector(params Detection[] found) : IDetector
     {
         private int _calls;

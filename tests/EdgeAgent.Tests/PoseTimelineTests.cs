@@ -36,4 +36,16 @@ public sealed class PoseTimelineTests
         Assert.Equal(-1.3, Timeline().PoseAt(TimeSpan.FromSeconds(3.5))!.Position.Latitude);
         Assert.Null(Timeline().PoseAt(TimeSpan.FromSeconds(4.5)));
     }
+
+    [Fact]
+    public void An_altitude_above_sea_level_becomes_a_height_above_the_configured_ground_and_one_above_take_off_does_not()
+    {
+        var options = new StreamTelemetryOptions { HorizontalFieldOfView = 60, GroundElevation = 1550 };
+        var msl = At(-1.2, 0) with { HeightAboveGround = null, Altitude = 1650, AltitudeReference = AltitudeReference.MeanSeaLevel };
+
+        Assert.Equal(100, options.Complete(msl).HeightAboveGround);
+        Assert.Null(options.Complete(msl with { AltitudeReference = AltitudeReference.TakeOff }).HeightAboveGround);
+        Assert.Equal(50, options.Complete(At(-1.2, 0) with { Altitude = 1650 }).HeightAboveGround);
+        Assert.Null(new StreamTelemetryOptions().Complete(msl).HeightAboveGround);
+    }
 }

@@ -17,7 +17,12 @@ public sealed record DetectedFrame(Frame Frame, IReadOnlyList<Detection> Detecti
 /// runs on these threads: placing, deciding, encoding and writing are later stages'. Used by the
 /// daemon and by <c>detect</c> and <c>bench</c> alike.
 /// </summary>
-public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null, DetectionThresholds? byCategory = null)
+/// <param name="detector">The detector every frame goes to …</param>
+/// <param name="minConfidence">… asking for detections at least this sure …</param>
+/// <param name="timings">… timing its stages when given …</param>
+/// <param name="byCategory">… with higher minimums for some categories when given …</param>
+/// <param name="tiled">… and, when given, the same detector on tiles, for frames that ask for it (<see cref="Frame.Tile"/>) and are at least twice the model's input.</param>
+public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null, DetectionThresholds? byCategory = null, IDetector? tiled = null)
 {
     private long _inferenceTicks;
     private long _busyTicks;
@@ -79,7 +84,7 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
         try
         {
             var start = Stopwatch.GetTimestamp();
-            var found = detector.Detect(frame.Pixels, byCategory?.Lowest(minConfidence) ?? minConfidence, timings);
+            var found = (frame.Tile && tiled is not null && IsLarge(frame) ? tiled : detector).Detect(frame.Pixels, byCategory?.Lowest(minConfidence) ?? minConfidence, timings);
             var inference = Stopwatch.GetTimestamp() - start;
             if (byCategory is not null)
             {
@@ -97,6 +102,12 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
             // One bad frame never stops a worker: it becomes that frame's failure.
             return new DetectedFrame(frame, [], $"detection failed: {e.Message}");
         }
+    }
+
+    private bool IsLarge(Frame frame)
+    {
+        var input = detector.Manifest.Input;
+        return frame.Pixels.Width >= 2 * input.Width || frame.Pixels.Height >= 2 * input.Height;
     }
 
     private static Task RunOnThread(string name, Action work)

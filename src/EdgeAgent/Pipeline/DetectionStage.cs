@@ -24,7 +24,9 @@ public sealed class DetectionStage(
         hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
         // Recording:MinConfidence set: that, for everything; else the manifest's typical threshold and its per-category minimums.
         var minConfidence = recording.Value.MinConfidence > 0 ? recording.Value.MinConfidence : detector.Manifest.Thresholds.Typical;
-        var workers = new DetectorWorkers(detector, minConfidence, byCategory: recording.Value.MinConfidence > 0 ? null : detector.Manifest.Thresholds);
+        // Drones' large frames are tiled even when pictures are not; the tiling wrapper is not disposed: it would dispose the shared detector.
+        var tiled = detector is TilingDetector ? null : new TilingDetector(detector, options.Value.Tiling);
+        var workers = new DetectorWorkers(detector, minConfidence, byCategory: recording.Value.MinConfidence > 0 ? null : detector.Manifest.Thresholds, tiled: tiled);
         try
         {
             await workers.RunAsync(

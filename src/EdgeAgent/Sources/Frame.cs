@@ -47,6 +47,9 @@ public sealed class Frame : IDisposable
     /// <summary>Where the camera was and looked; null when unknown.</summary>
     public CameraPose? Pose { get; }
 
+    /// <summary>Run the model on tiles of it too, when it is large: a drone's animals are a few dozen pixels in a 4K frame.</summary>
+    public bool Tile { get; init; }
+
     /// <summary>The frame's place in its source's order, given when the detector takes it; results leave the pipeline in this order.</summary>
     public long Sequence { get; internal set; }
 

@@ -289,6 +289,15 @@ public sealed class StreamOptions
     /// <summary>Where each frame's pose comes from: a drone's telemetry, or (none) <c>Geofencing:Cameras</c>.</summary>
     public StreamTelemetryOptions Telemetry { get; set; } = new();
 
+    /// <summary>
+    /// Run the model on overlapping tiles of frames at least twice the model's input size as well as
+    /// on the whole frame; default: on for a drone (a stream with telemetry), whose animals are small.
+    /// </summary>
+    public bool? Tiling { get; set; }
+
+    /// <summary>Whether this stream's large frames are tiled.</summary>
+    internal bool Tiles => Tiling ?? Telemetry.Kind != TelemetryKind.None;
+
     /// <summary>Read through ffmpeg from the network: neither a GStreamer pipeline nor a file.</summary>
     internal bool IsNetworkStream => Pipeline.Length == 0 && !File.Exists(Url);
 }

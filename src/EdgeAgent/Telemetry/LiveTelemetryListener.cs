@@ -53,7 +53,7 @@ public sealed class LiveTelemetryListener : IDisposable
             sample = now - _lastUpdate <= _options.MaxAge ? _decoder.Latest(_lastUpdate) : null;
         }
 
-        return sample is null ? null : TelemetryPose.ToCameraPose(sample.HorizontalFieldOfView is null ? sample with { HorizontalFieldOfView = _options.HorizontalFieldOfView } : sample);
+        return sample is null ? null : TelemetryPose.ToCameraPose(_options.Complete(sample));
     }
 
     /// <inheritdoc />

@@ -37,6 +37,20 @@ public sealed class StreamTelemetryOptions
 
     /// <summary>A frame further than this from every sample has no pose (and is placed at no position).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The ground's elevation above sea level in metres, for telemetry that gives the aircraft's altitude but not its height above the ground.</summary>
+    public double? GroundElevation { get; set; }
+
+    /// <summary>A sample with what the configuration adds where the telemetry has nothing: the field of view, the height above the ground.</summary>
+    public PoseSample Complete(PoseSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return sample with
+        {
+            HorizontalFieldOfView = sample.HorizontalFieldOfView ?? HorizontalFieldOfView,
+            HeightAboveGround = sample.HeightAboveGround ?? (sample.AltitudeReference == AltitudeReference.TakeOff ? null : sample.Altitude - GroundElevation),
+        };
+    }
 }
 
 /// <summary>
@@ -122,8 +136,7 @@ public sealed class PoseTimeline
             sample = Interpolate(a.Sample, b.Sample, t);
         }
 
-        var withFov = sample.HorizontalFieldOfView is null ? sample with { HorizontalFieldOfView = _options.HorizontalFieldOfView } : sample;
-        return TelemetryPose.ToCameraPose(withFov);
+        return TelemetryPose.ToCameraPose(_options.Complete(sample));
     }
 
     private static string SidecarOf(string videoPath)
