@@ -35,8 +35,8 @@ dest=/tmp/gpu-bundle
 rm -rf "$dest"; mkdir -p "$dest"
 unxz() { if command -v xz >/dev/null; then xz -dc; else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)'; fi; }
 cat "$parts"/part-* | unxz | tar -C "$dest" -xf -
-for lib in /opt/torch/.venv/lib/python3*/site-packages/nvidia/*/lib /usr/local/cuda/lib64; do
-  [ -d "$lib" ] && LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}"
+for lib in /opt/torch/.venv/lib/python3*/site-packages/nvidia/*/lib /usr/local/lib/python3*/dist-packages/nvidia/*/lib /usr/local/cuda/lib64; do
+  [ -d "$lib" ] && LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}" && echo "gpu-bundle: CUDA libraries from $lib"
 done
 export LD_LIBRARY_PATH DOTNET_CLI_TELEMETRY_OPTOUT=1
 agent="$dest/edge-agent/bin/edge-agent"

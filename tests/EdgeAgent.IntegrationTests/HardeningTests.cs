@@ -88,6 +88,46 @@ public sealed class HardeningTests
         }
     }
 
+    [Fact]
+    public async Task An_alert_that_cannot_be_sent_makes_the_agent_unhealthy_after_the_wait_limit()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var port = FreePort.Next();
+        var config = DaemonTests.DaemonConfig(folder, null, null, port, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+
+        // A mail server that is not there, and a short wait limit.
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
+        json["Email"] = JsonNode.Parse($$"""{ "Host": "127.0.0.1", "Port": {{FreePort.Next()}}, "Security": "None", "From": "agent@example.org", "To": [ "ranger@example.org" ] }""");
+        json["Metrics"]!["AlertWaitLimit"] = "00:00:02";
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"), Path.Combine(drop, "IMG_0001.JPG"));
+
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("health on /healthz", Patience);
+        using var http = new HttpClient();
+        var (_, body) = await WaitForHealthAsync(http, $"http://127.0.0.1:{port}/healthz", HttpStatusCode.ServiceUnavailable, agent);
+
+        Assert.Contains("an alert has waited", body, StringComparison.Ordinal);
+        Assert.Contains("Metrics:AlertWaitLimit", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_metrics_port_already_taken_ends_the_run_with_exit_code_1_naming_it()
+    {
+        using var folder = new TempFolder();
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var config = DaemonTests.DaemonConfig(folder, null, null, port);
+
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        var (code, _, error) = await agent.WaitForExitAsync(Patience);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Metrics:Listen 127.0.0.1:{port}: cannot listen", error, StringComparison.Ordinal);
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> WaitForHealthAsync(HttpClient http, string url, HttpStatusCode expected, RunningAgent agent)
     {
         var deadline = DateTime.UtcNow + Patience;

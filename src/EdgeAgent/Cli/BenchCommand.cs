@@ -42,7 +42,12 @@ internal static class BenchCommand
                 Print(run);
             }
 
+            // Decoding alone on the pipeline's decoders: the ceiling when inference costs the cores nothing (a GPU).
+            var decoders = PipelineOptions.DecodeWorkersFor(provider != ExecutionProvider.Cpu, options.ReadPipeline(parse).DecodeWorkers);
+            var decodedAlone = await BenchJob.RunDecodeOnlyAsync(parse.GetValue(inputs)!, ModelManifest.Load(options.Read(parse).Model), decoders, parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
+            Print(decodedAlone);
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));
+            Console.WriteLine(string.Create(c, $"pipeline / decoding alone: {100 * pipeline.PicturesPerSecond / decodedAlone.PicturesPerSecond:F0} %"));
             Console.WriteLine(string.Create(c, $"detector threads outside inference: {100 * (1 - pipeline.InferenceShare):F1} %"));
             return 0;
         }));

@@ -22,7 +22,7 @@ public sealed record PictureOutcome(
 /// <summary>How many threads decode and how many run the detector.</summary>
 public sealed record PipelineOptions
 {
-    /// <summary>Threads that read and decode pictures; 0 sizes them from the cores and where inference runs (<see cref="DecodeWorkersFor"/>).</summary>
+    /// <summary>Threads that read and decode pictures; 0 sizes them from the cores and where inference runs (<see cref="DecodeWorkersFor(bool, int)"/>).</summary>
     public int DecodeWorkers { get; init; }
 
     /// <summary>Threads that run the detector, each on its own picture.</summary>
@@ -39,8 +39,12 @@ public sealed record PipelineOptions
     public static int DecodeWorkersFor(IDetector detector, int configured)
     {
         ArgumentNullException.ThrowIfNull(detector);
-        return configured > 0 ? configured : detector.InfersOffCpu ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
+        return DecodeWorkersFor(detector.InfersOffCpu, configured);
     }
+
+    /// <summary>Decode threads when inference does or does not run off the CPU; see the other overload.</summary>
+    public static int DecodeWorkersFor(bool infersOffCpu, int configured) =>
+        configured > 0 ? configured : infersOffCpu ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
 }
 
 /// <summary>
