@@ -10,22 +10,7 @@
 # Needs: ffmpeg, smtp4dev (dotnet tool), python3, models/fetch-default-model.sh run, ../shared beside the checkout.
 set -euo pipefail
 minutes=${1:-30}
-root=$(cd "$(dirname "$0")/.." && pwd)
-shared="$root/../shared/testdata/camera-trap"
-work=$(mktemp -d)
-pids=()
-smtp_pid=""
-cleanup() { for p in "${pids[@]}" $smtp_pid; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
-agent="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
-
-ffmpeg -loglevel error -loop 1 -t 1 -i "$shared/sn__blank2.jpg" -loop 1 -t 1 -i "$shared/sn__human.jpg" \
-  -filter_complex "[0:v]scale=640:480,fps=15,format=yuv420p[a];[1:v]scale=640:480,fps=15,format=yuv420p[b];[a][b]concat=n=2:v=1[v]" \
-  -map "[v]" -c:v libx264 -g 15 -preset veryfast "$work/clip.mp4"
+. "$(dirname "$0")/common.sh"
 
 smtp_port=$(free_port); web_port=$(free_port); metrics_port=$(free_port)
 start_smtp() {
@@ -34,6 +19,7 @@ start_smtp() {
     --db="$work/smtp4dev.db" --tlsmode=StartTls --hostname=localhost --imapport=0 --pop3port=0 --nousersettings --bindaddress=127.0.0.1 \
     --baseappdatapath="$work/smtp4dev" --messagestokeep=100000 >>"$work/smtp4dev.log" 2>&1 &
   smtp_pid=$!
+  pids+=("$smtp_pid")
   until curl -sf "http://127.0.0.1:$web_port/api/messages?pageSize=1" >/dev/null; do sleep 0.5; done
 }
 start_smtp
@@ -97,7 +83,7 @@ for minute in $(seq 1 "$minutes"); do
 done
 
 # Drain: no new alerts, wait for the outbox to empty (or give up after 3 minutes), then account.
-for p in "${pids[@]}"; do [ "$p" != "$agent_pid" ] && kill "$p" 2>/dev/null || true; done
+for p in "${pids[@]}"; do [ "$p" != "$agent_pid" ] && [ "$p" != "$smtp_pid" ] && kill "$p" 2>/dev/null || true; done
 for _ in $(seq 1 180); do [ "$(outbox_depth)" -eq 0 ] && break; sleep 1; done
 kill -TERM "$agent_pid"; wait "$agent_pid" || true
 python3 - "$work/state/edge-agent.db" "http://127.0.0.1:$web_port" <<'PY'
