@@ -125,7 +125,8 @@ public sealed class HardeningTests
         var (code, _, error) = await agent.WaitForExitAsync(Patience);
 
         Assert.Equal(1, code);
-        Assert.Contains($"Metrics:Listen 127.0.0.1:{port}: cannot listen", error, StringComparison.Ordinal);
+        Assert.Contains($"edge-agent: Metrics:Listen 127.0.0.1:{port}: cannot listen", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> WaitForHealthAsync(HttpClient http, string url, HttpStatusCode expected, RunningAgent agent)

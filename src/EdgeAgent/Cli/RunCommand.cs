@@ -2,6 +2,7 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using EdgeAgent.Configuration;
+using EdgeAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -23,16 +24,20 @@ internal static class RunCommand
             using var host = builder.Build();
             await EdgeAgentCommandLine.WarnAsync(host.Services.VerifyDaemonConfiguration()).ConfigureAwait(false);
             var stages = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+            var health = host.Services.GetRequiredService<AgentHealth>();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
 
-            // A stage that failed for good stopped the host: a non-zero exit, so that systemd restarts the agent.
-            var failed = stages.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
-            foreach (var stage in failed)
+            // A stage that failed or gave up stopped the host: a non-zero exit, so that systemd restarts the agent.
+            var reasons = stages.Where(s => s.ExecuteTask is { IsFaulted: true })
+                .Select(s => $"{s.GetType().Name} failed: {s.ExecuteTask!.Exception!.InnerException!.Message}")
+                .Concat(health.Fatal is { } fatal ? [fatal] : [])
+                .ToList();
+            foreach (var reason in reasons)
             {
-                await Console.Error.WriteLineAsync($"edge-agent: {stage.GetType().Name} failed: {stage.ExecuteTask!.Exception!.InnerException!.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"edge-agent: {reason}").ConfigureAwait(false);
             }
 
-            return failed.Count > 0 ? 1 : 0;
+            return reasons.Count > 0 ? 1 : 0;
         }));
         return command;
     }

@@ -10,7 +10,7 @@ using Prometheus;
 
 /// <summary>Serves <c>/metrics</c> (Prometheus text) and <c>/healthz</c> (200 or 503 with the reason).</summary>
 public sealed partial class MetricsEndpoint(
-    IOptions<MetricsOptions> options, AgentHealth health, OutboxDispatcher dispatcher, IEnumerable<MqttConnection> mqtt, ILogger<MetricsEndpoint> logger)
+    IOptions<MetricsOptions> options, AgentHealth health, OutboxDispatcher dispatcher, IEnumerable<MqttConnection> mqtt, IHostApplicationLifetime lifetime, ILogger<MetricsEndpoint> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -53,7 +53,10 @@ public sealed partial class MetricsEndpoint(
         catch (HttpListenerException e)
         {
             // Without /healthz nothing outside can tell how the agent is: stop, and let systemd or the container restart it.
-            throw new InvalidOperationException($"Metrics:Listen {options.Value.Listen}: cannot listen: {e.Message}", e);
+            health.GiveUp($"Metrics:Listen {options.Value.Listen}: cannot listen: {e.Message}");
+            LogCannotListen(logger, options.Value.Listen, e.Message);
+            lifetime.StopApplication();
+            return;
         }
 
         LogListening(logger, options.Value.Listen);
@@ -105,6 +108,9 @@ public sealed partial class MetricsEndpoint(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]
     private static partial void LogListening(ILogger logger, string listen);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Metrics endpoint cannot listen on {Listen}: {Error}; stopping")]
+    private static partial void LogCannotListen(ILogger logger, string listen, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Metrics request failed: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, string error);

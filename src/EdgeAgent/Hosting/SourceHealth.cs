@@ -48,6 +48,12 @@ public sealed class AgentHealth(TimeProvider time)
     /// <summary>A frame started waiting for the detector.</summary>
     public void FrameWaiting() => Interlocked.CompareExchange(ref _oldestWaitingTicks, time.GetUtcNow().UtcTicks, 0);
 
+    /// <summary>Why the agent gave up, when a stage cannot go on (its address taken, say); the run then ends with exit code 1.</summary>
+    public string? Fatal { get; private set; }
+
+    /// <summary>Records that a stage cannot go on; the caller stops the host.</summary>
+    public void GiveUp(string reason) => Fatal ??= reason;
+
     /// <summary>Adds a check of the agent's surroundings (the outbox, the disk): null when fine, else why not.</summary>
     public void AddCheck(Func<string?> check) => _checks.Add(check);
 
