@@ -102,20 +102,20 @@ public sealed class OutboxTests : IAsyncDisposable
         await _outbox.EnqueueAsync(NewAlert(), ["email"]);
         var database = _folder.File("state/edge-agent.db");
         using var sender = new LockingSender(database);
-        var dispatcher = new OutboxDispatcher(
-            _outbox, [sender], Options.Create(new OutboxOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxDispatcher>.Instance);
+        var log = new ErrorSignal();
+        var dispatcher = new OutboxDispatcher(_outbox, [sender], Options.Create(new OutboxOptions()), TimeProvider.System, log);
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        dispatcher.Delivered += (_, _) => delivered.TrySetResult();
 
-        // The first delivery succeeds but the database is locked (as a full disk would fail it) until
-        // the agent has tried to record it: the row must go back to pending and be sent again.
+        // The first delivery succeeds but the database is locked (as a full disk would fail it): once
+        // the agent has said it could not record it, the lock goes, and the row must go back to
+        // pending and be sent again — without it, it stays "sending" and nothing is delivered.
         await dispatcher.StartAsync(default);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((await _outbox.ListAsync()).Single().State != OutboxState.Sent)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"still {(await _outbox.ListAsync()).Single().State} after {sender.Sends} sends");
-                await sender.Sent.WaitAsync(TimeSpan.FromMilliseconds(200));
-            }
+            await log.First.WaitAsync(TimeSpan.FromSeconds(60));
+            sender.ReleaseLock();
+            await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -175,10 +175,7 @@ public sealed class OutboxTests : IAsyncDisposable
     }
 }
 
-/// <summary>
-/// Delivers, and on the first delivery locks the database from another connection for three seconds
-/// — longer than the agent waits for a lock (1 s here) — so that recording the delivery fails.
-/// </summary>
+/// <summary>Delivers, and on the first delivery locks the database from another connection until told to let go, so that recording the delivery fails.</summary>
 internal sealed class LockingSender(string database) : IAlertSender, IDisposable
 {
     private Microsoft.Data.Sqlite.SqliteConnection? _lock;
@@ -186,8 +183,6 @@ internal sealed class LockingSender(string database) : IAlertSender, IDisposable
     public string Channel => "email";
 
     public int Sends { get; private set; }
-
-    public SemaphoreSlim Sent { get; } = new(0);
 
     public Task<string> SendAsync(Alert alert, CancellationToken cancellationToken)
     {
@@ -198,16 +193,33 @@ internal sealed class LockingSender(string database) : IAlertSender, IDisposable
             using var begin = _lock.CreateCommand();
             begin.CommandText = "BEGIN EXCLUSIVE";
             begin.ExecuteNonQuery();
-            _ = Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None).ContinueWith(_ => _lock.Dispose(), TaskScheduler.Default);
         }
 
-        Sent.Release();
         return Task.FromResult("250 queued");
     }
 
-    public void Dispose()
+    public void ReleaseLock() => _lock?.Dispose();
+
+    public void Dispose() => _lock?.Dispose();
+}
+
+/// <summary>A logger that tells when the first error is logged.</summary>
+internal sealed class ErrorSignal : Microsoft.Extensions.Logging.ILogger<OutboxDispatcher>
+{
+    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task First => _first.Task;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        _lock?.Dispose();
-        Sent.Dispose();
+        if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Error)
+        {
+            _first.TrySetResult();
+        }
     }
 }

@@ -165,21 +165,16 @@ public sealed class DroneTests
         using var downlink = Process.Start(send)!;
         try
         {
+            // The signal: the person's track committed with a ground position.
             using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly;Pooling=False");
-            var deadline = DateTime.UtcNow + Patience;
             (double Latitude, double Longitude)? placed = null;
-            while (placed is null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "no person placed on the ground: " + agent.Error);
-                Assert.False(agent.Process.HasExited, agent.Error);
-                await Task.Delay(200);
-                placed = PlacedPerson(db);
-            }
+            await DaemonTests.WaitUntilAsync(() => (placed = PlacedPerson(db)) is not null, agent);
+            var (latitude, longitude) = placed!.Value;
 
             // Where the footage's own frame centres are, 2.8 km from the aircraft: the person is in that frame.
             var centres = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(aphill).Samples.Select(s => s.Sample.ReportedFrameCenter!.Value).ToList();
-            var nearest = centres.Min(c => Metres(c.Latitude, c.Longitude, placed.Value.Latitude, placed.Value.Longitude));
-            Assert.True(nearest < 500, $"placed at {placed}, {nearest:F0} m from the nearest frame centre");
+            var nearest = centres.Min(c => Metres(c.Latitude, c.Longitude, latitude, longitude));
+            Assert.True(nearest < 500, $"placed at {latitude}, {longitude}, {nearest:F0} m from the nearest frame centre");
         }
         finally
         {

@@ -24,6 +24,9 @@ public sealed record DetectedFrame(Frame Frame, IReadOnlyList<Detection> Detecti
 /// <param name="tiled">… and, when given, the same detector on tiles, for frames that ask for it (<see cref="Frame.Tile"/>) and are at least twice the model's input.</param>
 public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null, DetectionThresholds? byCategory = null, IDetector? tiled = null)
 {
+    // What the model is asked for, once: the lowest of the minimums; each category's own is applied after.
+    private readonly float _askFor = byCategory?.Lowest(minConfidence) ?? minConfidence;
+    private readonly DetectionThresholds? _byCategory = byCategory is { Categories.Count: > 0 } ? byCategory : null;
     private long _inferenceTicks;
     private long _busyTicks;
     private long _slotWaitTicks;
@@ -84,11 +87,11 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
         try
         {
             var start = Stopwatch.GetTimestamp();
-            var found = (frame.Tile && tiled is not null && IsLarge(frame) ? tiled : detector).Detect(frame.Pixels, byCategory?.Lowest(minConfidence) ?? minConfidence, timings);
+            var found = (frame.Tile && tiled is not null && IsLarge(frame) ? tiled : detector).Detect(frame.Pixels, _askFor, timings);
             var inference = Stopwatch.GetTimestamp() - start;
-            if (byCategory is not null)
+            if (_byCategory is not null)
             {
-                found = found.Where(d => d.Confidence >= byCategory.For(d.Category, minConfidence)).ToList();
+                found = found.Where(d => d.Confidence >= _byCategory.For(d.Category, minConfidence)).ToList();
             }
 
             Interlocked.Add(ref _inferenceTicks, inference);

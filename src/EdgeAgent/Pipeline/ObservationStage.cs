@@ -95,11 +95,11 @@ public sealed partial class ObservationStage(
             }
 
             // The maker's logo on the information band is not a car: neither alerted nor recorded, only counted.
-            var onBand = detections.Where(d => bands.Any(b => b.Covers(d.Box, frame.Width, frame.Height))).ToList();
-            if (onBand.Count > 0)
+            var offBand = detections.Where(d => !bands.Any(b => b.Covers(d.Box, frame.Width, frame.Height))).ToList();
+            if (offBand.Count < detections.Count)
             {
-                AgentMetrics.OverlaySuppressed.WithLabels(frame.SourceId).Inc(onBand.Count);
-                detections = detections.Except(onBand).ToList();
+                AgentMetrics.OverlaySuppressed.WithLabels(frame.SourceId).Inc(detections.Count - offBand.Count);
+                detections = offBand;
             }
         }
 
