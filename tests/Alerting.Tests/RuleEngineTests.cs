@@ -33,6 +33,26 @@ public sealed class RuleEngineTests
     }
 
     [Fact]
+    public void A_burst_confirmation_out_of_range_is_named_with_its_rule()
+    {
+        var options = new AlertingOptions
+        {
+            Rules =
+            [
+                new AlertRule { Name = "fine", Confirm = new BurstConfirmation() },
+                new AlertRule { Name = "too-sure", Confirm = new BurstConfirmation { Below = 1.5f } },
+                new AlertRule { Name = "too-long", Confirm = new BurstConfirmation { BurstGap = TimeSpan.FromHours(1) } },
+            ],
+        };
+
+        var problems = options.Problems().ToList();
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("Alerting:Rules:1:Confirm: Below must lie in (0, 1]", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("Alerting:Rules:2:Confirm:", problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void One_animal_in_front_of_a_camera_makes_one_alert_per_cooldown()
     {
         Assert.NotNull(See("CT-07", "person", 0.6f));

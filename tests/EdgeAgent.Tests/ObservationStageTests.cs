@@ -192,7 +192,8 @@ public sealed class ObservationStageTests : IDisposable
         var recording = Options.Create(new RecordingOptions { SnapshotFolder = _folder.File("snapshots") });
         var writer = new RecordWriter(records, new SnapshotStore(recording, time, NullLogger<SnapshotStore>.Instance), outbox, raiser, time, NullLogger<RecordWriter>.Instance);
         var observation = new ObservationStage(
-            new Resequencer(4), writer, raiser, Options.Create(new SourcesOptions()), Options.Create(new TrackingOptions { Inertia = 3 }), recording, time, NullLogger<ObservationStage>.Instance);
+            new Resequencer(4), writer, raiser, Options.Create(new SourcesOptions()), Options.Create(new TrackingOptions { Inertia = 3 }), recording,
+            Options.Create(new AlertingOptions { Rules = [rule] }), time, NullLogger<ObservationStage>.Instance);
         return (observation, writer, outbox);
     }
 

@@ -12,6 +12,7 @@ using EdgeAgent.Alerting.Observations;
 /// <param name="ZoneName">That zone's name for people.</param>
 /// <param name="Recipients">E-mail recipients; empty means the e-mail section's defaults.</param>
 /// <param name="TimeZone">IANA time zone of the site, for local times; null for UTC.</param>
+/// <param name="Burst">For a rule that asks for confirmation: in how many pictures of its burst the thing was seen; null otherwise.</param>
 public sealed record Alert(
     string Id,
     DateTimeOffset RaisedAt,
@@ -21,7 +22,8 @@ public sealed record Alert(
     string? ZoneId,
     string? ZoneName,
     IReadOnlyList<string> Recipients,
-    string? TimeZone)
+    string? TimeZone,
+    BurstEvidence? Burst = null)
 {
     /// <summary>A new id for an alert about nothing that could be seen twice (a test alert): a version-7 GUID.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
@@ -37,4 +39,19 @@ public sealed record Alert(
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
+}
+
+/// <summary>How a camera-trap burst bore out an alert: seen in <paramref name="SeenIn"/> of its <paramref name="Pictures"/> pictures.</summary>
+/// <param name="Pictures">Pictures of the burst seen before the decision.</param>
+/// <param name="SeenIn">Those in which the rule's object was seen.</param>
+/// <param name="LoweredFrom">The rule's severity when the alert went out lower for want of confirmation; null when confirmed.</param>
+public sealed record BurstEvidence(int Pictures, int SeenIn, AlertSeverity? LoweredFrom)
+{
+    /// <summary>Seen in more than one picture of the burst.</summary>
+    public bool Confirmed => LoweredFrom is null;
+
+    /// <summary>The evidence for people: "seen in 2 of 3 pictures of its burst".</summary>
+    public override string ToString() => LoweredFrom is { } rule
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seen in {SeenIn} of {Pictures} pictures of its burst: not confirmed, so {rule} lowered")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seen in {SeenIn} of {Pictures} pictures of its burst: confirmed");
 }

@@ -63,6 +63,11 @@ public sealed class AlertingOptions : ISelfValidating
                 yield return $"{key}:Cooldown: cannot be negative";
             }
 
+            if (rule.Confirm is { } confirm && (confirm.Below is <= 0 or > 1 || confirm.BurstGap <= TimeSpan.Zero || confirm.BurstGap > TimeSpan.FromMinutes(5)))
+            {
+                yield return $"{key}:Confirm: Below must lie in (0, 1] and BurstGap between 0 and 5 minutes (they are {confirm.Below} and {confirm.BurstGap})";
+            }
+
             foreach (var recipient in rule.Recipients.Where(r => !MimeKit.MailboxAddress.TryParse(r, out _)))
             {
                 yield return $"{key}:Recipients: '{recipient}' is not an e-mail address";
@@ -97,4 +102,22 @@ public sealed class AlertRule
 
     /// <summary>After an alert for a source, zone and label, the same again within this time is not sent (a more severe one is).</summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Camera-trap bursts: a match below a confidence waits for a second picture of its burst. Null: alert at once.</summary>
+    public BurstConfirmation? Confirm { get; set; }
+}
+
+/// <summary>
+/// A rule's confirmation by the burst: camera traps shoot several pictures per trigger, so a person
+/// in one picture only, at a middling confidence, is more often a shadow or a stump than a person in
+/// three. Such a match is held until another picture of its burst confirms it (then it alerts as the
+/// rule says) or the burst ends without one (then it alerts one severity lower, marked unconfirmed).
+/// </summary>
+public sealed class BurstConfirmation
+{
+    /// <summary>Matches at or above this confidence need no confirmation.</summary>
+    public float Below { get; set; } = 0.8f;
+
+    /// <summary>Pictures of a source taken less than this apart belong to one burst; also the longest an alert waits.</summary>
+    public TimeSpan BurstGap { get; set; } = TimeSpan.FromSeconds(10);
 }

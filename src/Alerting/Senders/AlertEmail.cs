@@ -16,7 +16,8 @@ public static class AlertEmail
         var tag = alert.Severity == AlertSeverity.Critical ? "ALERT" : alert.Severity.ToString().ToUpperInvariant();
         var where = alert.ZoneName is null ? "" : $" in {alert.ZoneName}";
         var when = alert.Observation.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        return $"[{tag}] {alert.Observation.Detection.Label}{where} — camera {alert.Observation.SourceId} — {when} UTC";
+        var unconfirmed = alert.Burst is { Confirmed: false } ? " (unconfirmed)" : "";
+        return $"[{tag}] {alert.Observation.Detection.Label}{unconfirmed}{where} — camera {alert.Observation.SourceId} — {when} UTC";
     }
 
     /// <summary>Builds the message. <paramref name="picture"/> is the (already size-capped) annotated JPEG, or null.</summary>
@@ -105,6 +106,11 @@ public static class AlertEmail
         facts.Add(("Captured (local)", string.Create(c, $"{local:yyyy-MM-dd HH:mm:ss} {zone.Id} (UTC{local:zzz})")));
         facts.Add(("Severity", alert.Severity.ToString()));
         facts.Add(("Rule", alert.Rule));
+        if (alert.Burst is { } burst)
+        {
+            facts.Add(("Burst", burst.ToString()));
+        }
+
         facts.Add(("Alert id", alert.Id));
         if (pictureLeftBehind)
         {

@@ -22,6 +22,7 @@ public static class EventPayloads
                 alert.Rule,
                 Zone = alert.ZoneId is null ? null : new { Id = alert.ZoneId, Name = alert.ZoneName },
                 RaisedAt = alert.RaisedAt.UtcDateTime,
+                Burst = alert.Burst is { } burst ? new { burst.Pictures, burst.SeenIn, burst.Confirmed } : null,
                 Observation = Describe(alert.Observation),
             },
             Json);

@@ -30,6 +30,10 @@ public static class AgentMetrics
     public static readonly Counter OverlaySuppressed = Metrics.CreateCounter(
         "edge_agent_overlay_suppressed_total", "Camera-trap detections lying mostly on the picture's burned-in information band (a logo taken for a car), per source.", "source");
 
+    public static readonly Histogram BurstHoldSeconds = Metrics.CreateHistogram(
+        "edge_agent_burst_hold_seconds", "How long a camera-trap picture's alert waited for its burst to confirm it (at most the rule's burst gap).",
+        new HistogramConfiguration { Buckets = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60] });
+
     public static readonly Gauge DatabaseBytes = Metrics.CreateGauge("edge_agent_database_bytes", "Size of the agent's database with its write-ahead log: the records grow for ever, by design.");
 
     public static readonly Gauge FreeBytes = Metrics.CreateGauge("edge_agent_state_free_bytes", "Free space on the file system of the agent's database.");

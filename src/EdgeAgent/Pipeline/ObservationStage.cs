@@ -23,8 +23,10 @@ using Microsoft.Extensions.Options;
 /// </summary>
 public sealed partial class ObservationStage(
     Resequencer resequencer, RecordWriter writer, AlertRaiser raiser, IOptions<SourcesOptions> sources, IOptions<TrackingOptions> tracking,
-    IOptions<RecordingOptions> recording, TimeProvider time, ILogger<ObservationStage> logger) : BackgroundService
+    IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, TimeProvider time, ILogger<ObservationStage> logger) : BackgroundService
 {
+    private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time);
+
     private readonly Dictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
 
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
@@ -42,23 +44,30 @@ public sealed partial class ObservationStage(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var input = resequencer.Output;
         try
         {
             // Until the detect stage completes the hand-off, not until stopping: frames it finished must be recorded.
-            await foreach (var detected in resequencer.Output.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await WaitForFrameAsync(input).ConfigureAwait(false) is var ready && ready is not false)
             {
-                resequencer.Slots.Release();
-                FrameRecord record;
-                try
+                // Pictures held for their burst whose wait is over go on first.
+                foreach (var expired in _bursts.Expired())
                 {
-                    record = Observe(detected);
-                }
-                catch (Exception e)
-                {
-                    LogFrameFailed(logger, e, detected.Frame.SourceId);
-                    record = FrameRecord.Failed(detected.Frame, $"processing failed: {e.Message}");
+                    await writer.EnqueueAsync(expired, CancellationToken.None).ConfigureAwait(false);
                 }
 
+                while (ready is true && input.TryRead(out var detected))
+                {
+                    resequencer.Slots.Release();
+                    foreach (var record in Decided(detected))
+                    {
+                        await writer.EnqueueAsync(record, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            foreach (var record in _bursts.ReleaseAll())
+            {
                 await writer.EnqueueAsync(record, CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -66,6 +75,48 @@ public sealed partial class ObservationStage(
         {
             writer.Complete();
         }
+    }
+
+    /// <summary>True when a frame waits, false when no more will come, null when a held picture's wait is over first.</summary>
+    private async Task<bool?> WaitForFrameAsync(System.Threading.Channels.ChannelReader<DetectedFrame> input)
+    {
+        if (_bursts.NextDeadline is not { } deadline)
+        {
+            return await input.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var wait = deadline - time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timeout = new CancellationTokenSource(wait, time);
+        try
+        {
+            return await input.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The records one frame lets go on: its own, unless its burst holds it, and any it releases.</summary>
+    private IReadOnlyList<FrameRecord> Decided(DetectedFrame detected)
+    {
+        FrameRecord record;
+        try
+        {
+            record = Observe(detected);
+        }
+        catch (Exception e)
+        {
+            LogFrameFailed(logger, e, detected.Frame.SourceId);
+            return [FrameRecord.Failed(detected.Frame, $"processing failed: {e.Message}")];
+        }
+
+        return record.Frame.File is null || record.Failure is not null ? [record] : _bursts.Take(record);
     }
 
     /// <summary>One frame through post-processing, placing and deciding.</summary>
