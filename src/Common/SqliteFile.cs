@@ -38,6 +38,14 @@ public static class SqliteFile
         }
     }
 
+    /// <summary>A read-only connection to a database another connection writes (pooled: pages open one per request).</summary>
+    public static SqliteConnection OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Mode = SqliteOpenMode.ReadOnly, DefaultTimeout = 5 }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     /// <summary>A command with its text, in a transaction when given.</summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {

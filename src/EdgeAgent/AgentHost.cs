@@ -11,6 +11,7 @@ using EdgeAgent.Jobs;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
+using EdgeAgent.Station;
 using EdgeAgent.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +73,7 @@ public static class AgentHost
     public static IServiceCollection AddFieldDaemon(this IServiceCollection services, IConfiguration configuration) => services
         .AddDetection(configuration)
         .AddHealth(configuration)
+        .AddStation(configuration)
         .AddRecording(configuration)
         .AddPipeline(configuration)
         .AddSources(configuration);

@@ -7,6 +7,7 @@ using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Hosting;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Placement;
 using EdgeAgent.Recording;
@@ -193,7 +194,7 @@ public sealed class ObservationStageTests : IDisposable
         var writer = new RecordWriter(records, new SnapshotStore(recording, time, NullLogger<SnapshotStore>.Instance), outbox, raiser, time, NullLogger<RecordWriter>.Instance);
         var observation = new ObservationStage(
             new Resequencer(4), writer, raiser, Options.Create(new SourcesOptions()), Options.Create(new TrackingOptions { Inertia = 3 }), recording,
-            Options.Create(new AlertingOptions { Rules = [rule] }), time, NullLogger<ObservationStage>.Instance);
+            Options.Create(new AlertingOptions { Rules = [rule] }), new SourceActivity(time), time, NullLogger<ObservationStage>.Instance);
         return (observation, writer, outbox);
     }
 

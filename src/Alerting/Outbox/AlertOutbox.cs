@@ -17,7 +17,8 @@ public enum OutboxState
 
 /// <summary>One alert on one channel, as stored.</summary>
 public sealed record OutboxEntry(
-    string Id, string Channel, OutboxState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, Alert Alert);
+    string Id, string Channel, OutboxState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, Alert Alert,
+    string? Reply = null);
 
 /// <summary>
 /// The durable outbox: an alert is committed to SQLite (WAL, synchronous=FULL) before any send is
@@ -43,6 +44,14 @@ public sealed class AlertOutbox : IAsyncDisposable
         _time = time;
         Path = System.IO.Path.GetFullPath(options.Value.Path);
         _connection = SqliteFile.Open(Path, "FULL", Schema, "Database:Path", options.Value.LockTimeout);
+
+        // Databases of earlier versions lack the server's reply to a delivery.
+        using var columns = _connection.Command("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'reply'");
+        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            using var add = _connection.Command("ALTER TABLE outbox ADD COLUMN reply TEXT");
+            add.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The outbox's table; whoever opens the database to write alerts applies it.</summary>
@@ -58,6 +67,7 @@ public sealed class AlertOutbox : IAsyncDisposable
                 sent_at INTEGER,
                 alert TEXT NOT NULL,
                 picture BLOB,
+                reply TEXT,
                 PRIMARY KEY (id, channel));
             CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
             """;
@@ -181,8 +191,8 @@ public sealed class AlertOutbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Records a delivery.</summary>
-    public Task MarkSentAsync(OutboxEntry entry) => UpdateAsync(entry, "state = 'sent', sent_at = $now, last_error = NULL", null, null);
+    /// <summary>Records a delivery with the server's reply.</summary>
+    public Task MarkSentAsync(OutboxEntry entry, string? reply = null) => UpdateAsync(entry, "state = 'sent', sent_at = $now, last_error = NULL, reply = $error", reply, null);
 
     /// <summary>Records a failed attempt; the entry is tried again at <paramref name="nextAttemptAt"/>.</summary>
     public Task MarkRetryAsync(OutboxEntry entry, string error, DateTimeOffset nextAttemptAt) =>
@@ -243,13 +253,62 @@ public sealed class AlertOutbox : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The rows of the latest <paramref name="count"/> alerts, newest first, without their pictures
+    /// (for the station page); read on a connection of its own, so a page never waits for a delivery.
+    /// </summary>
+    public IReadOnlyList<OutboxEntry> Latest(int count)
+    {
+        using var connection = SqliteFile.OpenReadOnly(Path);
+        using var select = connection.Command("""
+            SELECT o.id, o.channel, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.alert, NULL, o.reply
+            FROM outbox o JOIN (SELECT id, MAX(created_at) AS at FROM outbox GROUP BY id ORDER BY at DESC LIMIT $count) latest ON latest.id = o.id
+            ORDER BY latest.at DESC, o.id, o.channel
+            """);
+        select.Parameters.AddWithValue("$count", count);
+        return Read(select);
+    }
+
+    /// <summary>An alert's annotated picture, or null.</summary>
+    public byte[]? Picture(string id)
+    {
+        using var connection = SqliteFile.OpenReadOnly(Path);
+        using var select = connection.Command("SELECT picture FROM outbox WHERE id = $id AND picture IS NOT NULL LIMIT 1");
+        select.Parameters.AddWithValue("$id", id);
+        return select.ExecuteScalar() as byte[];
+    }
+
+    /// <summary>Puts a failed delivery back in the queue with fresh attempts (a person asked for it); false when it was not failed.</summary>
+    public async Task<bool> RetryAsync(string id, string channel)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var update = _connection.Command("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $now WHERE id = $id AND channel = $channel AND state = 'failed'");
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$channel", channel);
+            update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (update.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        WakeUp(channel);
+        return true;
+    }
+
     /// <summary>Every entry, oldest first (for status and tests).</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var select = _connection.Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture FROM outbox ORDER BY created_at, rowid");
+            using var select = _connection.Command("SELECT id, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, alert, picture, reply FROM outbox ORDER BY created_at, rowid");
             return Read(select);
         }
         finally
@@ -352,7 +411,8 @@ public sealed class AlertOutbox : IAsyncDisposable
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-                alert with { Observation = alert.Observation with { Picture = picture } }));
+                alert with { Observation = alert.Observation with { Picture = picture } },
+                reader.FieldCount > 10 && !reader.IsDBNull(10) ? reader.GetString(10) : null));
         }
 
         return entries;

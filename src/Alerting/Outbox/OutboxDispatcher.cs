@@ -117,7 +117,7 @@ public sealed partial class OutboxDispatcher(
         {
             var reply = await sender.SendAsync(entry.Alert, stoppingToken).ConfigureAwait(false);
             var deliveredAt = time.GetUtcNow();
-            await outbox.MarkSentAsync(entry).ConfigureAwait(false);
+            await outbox.MarkSentAsync(entry, reply).ConfigureAwait(false);
             Delivered?.Invoke(entry, deliveredAt);
             var latency = deliveredAt - entry.Alert.Observation.LatencyStart;
             LogSent(logger, entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);

@@ -18,11 +18,11 @@ public static class AgentConfiguration
     /// <summary>Keys of earlier versions whose values now live elsewhere.</summary>
     private static readonly string[] MovedToDatabasePath = ["Outbox:Path", "Recording:DatabasePath"];
 
-    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken"];
+    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password"];
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
     private static readonly string[] Sections =
-        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Tracking"];
+        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Tracking"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
     public static IConfigurationRoot Load(string path)

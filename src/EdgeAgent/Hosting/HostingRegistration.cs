@@ -36,6 +36,7 @@ public static class HostingRegistration
                 : null);
             return health;
         });
+        services.AddSingleton<SourceActivity>();
         services.AddHostedService<MetricsEndpoint>();
 
         // AddSystemd registers the notifier only under systemd; outside it the watchdog finds it disabled.

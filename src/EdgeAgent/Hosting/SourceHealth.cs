@@ -25,6 +25,7 @@ public enum SourceState
 public sealed class AgentHealth(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Error, DateTimeOffset At)> _lastErrors = new(StringComparer.Ordinal);
     private readonly List<Func<string?>> _checks = [];
     private long _lastDetectionTicks;
     private long _oldestWaitingTicks;
@@ -36,7 +37,14 @@ public sealed class AgentHealth(TimeProvider time)
     public void Report(string sourceId, SourceState state, string detail = "")
     {
         _sources.AddOrUpdate(sourceId, (state, time.GetUtcNow(), detail), (_, old) => old.State == state ? old with { Detail = detail } : (state, time.GetUtcNow(), detail));
+        if (state is SourceState.Backoff or SourceState.Failed && detail.Length > 0)
+        {
+            _lastErrors[sourceId] = (detail, time.GetUtcNow());
+        }
     }
+
+    /// <summary>Each source's last error and when, kept after it has recovered (for the station page).</summary>
+    public IReadOnlyDictionary<string, (string Error, DateTimeOffset At)> LastErrors => _lastErrors;
 
     /// <summary>The detector finished a frame.</summary>
     public void DetectorAnswered()

@@ -23,7 +23,8 @@ using Microsoft.Extensions.Options;
 /// </summary>
 public sealed partial class ObservationStage(
     Resequencer resequencer, RecordWriter writer, AlertRaiser raiser, IOptions<SourcesOptions> sources, IOptions<TrackingOptions> tracking,
-    IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, TimeProvider time, ILogger<ObservationStage> logger) : BackgroundService
+    IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, SourceActivity activity, TimeProvider time, ILogger<ObservationStage> logger)
+    : BackgroundService
 {
     private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time);
 
@@ -124,6 +125,7 @@ public sealed partial class ObservationStage(
     {
         ArgumentNullException.ThrowIfNull(detected);
         var frame = detected.Frame;
+        activity.Saw(frame.SourceId, frame.Pixels);
         if (detected.Failure is { } failure)
         {
             AgentMetrics.FailedFrames.WithLabels(frame.SourceId).Inc();

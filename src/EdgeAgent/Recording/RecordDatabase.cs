@@ -12,6 +12,9 @@ public sealed record PlacedRecord(
     string Kind, string SourceId, string? TrackId, string Label, string Category, float Confidence, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
     int Frames, GeoPosition Position, double? Uncertainty, string PlacedBy, string? Picture, string? AlertId);
 
+/// <summary>A record of one label as a list shows it: a camera-trap detection or a video track, placed or not.</summary>
+public sealed record LabelRecord(string Kind, string SourceId, DateTimeOffset SeenAt, float Confidence, GeoPosition? Position, string? AlertId);
+
 /// <summary>One row of <c>counts</c>: how many of a label were seen on a day, and what was counted.</summary>
 public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit);
 
@@ -268,6 +271,33 @@ public sealed class RecordDatabase : IDisposable
                     DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
                     reader.GetInt32(8), new GeoPosition(reader.GetDouble(9), reader.GetDouble(10)), reader.IsDBNull(11) ? null : reader.GetDouble(11),
                     reader.GetString(12), Optional(13), Optional(14)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The latest records of a label — camera-trap detections and video tracks — newest first.</summary>
+    public IReadOnlyList<LabelRecord> Latest(string label, int count)
+    {
+        var rows = new List<LabelRecord>();
+        lock (_readerLock)
+        {
+            using var select = _reader.Command("""
+                SELECT * FROM (
+                    SELECT 'detection', source_id, captured_at, confidence, latitude, longitude, alert_id FROM detections WHERE track_id IS NULL AND label = $label
+                    UNION ALL
+                    SELECT 'track', source_id, first_seen, best_confidence, latitude, longitude, alert_id FROM tracks WHERE label = $label)
+                ORDER BY 3 DESC LIMIT $count
+                """);
+            select.Parameters.AddWithValue("$label", label);
+            select.Parameters.AddWithValue("$count", count);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(new LabelRecord(
+                    reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetFloat(3),
+                    reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)), reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
 

@@ -1,0 +1,100 @@
+namespace EdgeAgent.Station;
+
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Hosting;
+using EdgeAgent.Recording;
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Options;
+
+/// <summary>A source as the page shows it: the same state as <c>/healthz</c>, with its recent activity.</summary>
+public sealed record SourceView(
+    string Id, string Kind, SourceState State, DateTimeOffset? Since, string Detail, (string Error, DateTimeOffset At)? LastError,
+    SourceSnapshot? Activity, double Dropped);
+
+/// <summary>An alert with its delivery on each channel.</summary>
+public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxEntry> Deliveries);
+
+/// <summary>What the map draws: zones, cameras, recent records placed on the ground and the alerts' positions.</summary>
+public sealed record MapView(IReadOnlyList<Zone> Zones, IReadOnlyList<CameraSite> Cameras, IReadOnlyList<PlacedRecord> Records, IReadOnlyList<AlertView> Alerts);
+
+/// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
+public sealed class StationData(
+    AgentHealth health, SourceActivity activity, AlertOutbox outbox, RecordDatabase records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
+    IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time)
+{
+    /// <summary>How far back the map and the counts look.</summary>
+    public static readonly TimeSpan MapPeriod = TimeSpan.FromDays(7);
+
+    /// <summary>The days the counts chart covers.</summary>
+    public const int CountDays = 30;
+
+    /// <summary>Most records drawn on the map (the latest).</summary>
+    public const int MapRecords = 500;
+
+    /// <summary>The agent's clock.</summary>
+    public TimeProvider Time => time;
+
+    /// <summary>Every configured source, drop folders first.</summary>
+    public IReadOnlyList<SourceView> Sources()
+    {
+        var configured = sources.Value.DropFolders.Select(f => (f.Id, Kind: "drop folder"))
+            .Concat(sources.Value.Streams.Select(s => (s.Id, Kind: "stream")));
+        return configured.Select(s =>
+        {
+            var known = health.Sources.TryGetValue(s.Id, out var h);
+            var lastError = health.LastErrors.TryGetValue(s.Id, out var e) ? e : ((string, DateTimeOffset)?)null;
+            return new SourceView(
+                s.Id, s.Kind, known ? h.State : SourceState.Starting, known ? h.Since : null, known ? h.Detail : "", lastError, activity.Of(s.Id),
+                AgentMetrics.FramesDropped.WithLabels(s.Id).Value);
+        }).ToList();
+    }
+
+    /// <summary>A source's latest thumbnail, or null.</summary>
+    public byte[]? Thumbnail(string sourceId) => activity.Of(sourceId)?.Thumbnail;
+
+    /// <summary>The latest alerts, newest first.</summary>
+    public IReadOnlyList<AlertView> Alerts() => outbox.Latest(station.Value.Alerts)
+        .GroupBy(e => e.Id, StringComparer.Ordinal)
+        .Select(g => new AlertView(g.First().Alert, g.ToList()))
+        .ToList();
+
+    /// <summary>An alert's annotated picture, or null.</summary>
+    public byte[]? Picture(string alertId) => outbox.Picture(alertId);
+
+    /// <summary>Puts a failed delivery back in the queue.</summary>
+    public Task<bool> RetryAsync(string alertId, string channel) => outbox.RetryAsync(alertId, channel);
+
+    /// <summary>The map's contents.</summary>
+    public MapView Map()
+    {
+        var placed = records.Placed(null, time.GetUtcNow() - MapPeriod, null);
+        return new MapView(zones.Zones, geofencing.Value.Cameras, placed.Skip(Math.Max(0, placed.Count - MapRecords)).ToList(), Alerts());
+    }
+
+    /// <summary>Per label, the counts of the last <see cref="CountDays"/> days (oldest first), as the records count them.</summary>
+    public IReadOnlyList<(string Label, string Category, string Unit, int[] PerDay)> Counts()
+    {
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        var first = today.AddDays(1 - CountDays);
+        return records.CountsPerDay(recording.Value.BurstGap, recording.Value.SameAnimalWithin)
+            .Select(c => (Count: c, Day: DateTime.ParseExact(c.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(c => c.Day >= first && c.Day <= today)
+            .GroupBy(c => (c.Count.Label, c.Count.Category, c.Count.Unit))
+            .Select(g =>
+            {
+                var perDay = new int[CountDays];
+                foreach (var (count, day) in g)
+                {
+                    perDay[(day - first).Days] += count.Count;
+                }
+
+                return (g.Key.Label, g.Key.Category, g.Key.Unit, perDay);
+            })
+            .OrderByDescending(c => c.perDay.Sum()).ThenBy(c => c.Label, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The latest records of a label (pictures and tracks), newest first, for the counts' links.</summary>
+    public IReadOnlyList<LabelRecord> RecordsOf(string label) => records.Latest(label, 200);
+}

@@ -1,0 +1,268 @@
+namespace EdgeAgent.Station;
+
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using EdgeAgent.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenCvSharp;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+/// <summary>
+/// Serves the station page on its own Kestrel listener (127.0.0.1:9465 by default). Beyond loopback
+/// it asks for the password (a cookie session that lapses after <see cref="StationOptions.SessionLifetime"/>
+/// unused; five tries a minute per address); every POST carries an anti-forgery token, every answer
+/// strict security headers. A listener that cannot start stops the agent, as the metrics one does.
+/// </summary>
+public sealed partial class StationServer(
+    IOptions<StationOptions> options, StationData data, AgentHealth health, IHostApplicationLifetime lifetime, ILogger<StationServer> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var station = options.Value;
+        if (!station.Enabled)
+        {
+            return;
+        }
+
+        await using var app = Build(station);
+        try
+        {
+            await app.StartAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            health.GiveUp($"Station:Listen {station.Listen}: cannot listen: {e.Message}");
+            LogCannotListen(logger, station.Listen, e.Message);
+            lifetime.StopApplication();
+            return;
+        }
+
+        LogListening(logger, station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private WebApplication Build(StationOptions station)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "edge-agent", ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPEndPoint.Parse(station.Listen)));
+
+        // Sessions end with the process: its keys are never written to disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddAntiforgery(a => a.Cookie.Name = "edge-agent-antiforgery");
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
+        {
+            c.Cookie.Name = "edge-agent-session";
+            c.Cookie.HttpOnly = true;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+            c.ExpireTimeSpan = station.SessionLifetime;
+            c.SlidingExpiration = true;
+            c.LoginPath = "/login";
+        });
+        builder.Services.AddRateLimiter(r =>
+        {
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-cache, private";
+            await next(context).ConfigureAwait(false);
+        });
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        if (station.LoginRequired)
+        {
+            app.Use(async (context, next) =>
+            {
+                var open = context.Request.Path == "/login" || context.Request.Path == "/station.css";
+                if (!open && context.User.Identity?.IsAuthenticated != true)
+                {
+                    // The page's script reloads on a 401; a person is sent to the login.
+                    if (context.Request.Path.StartsWithSegments("/fragments", StringComparison.Ordinal))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return;
+                    }
+
+                    context.Response.Redirect("/login");
+                    return;
+                }
+
+                await next(context).ConfigureAwait(false);
+            });
+        }
+
+        Map(app, station);
+        return app;
+    }
+
+    private void Map(WebApplication app, StationOptions station)
+    {
+        var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
+        string Token(HttpContext context) => antiforgery.GetAndStoreTokens(context).RequestToken ?? "";
+
+        app.MapGet("/station.css", () => Results.Text(StationPage.Css, "text/css; charset=utf-8"));
+        app.MapGet("/station.js", () => Results.Text(StationPage.Script, "text/javascript; charset=utf-8"));
+        app.MapGet("/", (HttpContext context) => Html(StationPage.Page(StationPage.Sections.ToDictionary(s => s, s => Fragment(s, context, Token)), station.LoginRequired, Token(context))));
+        app.MapGet("/fragments/{section}", (string section, HttpContext context) =>
+        {
+            if (!StationPage.Sections.Contains(section, StringComparer.Ordinal))
+            {
+                return Results.NotFound();
+            }
+
+            // Unchanged since the last poll: 304, nothing over the link.
+            var html = Fragment(section, context, Token);
+            var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)).AsSpan(0, 12))}\"";
+            context.Response.Headers.ETag = tag;
+            return context.Request.Headers.IfNoneMatch == tag ? Results.StatusCode(StatusCodes.Status304NotModified) : Html(html);
+        });
+        app.MapGet("/records", (string? label) => label is { Length: > 0 } ? Html(StationPage.Records(label, data.RecordsOf(label))) : Results.BadRequest());
+        app.MapGet("/sources/{id}/thumbnail", (string id) => data.Thumbnail(id) is { } jpeg ? Results.File(jpeg, "image/jpeg") : Results.NotFound());
+        app.MapGet("/alerts/{id}/picture", (string id, HttpContext context) =>
+        {
+            if (data.Picture(id) is not { } jpeg)
+            {
+                return Results.NotFound();
+            }
+
+            // An alert's picture never changes: the browser may keep it; over a slow link it comes reduced.
+            context.Response.Headers.CacheControl = "private, max-age=86400";
+            return Results.File(Reduced(jpeg), "image/jpeg");
+        });
+        app.MapPost("/alerts/{id}/{channel}/retry", async (string id, string channel, HttpContext context) =>
+        {
+            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            {
+                return Results.BadRequest("the form has expired: reload the page");
+            }
+
+            var retried = await data.RetryAsync(id, channel).ConfigureAwait(false);
+            LogRetry(logger, id, channel, retried ? "queued again" : "was not failed");
+            return Results.Redirect("/#alerts", permanent: false);
+        });
+        app.MapGet("/login", (HttpContext context) => Html(StationPage.Login(null, Token(context))));
+        app.MapPost("/login", async (HttpContext context) =>
+        {
+            if (!station.LoginRequired)
+            {
+                return Results.Redirect("/");
+            }
+
+            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            {
+                return Html(StationPage.Login("The form has expired: try again.", Token(context)), StatusCodes.Status400BadRequest);
+            }
+
+            var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
+            if (!PasswordMatches(form["password"].ToString(), station.Password))
+            {
+                LogWrongPassword(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?");
+                return Html(StationPage.Login("Wrong password.", Token(context)), StatusCodes.Status401Unauthorized);
+            }
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "station")], CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
+            return Results.Redirect("/");
+        }).RequireRateLimiting("login");
+        app.MapPost("/logout", async (HttpContext context) =>
+        {
+            if (await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            {
+                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+            }
+
+            return Results.Redirect("/login");
+        });
+    }
+
+    private string Fragment(string section, HttpContext context, Func<HttpContext, string> token)
+    {
+        var now = data.Time.GetUtcNow();
+        return section switch
+        {
+            "sources" => StationPage.Sources(data.Sources(), now),
+            "alerts" => StationPage.Alerts(data.Alerts(), token(context)),
+            "map" => StationPage.Map(data.Map()),
+            _ => StationPage.Counts(data.Counts(), now.UtcDateTime.Date.AddDays(1 - StationData.CountDays)),
+        };
+    }
+
+    private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
+        Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    private static async Task<bool> IsValidAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+            return true;
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Compares in constant time, over hashes so that the length does not show either.</summary>
+    private static bool PasswordMatches(string given, string expected) =>
+        expected.Length > 0 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    /// <summary>An alert picture at most 640 pixels wide, for the page.</summary>
+    private static byte[] Reduced(byte[] jpeg)
+    {
+        using var picture = Cv2.ImDecode(jpeg, ImreadModes.Color);
+        if (picture.Empty() || picture.Cols <= 640)
+        {
+            return jpeg;
+        }
+
+        using var small = new Mat();
+        Cv2.Resize(picture, small, new Size(640, Math.Max(1, picture.Rows * 640 / picture.Cols)), interpolation: InterpolationFlags.Area);
+        return small.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 75));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page on http://{Listen}/ ({Access})")]
+    private static partial void LogListening(ILogger logger, string listen, string access);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Station:Listen {Listen}: cannot listen: {Error}; stopping")]
+    private static partial void LogCannotListen(ILogger logger, string listen, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Station page: wrong password from {Address}")]
+    private static partial void LogWrongPassword(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} on {Channel} {Outcome}")]
+    private static partial void LogRetry(ILogger logger, string id, string channel, string outcome);
+}

@@ -1,0 +1,208 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Testing;
+using Microsoft.Playwright;
+
+/// <summary>
+/// The station page of a real <c>edge-agent run</c> with real sources, in Debian's Chromium driven
+/// by Playwright. Screenshots go to <c>screenshots/</c> beside the test assembly.
+/// </summary>
+public sealed class StationPageTests : IAsyncLifetime
+{
+    private const string HostileZone = "<img src=x onerror=\"window.pwned=1\">Rhino & Co";
+    private const string HostileRule = "<script>window.pwned=2</script>poachers";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private IBrowser Browser => _browser!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+
+            // The tests run as root in CI, where Chromium's sandbox cannot start.
+            Args = ["--no-sandbox"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task A_picture_that_alerts_appears_without_reload_with_its_picture_and_inside_its_zone_on_the_map_and_hostile_names_stay_text()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var port = FreePort.Next();
+        var config = Config(folder, smtp, port, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("Station page on", Patience);
+
+        var page = await Browser.NewPageAsync();
+        var response = await page.GotoAsync($"http://127.0.0.1:{port}/");
+        Assert.Equal(200, response!.Status);
+        Assert.Contains("default-src 'none'", response.Headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers["x-frame-options"]);
+        await Assertions.Expect(page.Locator("#alerts")).ToContainTextAsync("No alerts yet");
+        await Assertions.Expect(page.Locator("tr[data-source='CT-07'][data-state='up']")).ToBeVisibleAsync();
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"), Path.Combine(drop, "IMG_0001.JPG"));
+
+        // The alert shows up by the page's own polling: the document is the same one.
+        var alert = page.Locator("#alerts article.alert");
+        await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = (float)Patience.TotalMilliseconds });
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"));
+        await Assertions.Expect(alert).ToContainTextAsync("person");
+        await Assertions.Expect(alert.Locator("li[data-channel='email'][data-state='sent']")).ToBeVisibleAsync(new() { Timeout = (float)Patience.TotalMilliseconds });
+        var picture = alert.Locator("img");
+        await picture.ScrollIntoViewIfNeededAsync();
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#alerts article.alert img'); return i.complete && i.naturalWidth > 0; }");
+        var alertId = await alert.GetAttributeAsync("data-alert");
+
+        // The map draws the zone and the alert's position inside it.
+        var mark = page.Locator($"#map circle[data-alert='{alertId}']");
+        await Assertions.Expect(mark).ToHaveCountAsync(1, new() { Timeout = (float)Patience.TotalMilliseconds });
+        Assert.True(await page.EvaluateAsync<bool>($$"""
+            () => {
+              const zone = document.querySelector("#map path[data-zone='rhino']");
+              const mark = document.querySelector("#map circle[data-alert='{{alertId}}']");
+              return zone.isPointInFill(new DOMPoint(mark.cx.baseVal.value, mark.cy.baseVal.value));
+            }
+            """));
+
+        // Names from outside are text, not markup.
+        await Assertions.Expect(page.Locator("#alerts")).ToContainTextAsync(HostileZone);
+        await Assertions.Expect(page.Locator("#alerts")).ToContainTextAsync(HostileRule);
+        Assert.Equal(0, await page.Locator("img[src='x']").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("window.pwned === undefined"));
+
+        // The page itself is small; pictures come on their own, reduced.
+        var html = await (await page.APIRequest.GetAsync($"http://127.0.0.1:{port}/")).BodyAsync();
+        Assert.True(html.Length < 200_000, $"{html.Length} bytes");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "station-alert.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_failed_alert_is_sent_after_the_retry_button_and_a_lost_stream_shows_reconnecting_then_up()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        await smtp.StopAsync();
+        await using var camera = await RtspServer.StartNewAsync(TestPaths.Picture(TestPaths.Images, "giraffe.jpg"));
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var port = FreePort.Next();
+        var config = Config(
+            folder,
+            smtp,
+            port,
+            streams: new JsonArray(new JsonObject { ["Id"] = "MAST-2", ["Url"] = camera.Url, ["StallTimeout"] = "00:00:03" }),
+            drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }),
+            outbox: new JsonObject { ["InitialRetryDelay"] = "00:00:00.2", ["MaxRetryDelay"] = "00:00:00.2", ["MaxAttempts"] = 2 });
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("Station page on", Patience);
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{port}/");
+        var timeout = new LocatorAssertionsToBeVisibleOptions { Timeout = (float)Patience.TotalMilliseconds };
+
+        // The mail server is down: the alert fails after its two attempts.
+        File.Copy(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"), Path.Combine(drop, "IMG_0001.JPG"));
+        var failed = page.Locator("#alerts li[data-channel='email'][data-state='failed']");
+        await Assertions.Expect(failed).ToBeVisibleAsync(timeout);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "station-failed-alert.png"), FullPage = true });
+
+        await smtp.StartAsync();
+        await failed.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#alerts li[data-channel='email'][data-state='sent']")).ToBeVisibleAsync(timeout);
+        Assert.Single(await smtp.WaitForMessagesAsync(1, Patience));
+
+        // The camera goes away and comes back.
+        var mast = page.Locator("tr[data-source='MAST-2']");
+        await Assertions.Expect(page.Locator("tr[data-source='MAST-2'][data-state='up']")).ToBeVisibleAsync(timeout);
+        await camera.StopAsync();
+        await Assertions.Expect(page.Locator("tr[data-source='MAST-2'][data-state='reconnecting']")).ToBeVisibleAsync(timeout);
+        await Assertions.Expect(mast).ToContainTextAsync("MAST-2");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "station-reconnecting.png"), FullPage = true });
+        await camera.StartAsync();
+        await Assertions.Expect(page.Locator("tr[data-source='MAST-2'][data-state='up']")).ToBeVisibleAsync(timeout);
+        Assert.NotEmpty(await mast.Locator("td").Last.InnerTextAsync());
+        Assert.Equal(1, await mast.Locator("img").CountAsync());
+    }
+
+    [Fact]
+    public async Task Beyond_loopback_the_page_asks_for_the_password_refuses_a_wrong_one_and_limits_tries()
+    {
+        using var folder = new TempFolder();
+        var port = FreePort.Next();
+        var config = Config(folder, null, port, listen: $"0.0.0.0:{port}");
+        var start = AgentProcess.StartInfo("run", "--config", config);
+        start.Environment["Station__Password"] = "correct horse battery staple";
+        using var agent = new RunningAgent(Process.Start(start)!);
+        await agent.WaitForErrorAsync("Station page on", Patience);
+
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{port}/");
+        Assert.EndsWith("/login", page.Url, StringComparison.Ordinal);
+        Assert.Equal(401, (await page.APIRequest.GetAsync($"http://127.0.0.1:{port}/fragments/alerts", new() { MaxRedirects = 0 })).Status);
+
+        await page.FillAsync("input[name=password]", "wrong password!");
+        await page.ClickAsync("button");
+        await Assertions.Expect(page.Locator(".error")).ToHaveTextAsync("Wrong password.");
+        await page.FillAsync("input[name=password]", "correct horse battery staple");
+        await page.ClickAsync("button");
+        await Assertions.Expect(page.Locator("#sources")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "station-logged-in.png"), FullPage = true });
+
+        // A POST without the form's anti-forgery token is refused even with a session.
+        Assert.Equal(400, (await page.APIRequest.PostAsync($"http://127.0.0.1:{port}/alerts/x/email/retry")).Status);
+
+        // Five tries a minute from one address: the sixth is refused whatever the password.
+        var other = await Browser.NewPageAsync();
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            await other.GotoAsync($"http://127.0.0.1:{port}/login");
+            await other.FillAsync("input[name=password]", "guess " + i);
+            var answer = await other.RunAndWaitForResponseAsync(() => other.ClickAsync("button"), r => r.Url.EndsWith("/login", StringComparison.Ordinal) && r.Request.Method == "POST");
+            statuses.Add(answer.Status);
+        }
+
+        Assert.Equal([401, 401, 401, 429], statuses);
+        Assert.Contains("wrong password from", agent.Error, StringComparison.Ordinal);
+    }
+
+    private static string Config(
+        TempFolder folder, Smtp4dev? smtp, int port, JsonArray? streams = null, JsonArray? drops = null, JsonObject? outbox = null, string? listen = null)
+    {
+        var json = AgentConfig.Create(folder, smtp);
+        File.WriteAllText(folder.File("zones.geojson"), AgentConfig.Zones.Replace("Rhino Sanctuary", HostileZone.Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal));
+        json["Alerting"]!["Rules"]![0]!["Name"] = HostileRule;
+        json["Alerting"]!["Rules"]![0]!["Cooldown"] = "00:00:00";
+        json["Sources"] = new JsonObject { ["Streams"] = streams ?? [], ["DropFolders"] = drops ?? [], ["RescanInterval"] = "00:00:01" };
+        json["Metrics"] = new JsonObject { ["Listen"] = $"127.0.0.1:{FreePort.Next()}" };
+        json["Station"] = new JsonObject { ["Listen"] = listen ?? $"127.0.0.1:{port}" };
+        if (outbox is not null)
+        {
+            json["Outbox"] = outbox;
+        }
+
+        return AgentConfig.Write(folder, json);
+    }
+}
