@@ -38,6 +38,9 @@ internal static class AgentConfig
             },
             ["Database"] = new JsonObject { ["Path"] = "state/edge-agent.db" },
             ["Outbox"] = new JsonObject { ["InitialRetryDelay"] = "00:00:01", ["MaxRetryDelay"] = "00:00:02" },
+
+            // Agents of tests running side by side each have a page of their own.
+            ["Station"] = new JsonObject { ["Listen"] = $"127.0.0.1:{FreePort.Next()}" },
         };
         if (smtp is not null)
         {

@@ -54,6 +54,8 @@ public sealed class RecordDatabase : IDisposable
             alert_id TEXT,
             track_id TEXT);
         CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
+        CREATE INDEX IF NOT EXISTS detections_by_time ON detections (captured_at);
+        CREATE INDEX IF NOT EXISTS detections_by_burst ON detections (source_id, label, captured_at);
         CREATE TABLE IF NOT EXISTS tracks (
             source_id TEXT NOT NULL,
             track_id TEXT NOT NULL,
@@ -85,6 +87,11 @@ public sealed class RecordDatabase : IDisposable
     // Look-ups have a connection of their own: in WAL mode they read while a commit (and its fsync) is under way.
     private readonly SqliteConnection _reader;
     private readonly Lock _readerLock = new();
+
+    private long _version;
+
+    /// <summary>Grows with every commit: whoever shows the records knows when to read them again.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>Opens or creates the database with the record's and the outbox's tables.</summary>
     public RecordDatabase(IOptions<DatabaseOptions> options)
@@ -151,6 +158,7 @@ public sealed class RecordDatabase : IDisposable
             }
 
             transaction.Commit();
+            Interlocked.Increment(ref _version);
         }
 
         return alerts;
@@ -161,21 +169,25 @@ public sealed class RecordDatabase : IDisposable
     /// <see cref="Animals"/>), and camera-trap pictures, where the pictures of one burst — the same
     /// camera and label, each within <paramref name="burstGap"/> of the one before — count once.
     /// </summary>
-    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0)
+    /// <param name="burstGap">Pictures of one camera and label closer than this are one burst.</param>
+    /// <param name="sameAnimalWithin">Tracks of one flight placed closer than this (metres) are one animal.</param>
+    /// <param name="since">Only what was seen from then on; null: everything.</param>
+    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0, DateTimeOffset? since = null)
     {
         var counts = new Dictionary<(string Day, string Category, string Label, string Unit), int>();
-        foreach (var animal in Animals(sameAnimalWithin))
+        foreach (var animal in Animals(sameAnimalWithin).Where(a => since is null || a.FirstSeen >= since))
         {
             var key = (Day(animal.FirstSeen), animal.Category, animal.Label, "tracks");
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
 
-        lock (_lock)
+        lock (_readerLock)
         {
-            using var pictures = _connection.Command("""
-                SELECT DISTINCT source_id, label, category, captured_at FROM detections WHERE track_id IS NULL
+            using var pictures = _reader.Command("""
+                SELECT DISTINCT source_id, label, category, captured_at FROM detections WHERE track_id IS NULL AND ($since IS NULL OR captured_at >= $since)
                 ORDER BY source_id, label, captured_at
                 """);
+            pictures.Parameters.AddWithValue("$since", since is { } from ? Text(from) : DBNull.Value);
             using var rows = pictures.ExecuteReader();
             (string Source, string Label, DateTimeOffset At)? previous = null;
             while (rows.Read())
@@ -246,7 +258,11 @@ public sealed class RecordDatabase : IDisposable
     /// Every placed record — video tracks and camera-trap detections with a position — of a source (or
     /// all) seen between two times (or ever), oldest first: what a map of a flight or a site shows.
     /// </summary>
-    public IReadOnlyList<PlacedRecord> Placed(string? source, DateTimeOffset? from, DateTimeOffset? to)
+    /// <param name="source">The source, or null for all.</param>
+    /// <param name="from">From when, or null.</param>
+    /// <param name="to">Until when, or null.</param>
+    /// <param name="latest">Only the latest this many, or null for all.</param>
+    public IReadOnlyList<PlacedRecord> Placed(string? source, DateTimeOffset? from, DateTimeOffset? to, int? latest = null)
     {
         var rows = new List<PlacedRecord>();
         lock (_readerLock)
@@ -257,8 +273,9 @@ public sealed class RecordDatabase : IDisposable
                 UNION ALL
                 SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id
                 FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
-                ORDER BY 7
+                ORDER BY 7 DESC LIMIT $latest
                 """);
+            select.Parameters.AddWithValue("$latest", latest ?? -1);
             select.Parameters.AddWithValue("$source", (object?)source ?? DBNull.Value);
             select.Parameters.AddWithValue("$from", from is { } f ? Text(f) : DBNull.Value);
             select.Parameters.AddWithValue("$to", to is { } t ? Text(t) : DBNull.Value);
@@ -274,6 +291,7 @@ public sealed class RecordDatabase : IDisposable
             }
         }
 
+        rows.Reverse();
         return rows;
     }
 

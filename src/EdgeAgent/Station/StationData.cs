@@ -32,6 +32,9 @@ public sealed class StationData(
     /// <summary>Most records drawn on the map (the latest).</summary>
     public const int MapRecords = 500;
 
+    /// <summary>Grows with every commit of records (and the alerts they raised).</summary>
+    public long RecordsVersion => records.Version;
+
     /// <summary>The agent's clock.</summary>
     public TimeProvider Time => time;
 
@@ -68,8 +71,7 @@ public sealed class StationData(
     /// <summary>The map's contents.</summary>
     public MapView Map()
     {
-        var placed = records.Placed(null, time.GetUtcNow() - MapPeriod, null);
-        return new MapView(zones.Zones, geofencing.Value.Cameras, placed.Skip(Math.Max(0, placed.Count - MapRecords)).ToList(), Alerts());
+        return new MapView(zones.Zones, geofencing.Value.Cameras, records.Placed(null, time.GetUtcNow() - MapPeriod, null, MapRecords), Alerts());
     }
 
     /// <summary>Per label, the counts of the last <see cref="CountDays"/> days (oldest first), as the records count them.</summary>
@@ -77,7 +79,7 @@ public sealed class StationData(
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
         var first = today.AddDays(1 - CountDays);
-        return records.CountsPerDay(recording.Value.BurstGap, recording.Value.SameAnimalWithin)
+        return records.CountsPerDay(recording.Value.BurstGap, recording.Value.SameAnimalWithin, new DateTimeOffset(first, TimeSpan.Zero))
             .Select(c => (Count: c, Day: DateTime.ParseExact(c.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
             .Where(c => c.Day >= first && c.Day <= today)
             .GroupBy(c => (c.Count.Label, c.Count.Category, c.Count.Unit))

@@ -29,6 +29,8 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 public sealed partial class StationServer(
     IOptions<StationOptions> options, StationData data, AgentHealth health, IHostApplicationLifetime lifetime, ILogger<StationServer> logger) : BackgroundService
 {
+    private readonly Dictionary<string, (long Version, DateTimeOffset At, string Html)> _drawn = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -215,9 +217,34 @@ public sealed partial class StationServer(
         {
             "sources" => StationPage.Sources(data.Sources(), now),
             "alerts" => StationPage.Alerts(data.Alerts(), token(context)),
-            "map" => StationPage.Map(data.Map()),
-            _ => StationPage.Counts(data.Counts(), now.UtcDateTime.Date.AddDays(1 - StationData.CountDays)),
+            "map" => Cached(section, now, () => StationPage.Map(data.Map())),
+            _ => Cached(section, now, () => StationPage.Counts(data.Counts(), now.UtcDateTime.Date.AddDays(1 - StationData.CountDays))),
         };
+    }
+
+    /// <summary>
+    /// The map and the counts read thousands of records: drawn again only when records were committed
+    /// since (and then at most every 10 s, while a stream records all the time) or after a minute
+    /// (the period they show moves on), so a page left open costs next to nothing.
+    /// </summary>
+    private string Cached(string section, DateTimeOffset now, Func<string> draw)
+    {
+        var version = data.RecordsVersion;
+        lock (_drawn)
+        {
+            if (_drawn.TryGetValue(section, out var drawn) && (now - drawn.At < TimeSpan.FromSeconds(10) || (drawn.Version == version && now - drawn.At < TimeSpan.FromMinutes(1))))
+            {
+                return drawn.Html;
+            }
+        }
+
+        var html = draw();
+        lock (_drawn)
+        {
+            _drawn[section] = (version, now, html);
+        }
+
+        return html;
     }
 
     private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
