@@ -38,6 +38,27 @@ public static class SqliteFile
         }
     }
 
+    /// <summary>Adds a column that databases of earlier versions lack (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    public static void AddColumnIfMissing(this SqliteConnection connection, string table, string column, string type)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!connection.HasColumn(table, column))
+        {
+            using var add = connection.Command($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+            add.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Whether a table has a column (false when there is no such table).</summary>
+    public static bool HasColumn(this SqliteConnection connection, string table, string column)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var columns = connection.Command("SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column");
+        columns.Parameters.AddWithValue("$table", table);
+        columns.Parameters.AddWithValue("$column", column);
+        return Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>A read-only connection to a database another connection writes (pooled: pages open one per request).</summary>
     public static SqliteConnection OpenReadOnly(string path)
     {

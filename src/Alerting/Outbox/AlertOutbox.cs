@@ -46,12 +46,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         _connection = SqliteFile.Open(Path, "FULL", Schema, "Database:Path", options.Value.LockTimeout);
 
         // Databases of earlier versions lack the server's reply to a delivery.
-        using var columns = _connection.Command("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'reply'");
-        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            using var add = _connection.Command("ALTER TABLE outbox ADD COLUMN reply TEXT");
-            add.ExecuteNonQuery();
-        }
+        _connection.AddColumnIfMissing("outbox", "reply", "TEXT");
     }
 
     /// <summary>The outbox's table; whoever opens the database to write alerts applies it.</summary>

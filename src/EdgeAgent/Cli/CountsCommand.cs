@@ -6,7 +6,6 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 /// <summary>
@@ -25,8 +24,8 @@ internal static class CountsCommand
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
-            var database = Read<DatabaseOptions>(configuration, DatabaseOptions.SectionName);
-            var recording = Read<RecordingOptions>(configuration, RecordingOptions.SectionName);
+            var database = configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName);
+            var recording = configuration.Section<RecordingOptions>(RecordingOptions.SectionName);
             if (!File.Exists(database.Path))
             {
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
@@ -35,7 +34,7 @@ internal static class CountsCommand
             using var records = new RecordDatabase(Options.Create(database));
             if (parse.GetValue(flights))
             {
-                PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(Read<GeofencingOptions>(configuration, GeofencingOptions.SectionName)));
+                PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName)));
                 return Task.FromResult(0);
             }
 
@@ -71,21 +70,4 @@ internal static class CountsCommand
     }
 
     private static string Quoted(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-
-    private static T Read<T>(IConfiguration configuration, string section)
-        where T : class, ISelfValidating, new()
-    {
-        var options = new T();
-        try
-        {
-            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException($"{section}: {e.Message}", e);
-        }
-
-        var problems = options.Problems().ToList();
-        return problems.Count == 0 ? options : throw new ConfigurationException(string.Join(Environment.NewLine, problems));
-    }
 }

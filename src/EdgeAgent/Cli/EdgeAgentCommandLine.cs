@@ -24,6 +24,7 @@ public static class EdgeAgentCommandLine
             TelemetryCommand.Create(),
             ExportCommand.Create(),
             EvaluateCommand.Create(),
+            ReportCommand.Create(),
         };
         return root;
     }

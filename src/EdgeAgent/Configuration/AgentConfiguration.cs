@@ -124,4 +124,22 @@ public static class AgentConfiguration
 
         return row[b.Length];
     }
+
+    /// <summary>A section bound to its options class and checked, for the verbs that read the file without the host.</summary>
+    public static T Section<T>(this IConfiguration configuration, string section)
+        where T : class, ISelfValidating, new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException($"{section}: {e.Message}", e);
+        }
+
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? options : throw new ConfigurationException(string.Join(Environment.NewLine, problems));
+    }
 }

@@ -28,7 +28,12 @@ public sealed record DailyCount(string Day, string Category, string Label, int C
 /// <param name="Category">Animal, person or vehicle.</param>
 /// <param name="FirstSeen">When it was first seen.</param>
 /// <param name="Position">Where it was placed on the ground; null when it was not placed from a pose.</param>
-public sealed record SeenAnimal(string SourceId, DateTimeOffset Flight, string Label, string Category, DateTimeOffset FirstSeen, GeoPosition? Position);
+/// <param name="TrackId">Its (first) track.</param>
+/// <param name="LastSeen">When that track was last seen.</param>
+/// <param name="Snapshot">That track's best-frame snapshot, if one was saved.</param>
+public sealed record SeenAnimal(
+    string SourceId, DateTimeOffset Flight, string Label, string Category, DateTimeOffset FirstSeen, GeoPosition? Position,
+    string TrackId = "", DateTimeOffset LastSeen = default, string? Snapshot = null);
 
 /// <summary>
 /// The record of what the agent saw, in the agent's one SQLite database (WAL, synchronous=FULL),
@@ -98,6 +103,12 @@ public sealed class RecordDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _connection = SqliteFile.Open(options.Value.Path, "FULL", Schema + AlertOutbox.Schema, "Database:Path", options.Value.LockTimeout);
+
+        // What earlier versions did not keep: a picture's capture time and size (for its media record), a detection's file.
+        _connection.AddColumnIfMissing("files_done", "captured_at", "TEXT");
+        _connection.AddColumnIfMissing("files_done", "width", "INTEGER");
+        _connection.AddColumnIfMissing("files_done", "height", "INTEGER");
+        _connection.AddColumnIfMissing("detections", "file_path", "TEXT");
         _reader = SqliteFile.Open(options.Value.Path, "FULL", "", "Database:Path", options.Value.LockTimeout);
     }
 
@@ -141,10 +152,13 @@ public sealed class RecordDatabase : IDisposable
                 if (record.Frame.File is { } file)
                 {
                     using var done = _connection.Command("""
-                        INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure)
-                        VALUES ($s, $p, $z, $m, $now, $count, $failure)
+                        INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure, captured_at, width, height)
+                        VALUES ($s, $p, $z, $m, $now, $count, $failure, $captured, $width, $height)
                         """, transaction);
                     Bind(done, file);
+                    done.Parameters.AddWithValue("$captured", Text(record.Frame.CapturedAt));
+                    done.Parameters.AddWithValue("$width", record.Frame.Width);
+                    done.Parameters.AddWithValue("$height", record.Frame.Height);
                     done.Parameters.AddWithValue("$now", Text(now));
                     done.Parameters.AddWithValue("$count", record.Detections.Count);
                     done.Parameters.AddWithValue("$failure", (object?)record.Failure ?? DBNull.Value);
@@ -166,7 +180,7 @@ public sealed class RecordDatabase : IDisposable
 
     /// <summary>
     /// Counts per day, category and label for the biodiversity trend: video animals (see
-    /// <see cref="Animals"/>), and camera-trap pictures, where the pictures of one burst — the same
+    /// <see cref="Animals(double)"/>), and camera-trap pictures, where the pictures of one burst — the same
     /// camera and label, each within <paramref name="burstGap"/> of the one before — count once.
     /// </summary>
     /// <param name="burstGap">Pictures of one camera and label closer than this are one burst.</param>
@@ -216,39 +230,49 @@ public sealed class RecordDatabase : IDisposable
     /// </summary>
     public IReadOnlyList<SeenAnimal> Animals(double sameAnimalWithin)
     {
-        var animals = new List<SeenAnimal>();
-        var placed = new Dictionary<(string Source, DateTimeOffset Flight, string Label), List<GeoPosition>>();
         lock (_readerLock)
         {
-            // Track ids begin with the time their stream's tracker started (yyyyMMddTHHmmssfff-): that run of the stream is the flight.
-            using var tracks = _reader.Command("""
-                SELECT source_id, substr(track_id, 1, instr(track_id, '-') - 1), label, category, first_seen, latitude, longitude, placed_by
-                FROM tracks ORDER BY first_seen
-                """);
-            using var reader = tracks.ExecuteReader();
-            while (reader.Read())
+            return Animals(_reader, sameAnimalWithin);
+        }
+    }
+
+    /// <summary>The animals of a records database open on <paramref name="connection"/> (see the instance method).</summary>
+    public static IReadOnlyList<SeenAnimal> Animals(SqliteConnection connection, double sameAnimalWithin)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var animals = new List<SeenAnimal>();
+        var placed = new Dictionary<(string Source, DateTimeOffset Flight, string Label), List<GeoPosition>>();
+
+        // Track ids begin with the time their stream's tracker started (yyyyMMddTHHmmssfff-): that run of the stream is the flight.
+        using var tracks = connection.Command("""
+            SELECT source_id, substr(track_id, 1, instr(track_id, '-') - 1), label, category, first_seen, latitude, longitude, placed_by, track_id, last_seen, snapshot
+            FROM tracks ORDER BY first_seen
+            """);
+        using var reader = tracks.ExecuteReader();
+        while (reader.Read())
+        {
+            var flight = DateTimeOffset.TryParseExact(reader.GetString(1), "yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started)
+                ? started : DateTimeOffset.MinValue;
+            var (source, label) = (reader.GetString(0), reader.GetString(2));
+            GeoPosition? position = reader.GetString(7) == "ground" && !reader.IsDBNull(5) ? new GeoPosition(reader.GetDouble(5), reader.GetDouble(6)) : null;
+            if (position is { } at)
             {
-                var flight = DateTimeOffset.TryParseExact(reader.GetString(1), "yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started)
-                    ? started : DateTimeOffset.MinValue;
-                var (source, label) = (reader.GetString(0), reader.GetString(2));
-                GeoPosition? position = reader.GetString(7) == "ground" && !reader.IsDBNull(5) ? new GeoPosition(reader.GetDouble(5), reader.GetDouble(6)) : null;
-                if (position is { } at)
+                if (!placed.TryGetValue((source, flight, label), out var earlier))
                 {
-                    if (!placed.TryGetValue((source, flight, label), out var earlier))
-                    {
-                        placed[(source, flight, label)] = earlier = [];
-                    }
-
-                    if (earlier.Exists(e => Placement.GroundProjection.Distance(e, at) <= sameAnimalWithin))
-                    {
-                        continue;
-                    }
-
-                    earlier.Add(at);
+                    placed[(source, flight, label)] = earlier = [];
                 }
 
-                animals.Add(new SeenAnimal(source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position));
+                if (earlier.Exists(e => Placement.GroundProjection.Distance(e, at) <= sameAnimalWithin))
+                {
+                    continue;
+                }
+
+                earlier.Add(at);
             }
+
+            animals.Add(new SeenAnimal(
+                source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position,
+                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return animals;
@@ -338,9 +362,10 @@ public sealed class RecordDatabase : IDisposable
         var d = placed.Detection;
         using var insert = _connection.Command("""
             INSERT INTO detections (source_id, captured_at, label, category, confidence, x, y, width, height,
-                latitude, longitude, uncertainty_m, placed_by, picture, alert_id, track_id)
-            VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $picture, $alert, $track)
+                latitude, longitude, uncertainty_m, placed_by, picture, alert_id, track_id, file_path)
+            VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $picture, $alert, $track, $file)
             """, transaction);
+        insert.Parameters.AddWithValue("$file", (object?)record.Frame.File?.Path ?? DBNull.Value);
         insert.Parameters.AddWithValue("$source", record.Frame.SourceId);
         insert.Parameters.AddWithValue("$at", Text(record.Frame.CapturedAt));
         insert.Parameters.AddWithValue("$label", d.Label);

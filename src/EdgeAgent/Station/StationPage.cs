@@ -181,8 +181,11 @@ public static class StationPage
     /// The map as SVG, drawn from the coordinates alone (the station has no tile server): zones,
     /// cameras, the last week's placed records and the alerts, with a scale bar and a north arrow.
     /// </summary>
-    public static string Map(MapView map)
+    /// <param name="map">What to draw.</param>
+    /// <param name="cameraLabel">Each camera's label; its id when not given.</param>
+    public static string Map(MapView map, Func<Alerting.Geofencing.CameraSite, string>? cameraLabel = null)
     {
+        ArgumentNullException.ThrowIfNull(map);
         var points = map.Zones.SelectMany(z => z.Geometry.Coordinates.Select(c => (Lat: c.Y, Lon: c.X)))
             .Concat(map.Cameras.Select(c => (Lat: c.Latitude, Lon: c.Longitude)))
             .Concat(map.Records.Select(r => (Lat: r.Position.Latitude, Lon: r.Position.Longitude)))
@@ -221,7 +224,7 @@ public static class StationPage
         {
             var (x, y) = (projection.X(camera.Longitude), projection.Y(camera.Latitude));
             svg.Append(C, $"<rect class=\"camera\" data-camera=\"{H(camera.Id)}\" x=\"{x - 5:0.#}\" y=\"{y - 5:0.#}\" width=\"10\" height=\"10\"><title>camera {H(camera.Id)}</title></rect>");
-            svg.Append(C, $"<text class=\"camera-name\" x=\"{x + 8:0.#}\" y=\"{y + 4:0.#}\">{H(camera.Id)}</text>");
+            svg.Append(C, $"<text class=\"camera-name\" x=\"{x + 8:0.#}\" y=\"{y + 4:0.#}\">{H(cameraLabel?.Invoke(camera) ?? camera.Id)}</text>");
         }
 
         foreach (var (alert, _) in map.Alerts.Where(a => a.Alert.Observation.Position is not null))

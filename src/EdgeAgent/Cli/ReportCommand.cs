@@ -1,0 +1,114 @@
+namespace EdgeAgent.Cli;
+
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Common;
+using EdgeAgent.Configuration;
+using EdgeAgent.Recording;
+using EdgeAgent.Reporting;
+
+/// <summary>
+/// <c>edge-agent report --config FILE [--from DATE] [--to DATE] --output DIR [--camtrap-dp DIR]</c>:
+/// the biodiversity report of a period as an HTML page with charts and CSV files, and the records as
+/// a Camtrap DP package. With <c>--database</c> instead of <c>--config</c> it reads a records file
+/// alone (no zones, no cameras' positions or time zones).
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "The agent's configuration: its database, zones, cameras and counting rules" };
+        var database = new Option<FileInfo?>("--database") { Description = "A records database, when there is no configuration at hand" };
+        var from = new Option<DateOnly?>("--from") { Description = "First day (UTC), e.g. 2026-11-01; default: 29 days before --to" };
+        var to = new Option<DateOnly?>("--to") { Description = "Last day (UTC), included; default: today" };
+        var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for index.html and the CSV files" };
+        var camtrapDp = new Option<DirectoryInfo?>("--camtrap-dp") { Description = $"Folder for a Camtrap DP {CamtrapDpExport.Version} package of the same period" };
+        var command = new Command("report", "Write the biodiversity report of a period (HTML with charts, CSV) and, if asked, a Camtrap DP package")
+        {
+            config, database, from, to, output, camtrapDp,
+        };
+        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        {
+            var (site, path, classifiedBy) = Site(parse.GetValue(config), parse.GetValue(database));
+            var last = parse.GetValue(to) ?? DateOnly.FromDateTime(DateTime.UtcNow);
+            var first = parse.GetValue(from) ?? last.AddDays(-29);
+            if (first > last)
+            {
+                throw new ConfigurationException($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}");
+            }
+
+            if (parse.GetValue(output) is null && parse.GetValue(camtrapDp) is null)
+            {
+                throw new ConfigurationException("say where to write: --output DIR (the report) and/or --camtrap-dp DIR (the package)");
+            }
+
+            using var records = new RecordsReader(path);
+            var report = BiodiversityReport.Gather(records, site, first, last);
+            if (report.Sightings == 0 && report.Pictures == 0)
+            {
+                var extent = records.Extent() is { } e
+                    ? string.Create(CultureInfo.InvariantCulture, $"the records run from {e.First:yyyy-MM-dd} to {e.Last:yyyy-MM-dd} (UTC)")
+                    : "the records are empty";
+                Console.Error.WriteLine($"edge-agent: nothing was recorded between {first:yyyy-MM-dd} and {last:yyyy-MM-dd}: {extent}");
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            if (parse.GetValue(output) is { } folder)
+            {
+                var page = ReportFiles.Write(report, folder.FullName, now);
+                Console.WriteLine($"report: {page} ({report.Sightings} sightings of {report.Labels.Count} labels, {report.Pictures} pictures, {first:yyyy-MM-dd} to {last:yyyy-MM-dd})");
+            }
+
+            if (parse.GetValue(camtrapDp) is { } package)
+            {
+                var written = CamtrapDpExport.Write(records, report, package.FullName, classifiedBy, now);
+                Console.WriteLine($"camtrap-dp {CamtrapDpExport.Version}: {package.FullName} ({written.Deployments} deployments, {written.Media} media, {written.Observations} observations)");
+                foreach (var source in written.LeftOut)
+                {
+                    Console.Error.WriteLine($"edge-agent: source {source} left out of the package: it has no position (add it to Geofencing:Cameras)");
+                }
+            }
+
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static (ReportSite Site, string Database, string ClassifiedBy) Site(FileInfo? config, FileInfo? database)
+    {
+        if ((config is null) == (database is null))
+        {
+            throw new ConfigurationException("give either --config FILE or --database FILE");
+        }
+
+        if (config is null)
+        {
+            var recording = new RecordingOptions();
+            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, "edge-agent");
+        }
+
+        var configuration = AgentConfiguration.Load(config.FullName);
+        var records = configuration.Section<RecordingOptions>(RecordingOptions.SectionName);
+        var geofencing = configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName);
+        var alerting = configuration.Section<AlertingOptions>(AlertingOptions.SectionName);
+        var site = new ReportSite(ZoneMap.Load(geofencing), geofencing.Cameras, records.BurstGap, records.SameAnimalWithin, alerting.DeviceId);
+        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, $"edge-agent {ModelName(configuration["Detector:Model"])}".TrimEnd());
+    }
+
+    /// <summary>The model's name from its manifest, for <c>classifiedBy</c>; empty when it cannot be read.</summary>
+    private static string ModelName(string? manifest)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(manifest is { Length: > 0 } ? manifest : Path.Combine(AppContext.BaseDirectory, "models", "yolox-nano.json")));
+            return json.RootElement.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,303 @@
+namespace EdgeAgent.Reporting;
+
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeAgent.Alerting.Observations;
+
+/// <summary>
+/// Writes the records of a period as a Camera Trap Data Package (Camtrap DP 1.0.2, the TDWG
+/// standard that Agouti, Wildlife Insights and camtraptor read): <c>datapackage.json</c> and the
+/// <c>deployments</c>, <c>media</c> and <c>observations</c> tables as CSV. A source is a deployment
+/// (its position from Geofencing:Cameras, else the mean of its placed sightings; one with neither is
+/// left out, and said so); every camera-trap picture is a medium; every detection a media-level
+/// observation (machine-classified, with its box and confidence), a blank picture a <c>blank</c>
+/// one; every video track an event-level observation.
+/// </summary>
+public static class CamtrapDpExport
+{
+    /// <summary>The version of the standard written.</summary>
+    public const string Version = "1.0.2";
+
+    private const string Base = "https://raw.githubusercontent.com/tdwg/camtrap-dp/" + Version + "/";
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>The tables' columns, in the order of the standard's table schemas.</summary>
+    internal static readonly string[] DeploymentFields =
+    [
+        "deploymentID", "locationID", "locationName", "latitude", "longitude", "coordinateUncertainty", "deploymentStart", "deploymentEnd", "setupBy",
+        "cameraID", "cameraModel", "cameraDelay", "cameraHeight", "cameraDepth", "cameraTilt", "cameraHeading", "detectionDistance", "timestampIssues",
+        "baitUse", "featureType", "habitat", "deploymentGroups", "deploymentTags", "deploymentComments",
+    ];
+
+    internal static readonly string[] MediaFields =
+        ["mediaID", "deploymentID", "captureMethod", "timestamp", "filePath", "filePublic", "fileName", "fileMediatype", "exifData", "favorite", "mediaComments"];
+
+    internal static readonly string[] ObservationFields =
+    [
+        "observationID", "deploymentID", "mediaID", "eventID", "eventStart", "eventEnd", "observationLevel", "observationType", "cameraSetupType",
+        "scientificName", "count", "lifeStage", "sex", "behavior", "individualID", "individualPositionRadius", "individualPositionAngle", "individualSpeed",
+        "bboxX", "bboxY", "bboxWidth", "bboxHeight", "classificationMethod", "classifiedBy", "classificationTimestamp", "classificationProbability",
+        "observationTags", "observationComments",
+    ];
+
+    /// <summary>
+    /// Scientific names for the detectors' animal labels (COCO's, MegaDetector's), at the rank a label
+    /// allows: "elephant" does not tell Loxodonta from Elephas. A label not here is exported with an
+    /// empty scientific name and its label as a tag.
+    /// </summary>
+    private static readonly Dictionary<string, (string Name, string Rank)> Taxa = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["animal"] = ("Animalia", "kingdom"),
+        ["bird"] = ("Aves", "class"),
+        ["cat"] = ("Felis catus", "species"),
+        ["dog"] = ("Canis familiaris", "species"),
+        ["horse"] = ("Equus caballus", "species"),
+        ["sheep"] = ("Ovis aries", "species"),
+        ["cow"] = ("Bos taurus", "species"),
+        ["elephant"] = ("Elephantidae", "family"),
+        ["bear"] = ("Ursidae", "family"),
+        ["zebra"] = ("Hippotigris", "subgenus"),
+        ["giraffe"] = ("Giraffa", "genus"),
+    };
+
+    /// <summary>What was written, and the sources left out for want of a position.</summary>
+    public sealed record Summary(int Deployments, int Media, int Observations, IReadOnlyList<string> LeftOut);
+
+    /// <summary>Writes the package of [<paramref name="report"/>'s period] into <paramref name="folder"/>.</summary>
+    public static Summary Write(RecordsReader records, BiodiversityReport report, string folder, string classifiedBy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(folder);
+        var (start, end) = BiodiversityReport.Bounds(report.From, report.To);
+        var site = report.Site;
+        var pictures = records.Pictures(start, end).Where(p => p.Failure is null).ToList();
+        var tracks = new List<Sighting>();
+        var sums = new Dictionary<string, (double Latitude, double Longitude, int Count)>(StringComparer.Ordinal);
+        foreach (var sighting in records.Sightings(start, end, site.BurstGap, site.SameAnimalWithin))
+        {
+            if (sighting.Unit == "track")
+            {
+                tracks.Add(sighting);
+            }
+
+            if (sighting.Position is { } at)
+            {
+                var sum = sums.GetValueOrDefault(sighting.SourceId);
+                sums[sighting.SourceId] = (sum.Latitude + at.Latitude, sum.Longitude + at.Longitude, sum.Count + 1);
+            }
+        }
+
+        // Deployments: every source with something in the period and a place on the map.
+        var placed = sums.ToDictionary(s => s.Key, s => new GeoPosition(s.Value.Latitude / s.Value.Count, s.Value.Longitude / s.Value.Count), StringComparer.Ordinal);
+        var sources = pictures.Select(p => p.SourceId).Concat(tracks.Select(t => t.SourceId)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var positions = new Dictionary<string, GeoPosition>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            if (site.Cameras.FirstOrDefault(c => c.Id == source) is { } camera)
+            {
+                positions[source] = new GeoPosition(camera.Latitude, camera.Longitude);
+            }
+            else if (placed.TryGetValue(source, out var mean))
+            {
+                positions[source] = mean;
+            }
+        }
+
+        var leftOut = sources.Where(s => !positions.ContainsKey(s)).ToList();
+        pictures.RemoveAll(p => !positions.ContainsKey(p.SourceId));
+        tracks.RemoveAll(t => !positions.ContainsKey(t.SourceId));
+
+        var deployments = positions.Select(p =>
+        {
+            var times = pictures.Where(m => m.SourceId == p.Key).Select(m => m.TakenAt)
+                .Concat(tracks.Where(t => t.SourceId == p.Key).SelectMany(t => new[] { t.Start, t.End })).ToList();
+            var camera = site.Cameras.FirstOrDefault(c => c.Id == p.Key);
+            return Fields(DeploymentFields, new()
+            {
+                ["deploymentID"] = p.Key,
+                ["locationName"] = p.Key,
+                ["latitude"] = p.Value.Latitude.ToString("0.######", C),
+                ["longitude"] = p.Value.Longitude.ToString("0.######", C),
+                ["deploymentStart"] = Timestamp(times.Min()),
+                ["deploymentEnd"] = Timestamp(times.Max()),
+                ["cameraID"] = p.Key,
+                ["cameraHeight"] = camera?.Height?.ToString("0.##", C),
+                // The standard's tilt is up from horizontal and both are whole degrees; ours is down from horizontal.
+                ["cameraTilt"] = camera?.Tilt is { } tilt ? Math.Round(-tilt).ToString("0", C) : null,
+                ["cameraHeading"] = camera?.Heading is { } heading ? (Math.Round(heading) % 360).ToString("0", C) : null,
+                ["deploymentComments"] = camera is null ? "position: the mean of its placed sightings" : null,
+            });
+        }).ToList();
+
+        var mediaIds = new Dictionary<(string Source, string Path), (string Id, PictureRow Picture)>();
+        var media = pictures.Select(p =>
+        {
+            var id = Id("m", p.SourceId, p.Path);
+            mediaIds[(p.SourceId, p.Path)] = (id, p);
+            return Fields(MediaFields, new()
+            {
+                ["mediaID"] = id,
+                ["deploymentID"] = p.SourceId,
+                ["captureMethod"] = "activityDetection",
+                ["timestamp"] = Timestamp(p.TakenAt),
+                ["filePath"] = p.Path,
+
+                // Pictures of people and of where rhinos are must not go public by default.
+                ["filePublic"] = "false",
+                ["fileName"] = Path.GetFileName(p.Path),
+                ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
+            });
+        }).ToList();
+
+        var observations = new List<string[]>();
+        var seenPictures = new HashSet<(string, string)>();
+        var byTime = pictures.GroupBy(p => (p.SourceId, p.TakenAt)).ToDictionary(g => g.Key, g => g.First());
+        foreach (var d in records.Detections(start, end))
+        {
+            var picture = d.Path is { } path && mediaIds.TryGetValue((d.SourceId, path), out var known) ? known.Picture
+                : byTime.GetValueOrDefault((d.SourceId, d.CapturedAt));
+            if (picture is null)
+            {
+                continue;
+            }
+
+            seenPictures.Add((picture.SourceId, picture.Path));
+            var box = picture.Width is > 0 && picture.Height is > 0
+                ? (X: Clamp(d.X / picture.Width.Value), Y: Clamp(d.Y / picture.Height.Value), W: Clamp(d.Width / picture.Width.Value), H: Clamp(d.Height / picture.Height.Value))
+                : ((double X, double Y, double W, double H)?)null;
+            observations.Add(Fields(ObservationFields, new()
+            {
+                ["observationID"] = string.Create(C, $"o{d.Id}"),
+                ["deploymentID"] = d.SourceId,
+                ["mediaID"] = mediaIds[(picture.SourceId, picture.Path)].Id,
+                ["eventStart"] = Timestamp(picture.TakenAt),
+                ["eventEnd"] = Timestamp(picture.TakenAt),
+                ["observationLevel"] = "media",
+                ["observationType"] = Type(d.Category),
+                ["scientificName"] = d.Category == "animal" && Taxa.TryGetValue(d.Label, out var taxon) ? taxon.Name : null,
+                ["count"] = "1",
+                ["bboxX"] = box?.X.ToString("0.####", C),
+                ["bboxY"] = box?.Y.ToString("0.####", C),
+                ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
+                ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = classifiedBy,
+                ["classificationProbability"] = Math.Clamp(d.Confidence, 0, 1).ToString("0.###", C),
+                ["observationTags"] = $"label:{d.Label}",
+            }));
+        }
+
+        foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
+        {
+            observations.Add(Fields(ObservationFields, new()
+            {
+                ["observationID"] = Id("o", p.SourceId, p.Path),
+                ["deploymentID"] = p.SourceId,
+                ["mediaID"] = mediaIds[(p.SourceId, p.Path)].Id,
+                ["eventStart"] = Timestamp(p.TakenAt),
+                ["eventEnd"] = Timestamp(p.TakenAt),
+                ["observationLevel"] = "media",
+                ["observationType"] = "blank",
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = classifiedBy,
+            }));
+        }
+
+        foreach (var t in tracks)
+        {
+            observations.Add(Fields(ObservationFields, new()
+            {
+                ["observationID"] = Id("o", t.SourceId, t.EventId),
+                ["deploymentID"] = t.SourceId,
+                ["eventID"] = t.EventId,
+                ["eventStart"] = Timestamp(t.Start),
+                ["eventEnd"] = Timestamp(t.End),
+                ["observationLevel"] = "event",
+                ["observationType"] = Type(t.Category),
+                ["scientificName"] = t.Category == "animal" && Taxa.TryGetValue(t.Label, out var taxon) ? taxon.Name : null,
+                ["count"] = "1",
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = classifiedBy,
+                ["observationTags"] = $"label:{t.Label}",
+            }));
+        }
+
+        WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments);
+        WriteCsv(Path.Combine(folder, "media.csv"), MediaFields, media);
+        WriteCsv(Path.Combine(folder, "observations.csv"), ObservationFields, observations);
+        var names = observations.Select(o => o[Array.IndexOf(ObservationFields, "scientificName")]).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), names, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new Summary(deployments.Count, media.Count, observations.Count, leftOut);
+    }
+
+    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, HashSet<string> names, DateTimeOffset now)
+    {
+        var (south, north) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Latitude), positions.Max(p => p.Latitude));
+        var (west, east) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Longitude), positions.Max(p => p.Longitude));
+        var device = report.Site.DeviceId;
+        JsonObject Resource(string name) => new()
+        {
+            ["name"] = name,
+            ["path"] = $"{name}.csv",
+            ["profile"] = "tabular-data-resource",
+            ["format"] = "csv",
+            ["mediatype"] = "text/csv",
+            ["encoding"] = "utf-8",
+            ["schema"] = $"{Base}{name}-table-schema.json",
+        };
+        return new JsonObject
+        {
+            ["resources"] = new JsonArray(Resource("deployments"), Resource("media"), Resource("observations")),
+            ["profile"] = $"{Base}camtrap-dp-profile.json",
+            ["name"] = new string($"edge-agent-{device}-{report.From:yyyyMMdd}-{report.To:yyyyMMdd}".ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '-').ToArray()),
+            ["id"] = Guid.CreateVersion7().ToString(),
+            ["created"] = Timestamp(now),
+            ["title"] = $"Camera observations of {device}, {report.From:yyyy-MM-dd} to {report.To:yyyy-MM-dd}",
+            ["contributors"] = new JsonArray(new JsonObject { ["title"] = $"edge-agent {device}", ["role"] = "contributor" }),
+            ["description"] = "Exported by edge-agent. Classifications are a detector's (classificationMethod machine), not reviewed by people; labels are in observationTags.",
+            ["project"] = new JsonObject
+            {
+                ["title"] = $"edge-agent {device}",
+                ["samplingDesign"] = "opportunistic",
+                ["captureMethod"] = new JsonArray("activityDetection"),
+                ["individualAnimals"] = false,
+                ["observationLevel"] = new JsonArray("media", "event"),
+            },
+            ["spatial"] = new JsonObject
+            {
+                ["type"] = "Polygon",
+                ["coordinates"] = new JsonArray(new JsonArray(
+                    Point(west, south), Point(east, south), Point(east, north), Point(west, north), Point(west, south))),
+            },
+            ["temporal"] = new JsonObject { ["start"] = report.From.ToString("yyyy-MM-dd", C), ["end"] = report.To.ToString("yyyy-MM-dd", C) },
+            ["taxonomic"] = new JsonArray(Taxa.Values.Where(t => names.Contains(t.Name)).DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal)
+                .Select(t => (JsonNode)new JsonObject { ["scientificName"] = t.Name, ["taxonRank"] = t.Rank }).ToArray()),
+        };
+    }
+
+    private static JsonArray Point(double longitude, double latitude) => new(Math.Round(longitude, 6), Math.Round(latitude, 6));
+
+    private static string Type(string category) => category switch
+    {
+        "animal" => "animal",
+        "person" => "human",
+        "vehicle" => "vehicle",
+        _ => "unknown",
+    };
+
+    private static double Clamp(double value) => Math.Clamp(value, 0, 1);
+
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", C);
+
+    private static string Id(string prefix, string source, string key) =>
+        prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{source}\u001f{key}")).AsSpan(0, 8));
+
+    private static string[] Fields(string[] columns, Dictionary<string, string?> values) => columns.Select(c => values.GetValueOrDefault(c) ?? "").ToArray();
+
+    private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows) =>
+        File.WriteAllLines(path, rows.Select(r => ReportFiles.Row(r)).Prepend(string.Join(',', header)), new UTF8Encoding(false));
+}

@@ -1,0 +1,165 @@
+namespace EdgeAgent.Reporting;
+
+using System.Globalization;
+using System.Text;
+using EdgeAgent.Station;
+
+/// <summary>
+/// Writes a report: <c>index.html</c>, which opens offline (its charts are SVG drawn by ScottPlot and
+/// put in the page, its map the station page's SVG map), and the same numbers as CSV files beside it.
+/// </summary>
+public static class ReportFiles
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>Most labels drawn in the charts (all are in the tables and the CSV files).</summary>
+    public const int ChartedLabels = 12;
+
+    /// <summary>Writes the report's files into <paramref name="folder"/>; returns the page's path.</summary>
+    public static string Write(BiodiversityReport report, string folder, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(folder);
+        WriteCsvFiles(report, folder);
+        var page = Path.Combine(folder, "index.html");
+        File.WriteAllText(page, Html(report, now), Encoding.UTF8);
+        return page;
+    }
+
+    private static void WriteCsvFiles(BiodiversityReport r, string folder)
+    {
+        string Category(string label) => r.Labels[label].Category;
+        Csv(folder, "counts_per_day.csv", "day,label,category,sightings", r.PerDay.Select(c => Row(c.Key.Day.ToString("yyyy-MM-dd", C), c.Key.Label, Category(c.Key.Label), c.Value)));
+        Csv(folder, "counts_per_week.csv", "week_starting,label,category,sightings", r.PerWeek.Select(c => Row(c.Key.Week.ToString("yyyy-MM-dd", C), c.Key.Label, Category(c.Key.Label), c.Value)));
+        Csv(folder, "counts_per_camera.csv", "camera,label,category,sightings,individuals", r.PerCamera.Select(c => Row(c.Key.Camera, c.Key.Label, Category(c.Key.Label), c.Value.Sightings, c.Value.Individuals)));
+        Csv(folder, "counts_per_zone.csv", "zone,label,category,sightings", r.PerZone.Select(c => Row(c.Key.Zone, c.Key.Label, Category(c.Key.Label), c.Value)));
+        Csv(folder, "diel_activity.csv", "label,hour,sightings", r.Diel.SelectMany(d => d.Value.Select((n, hour) => Row(d.Key, hour, n))));
+        Csv(folder, "first_sightings.csv", "label,category,first_seen_utc,camera,zone", r.First.Select(f => Row(f.Key, Category(f.Key), f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", C), f.Value.Sighting.SourceId, f.Value.Zone)));
+        Csv(folder, "threats_per_zone_hour.csv", "zone,hour,sightings", r.Threats.Select(t => Row(t.Key.Zone, t.Key.Hour, t.Value)));
+        Csv(folder, "data_quality.csv", "measure,value", new[] { Row("pictures", r.Pictures), Row("sightings", r.Sightings) }
+            .Concat(r.Failures.Select(f => Row($"failed: {f.Key}", f.Value))));
+    }
+
+    private static string Html(BiodiversityReport r, DateTimeOffset now)
+    {
+        var html = new StringBuilder();
+        html.Append(C, $"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Biodiversity report {r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}</title>
+            <style>{Css}</style></head><body><h1>Biodiversity report, {r.From:yyyy-MM-dd} to {r.To:yyyy-MM-dd}</h1>
+            <p class="meta">{H(r.Site.DeviceId)} · made {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC · {r.Sightings} sightings of {r.Labels.Count} labels · {r.Pictures} camera-trap pictures</p>
+            <p><b>What is counted.</b> A <i>sighting</i> is what the records count as one: for camera traps a burst — the pictures of one
+            camera and label each taken within {r.Site.BurstGap.TotalSeconds:0} s of the one before (Recording:BurstGap) count once, and its
+            individuals are the most boxes of that label in one of its pictures; for video a track — an animal that stays in view is one, and
+            within one flight of a drone a track placed on the ground within {r.Site.SameAnimalWithin:0.#} m of an earlier one of its label
+            (Recording:SameAnimalWithin) is the same animal seen again. Days are UTC; hours of the day are each camera's clock time (its
+            time zone in Geofencing:Cameras, UTC for a camera without one), not solar time. Labels are the detector's (a COCO model's
+            names are stand-ins for species).</p>
+            """);
+        if (r.Sightings == 0)
+        {
+            html.Append("<p class=\"empty\">Nothing was seen in this period.</p>");
+        }
+
+        var charted = r.Labels.Keys.OrderByDescending(l => r.PerDay.Where(c => c.Key.Label == l).Sum(c => c.Value)).Take(ChartedLabels).ToList();
+        html.Append("<h2>Sightings per day</h2>");
+        if (charted.Count > 0)
+        {
+            html.Append(ReportCharts.PerDay(r, charted));
+        }
+
+        html.Append(Table(
+            ["week starting", .. r.Labels.Keys],
+            r.PerWeek.GroupBy(c => c.Key.Week).Select(w => (IEnumerable<object>)[w.Key.ToString("yyyy-MM-dd", C), .. r.Labels.Keys.Select(l => (object)w.Where(c => c.Key.Label == l).Sum(c => c.Value))])));
+
+        html.Append("<h2>Per camera and per zone</h2><div class=\"side\">");
+        html.Append(Table(["camera", "label", "sightings", "individuals"], r.PerCamera.Select(c => (IEnumerable<object>)[c.Key.Camera, c.Key.Label, c.Value.Sightings, c.Value.Individuals])));
+        html.Append(Table(["zone", "label", "sightings"], r.PerZone.Select(c => (IEnumerable<object>)[ZoneName(r, c.Key.Zone), c.Key.Label, c.Value])));
+        html.Append("</div>");
+        var perCamera = r.PerCamera.GroupBy(c => c.Key.Camera).ToDictionary(g => g.Key, g => g.Sum(c => c.Value.Sightings), StringComparer.Ordinal);
+        html.Append(StationPage.Map(new MapView(r.Site.Zones.Zones, r.Site.Cameras, [], []), camera => $"{camera.Id}: {perCamera.GetValueOrDefault(camera.Id)}"));
+
+        html.Append("<h2>Diel activity</h2><p>Sightings by hour of the day, in each camera's clock time.</p><div class=\"charts\">");
+        foreach (var label in charted)
+        {
+            html.Append(ReportCharts.Diel(label, r.Diel[label]));
+        }
+
+        html.Append("</div><h2>First sightings</h2>");
+        html.Append(Table(
+            ["label", "category", "first seen (UTC)", "camera's clock", "camera", "zone"],
+            r.First.OrderBy(f => f.Value.Sighting.Start).Select(f => (IEnumerable<object>)
+            [
+                f.Key, r.Labels[f.Key].Category, f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", C),
+                $"{r.Local(f.Value.Sighting.SourceId, f.Value.Sighting.Start):yyyy-MM-dd HH:mm} {r.TimeZoneOf(f.Value.Sighting.SourceId)}", f.Value.Sighting.SourceId,
+                ZoneName(r, f.Value.Zone),
+            ])));
+
+        html.Append("<h2>Threats: people and vehicles per zone and hour</h2>");
+        var threatZones = r.Threats.Keys.Select(k => k.Zone).Distinct().ToList();
+        html.Append(threatZones.Count == 0 ? "<p>No person or vehicle was seen.</p>" : Table(
+            ["zone", .. Enumerable.Range(0, 24).Select(h => h.ToString("00", C))],
+            threatZones.Select(z => (IEnumerable<object>)[ZoneName(r, z), .. Enumerable.Range(0, 24).Select(h => (object)r.Threats.GetValueOrDefault((z, h)))])));
+
+        html.Append("<h2>Data quality</h2><ul>");
+        html.Append(C, $"<li>{r.Pictures} camera-trap pictures processed in the period{(r.PictureTimesRecorded ? "" : " (by when they were processed: this database did not record when they were taken)")}.</li>");
+        html.Append(r.Failures.Count == 0 ? "<li>No picture failed.</li>" : $"<li>Pictures that could not be processed: {string.Join(", ", r.Failures.Select(f => $"{H(f.Key)}: {f.Value}"))}.</li>");
+        html.Append("""
+            <li>Detections suppressed (information bands, static objects, masks) are not recorded, only counted while the agent runs
+            (<code>edge_agent_overlay_suppressed_total</code>, <code>edge_agent_static_detections_suppressed_total</code>).</li>
+            <li>Source downtime is not recorded: the agent's log and <code>/healthz</code> show it while it runs.</li></ul>
+            <p class="meta">The numbers are also in the CSV files beside this page.</p></body></html>
+            """);
+        return html.ToString();
+    }
+
+    private static string ZoneName(BiodiversityReport r, string zoneIds) =>
+        string.Join(", ", zoneIds.Split(", ").Select(id => r.Site.Zones.Zones.FirstOrDefault(z => z.Id == id)?.Name ?? id));
+
+    private static string Table(IEnumerable<string> header, IEnumerable<IEnumerable<object>> rows)
+    {
+        var html = new StringBuilder("<table><thead><tr>");
+        foreach (var h in header)
+        {
+            html.Append(C, $"<th>{H(h)}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            foreach (var cell in row)
+            {
+                html.Append(cell is int n ? $"<td class=\"n\">{(n == 0 ? "" : n.ToString(C))}</td>" : $"<td>{H(Convert.ToString(cell, C) ?? "")}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    private static void Csv(string folder, string name, string header, IEnumerable<string> rows) =>
+        File.WriteAllLines(Path.Combine(folder, name), rows.Prepend(header), new UTF8Encoding(false));
+
+    /// <summary>One CSV row, quoting what needs it (RFC 4180).</summary>
+    internal static string Row(params object[] cells) => string.Join(',', cells.Select(cell =>
+    {
+        var text = Convert.ToString(cell, C) ?? "";
+        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    }));
+
+    private static string H(string text) => StationPage.H(text);
+
+    private const string Css = """
+        body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #1b1b1b; padding: 0 1em; }
+        h1 { font-size: 1.5em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
+        .meta { color: #666; } .empty { font-weight: bold; color: #a66a00; }
+        table { border-collapse: collapse; margin: .5em 1em .5em 0; } th, td { padding: .2em .5em; border-bottom: 1px solid #e2e2e2; text-align: left; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        .side { display: flex; flex-wrap: wrap; align-items: flex-start; } .charts { display: flex; flex-wrap: wrap; gap: .5em; }
+        svg.map { border: 1px solid #ccc; max-width: 100%; height: auto; }
+        .zone { fill: #4c9a2a; fill-opacity: .18; stroke: #2d6a1b; stroke-width: 1.5; } .zone-name { font-size: 12px; fill: #2d6a1b; text-anchor: middle; }
+        .camera { fill: #333; } .camera-name { font-size: 11px; }
+        .scale path { fill: none; stroke: #000; stroke-width: 2; } .scale text, .north text { font-size: 12px; text-anchor: middle; } .north path { fill: #000; }
+        """;
+}

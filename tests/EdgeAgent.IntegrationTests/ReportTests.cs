@@ -1,0 +1,168 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+/// <summary>
+/// <c>edge-agent report</c> on records the real agent made from the shared camera-trap pictures and
+/// a live video of a person; the page opened in headless Chromium; the Camtrap DP package checked
+/// against the standard.
+/// </summary>
+public sealed class ReportTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private static readonly string Output = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    [Fact]
+    public async Task The_report_of_real_records_has_the_hand_counted_numbers_renders_its_charts_and_exports_a_valid_camtrap_dp()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        await using var stream = new UdpStream(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"));
+        stream.Start();
+        var json = AgentConfig.Create(folder);
+        json["Alerting"]!["Rules"] = new JsonArray();
+        json["Sources"] = new JsonObject
+        {
+            ["DropFolders"] = new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.2" }),
+            ["Streams"] = new JsonArray(new JsonObject { ["Id"] = "MAST-1", ["Url"] = stream.Url }),
+            ["RescanInterval"] = "00:00:01",
+        };
+        json["Geofencing"]!["Cameras"]!.AsArray().Add(new JsonObject { ["Id"] = "MAST-1", ["Latitude"] = -1.41, ["Longitude"] = 35.12 });
+        json["Metrics"] = new JsonObject { ["Enabled"] = false };
+        var config = AgentConfig.Write(folder, json);
+        foreach (var picture in Directory.GetFiles(TestPaths.CameraTrap, "*.jpg"))
+        {
+            File.Copy(picture, Path.Combine(drop, Path.GetFileName(picture)));
+        }
+
+        // The agent records the 15 pictures and the person on the stream as a track, then stops.
+        using (var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 15 && Tracks(folder) >= 1, agent);
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
+        }
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, output, error) = await AgentProcess.RunAsync(
+            "report", "--config", config, "--from", "2000-01-01", "--to", today, "--output", folder.File("report"), "--camtrap-dp", folder.File("package"));
+        Assert.True(code == 0, output + error);
+        Assert.Contains("camtrap-dp 1.0.2", output, StringComparison.Ordinal);
+
+        // Hand-counted from the pictures: the elephants picture (EXIF 2010-08-04 08:43 at the camera, UTC+3) is one burst of 4 individuals;
+        // the person (2024-01-21 15:19) and the car (2015-11-30 15:55) one burst each; the person on the stream one track.
+        var perDay = Lines(folder.File("report/counts_per_day.csv"));
+        Assert.Contains("2010-08-04,elephant,animal,1", perDay);
+        Assert.Contains("2024-01-21,person,person,1", perDay);
+        Assert.Contains("2015-11-30,car,vehicle,1", perDay);
+        Assert.Contains($"{today},person,person,1", perDay);
+        var perCamera = Lines(folder.File("report/counts_per_camera.csv"));
+        Assert.Contains("MAST-1,person,person,1,1", perCamera);
+        Assert.Contains(perCamera, l => l.StartsWith("CT-07,elephant,animal,", StringComparison.Ordinal));
+        var diel = Lines(folder.File("report/diel_activity.csv"));
+        Assert.Contains("car,15,1", diel);
+        Assert.Contains(diel, l => l == "elephant,8,1" || l == "elephant,8,2");
+        Assert.Contains("elephant,animal,2010-08-04T05:43:15Z,CT-07,rhino", Lines(folder.File("report/first_sightings.csv")));
+        // The person and the car at 15:xx by the camera's clock (and the stream's person too if the test runs at 15:xx UTC).
+        var threats = Lines(folder.File("report/threats_per_zone_hour.csv"));
+        Assert.Contains(threats, l => l is "rhino,15,2" or "rhino,15,3");
+        var elephants = CamtrapDpChecks.ReadCsv(folder.File("package/observations.csv")).Skip(1).Where(r => r[6] == "media" && r[26] == "label:elephant" && r[10] == "1");
+        var herd = Assert.Single(elephants.GroupBy(r => r[2]), g => g.Count() == 4);
+        Assert.All(herd, r => Assert.Equal("Elephantidae", r[9]));
+
+        // The package conforms; a broken copy does not (the checks can fail).
+        Assert.Empty(CamtrapDpChecks.Problems(folder.File("package")));
+        var observations = CamtrapDpChecks.ReadCsv(folder.File("package/observations.csv"));
+        Assert.Contains(observations, r => r[7] == "blank");
+        Assert.Contains(observations, r => r[6] == "event" && r[7] == "human" && r[1] == "MAST-1");
+        Assert.Contains(observations, r => r[7] == "vehicle");
+        var media = CamtrapDpChecks.ReadCsv(folder.File("package/media.csv"));
+        Assert.Equal(15, media.Count - 1);
+        var broken = Directory.CreateDirectory(folder.File("broken")).FullName;
+        foreach (var file in Directory.GetFiles(folder.File("package")))
+        {
+            File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(broken, "media.csv"), (await File.ReadAllTextAsync(Path.Combine(broken, "media.csv"))).Replace(",false,", ",maybe,", StringComparison.Ordinal));
+        Assert.Contains(CamtrapDpChecks.Problems(broken), p => p.Contains("filePublic 'maybe' is not true or false", StringComparison.Ordinal));
+
+        // The page renders every chart, offline.
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new() { Offline = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("file://" + folder.File("report/index.html"));
+        var charts = page.Locator("figure.chart svg");
+        var labels = Lines(folder.File("report/counts_per_camera.csv")).Skip(1).Select(l => l.Split(',')[1]).Distinct().Count();
+        Assert.Equal(1 + Math.Min(labels, 12), await charts.CountAsync());
+        for (var i = 0; i < await charts.CountAsync(); i++)
+        {
+            var box = await charts.Nth(i).BoundingBoxAsync();
+            Assert.True(box is { Width: > 100, Height: > 100 }, $"chart {i} is not drawn");
+        }
+
+        await Assertions.Expect(page.Locator("svg.map path[data-zone='rhino']")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Output, "report.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_empty_period_and_a_database_of_an_older_layout_are_told_plainly()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("old.db");
+        using (var db = new SqliteConnection($"Data Source={path}"))
+        {
+            db.Open();
+            using var create = db.CreateCommand();
+            create.CommandText = "CREATE TABLE detections (id INTEGER PRIMARY KEY, source_id TEXT, captured_at TEXT, label TEXT, category TEXT, confidence REAL)";
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var (code, _, error) = await AgentProcess.RunAsync("report", "--database", path, "--output", folder.File("report"));
+        Assert.Equal(2, code);
+        Assert.Contains("was written by an older edge-agent (it lacks detections.placed_by, detections.track_id, tracks.snapshot, files_done.failure)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        // An empty database of this version: the report is written, and says that nothing was seen.
+        var config = AgentConfig.Write(folder, AgentConfig.Create(folder));
+        using (var records = new EdgeAgent.Recording.RecordDatabase(Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Common.DatabaseOptions { Path = folder.File("state/edge-agent.db") })))
+        {
+        }
+
+        SqliteConnection.ClearAllPools();
+        var (emptyCode, output, emptyError) = await AgentProcess.RunAsync("report", "--config", config, "--from", "1990-01-01", "--to", "1990-12-31", "--output", folder.File("empty"));
+        Assert.Equal(0, emptyCode);
+        Assert.Contains("nothing was recorded between 1990-01-01 and 1990-12-31: the records are empty", emptyError, StringComparison.Ordinal);
+        Assert.Contains("0 sightings", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was seen in this period.", await File.ReadAllTextAsync(folder.File("empty/index.html")), StringComparison.Ordinal);
+    }
+
+    private static long Tracks(TempFolder folder)
+    {
+        var path = folder.File("state/edge-agent.db");
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        using var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        db.Open();
+        try
+        {
+            return DaemonTests.Scalar(db, "SELECT COUNT(*) FROM tracks");
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
+    private static List<string> Lines(string path) => [.. File.ReadAllLines(path)];
+}
