@@ -111,10 +111,16 @@ public static class CamtrapDpExport
         pictures.RemoveAll(p => !positions.ContainsKey(p.SourceId));
         tracks.RemoveAll(t => !positions.ContainsKey(t.SourceId));
 
+        var periods = new Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
+        void Seen(string source, DateTimeOffset at)
+        {
+            periods[source] = periods.TryGetValue(source, out var p) ? (at < p.First ? at : p.First, at > p.Last ? at : p.Last) : (at, at);
+        }
+
+        pictures.ForEach(p => Seen(p.SourceId, p.TakenAt));
+        tracks.ForEach(t => { Seen(t.SourceId, t.Start); Seen(t.SourceId, t.End); });
         var deployments = positions.Select(p =>
         {
-            var times = pictures.Where(m => m.SourceId == p.Key).Select(m => m.TakenAt)
-                .Concat(tracks.Where(t => t.SourceId == p.Key).SelectMany(t => new[] { t.Start, t.End })).ToList();
             var camera = site.Cameras.FirstOrDefault(c => c.Id == p.Key);
             return Fields(DeploymentFields, new()
             {
@@ -122,119 +128,138 @@ public static class CamtrapDpExport
                 ["locationName"] = p.Key,
                 ["latitude"] = p.Value.Latitude.ToString("0.######", C),
                 ["longitude"] = p.Value.Longitude.ToString("0.######", C),
-                ["deploymentStart"] = Timestamp(times.Min()),
-                ["deploymentEnd"] = Timestamp(times.Max()),
+                ["deploymentStart"] = Timestamp(periods[p.Key].First),
+                ["deploymentEnd"] = Timestamp(periods[p.Key].Last),
                 ["cameraID"] = p.Key,
                 ["cameraHeight"] = camera?.Height?.ToString("0.##", C),
+
                 // The standard's tilt is up from horizontal and both are whole degrees; ours is down from horizontal.
                 ["cameraTilt"] = camera?.Tilt is { } tilt ? Math.Round(-tilt).ToString("0", C) : null,
                 ["cameraHeading"] = camera?.Heading is { } heading ? (Math.Round(heading) % 360).ToString("0", C) : null,
                 ["deploymentComments"] = camera is null ? "position: the mean of its placed sightings" : null,
             });
         }).ToList();
+        WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments);
 
+        // Media and observations are written as they are read: a month of a large site is millions of rows.
         var mediaIds = new Dictionary<(string Source, string Path), (string Id, PictureRow Picture)>();
-        var media = pictures.Select(p =>
+        using (var media = Table(Path.Combine(folder, "media.csv"), MediaFields))
         {
-            var id = Id("m", p.SourceId, p.Path);
-            mediaIds[(p.SourceId, p.Path)] = (id, p);
-            return Fields(MediaFields, new()
+            foreach (var p in pictures)
             {
-                ["mediaID"] = id,
-                ["deploymentID"] = p.SourceId,
-                ["captureMethod"] = "activityDetection",
-                ["timestamp"] = Timestamp(p.TakenAt),
-                ["filePath"] = p.Path,
+                var id = Id("m", p.SourceId, p.Path);
+                mediaIds[(p.SourceId, p.Path)] = (id, p);
+                Row(media, Fields(MediaFields, new()
+                {
+                    ["mediaID"] = id,
+                    ["deploymentID"] = p.SourceId,
+                    ["captureMethod"] = "activityDetection",
+                    ["timestamp"] = Timestamp(p.TakenAt),
+                    ["filePath"] = p.Path,
 
-                // Pictures of people and of where rhinos are must not go public by default.
-                ["filePublic"] = "false",
-                ["fileName"] = Path.GetFileName(p.Path),
-                ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
-            });
-        }).ToList();
+                    // Pictures of people and of where rhinos are must not go public by default.
+                    ["filePublic"] = "false",
+                    ["fileName"] = Path.GetFileName(p.Path),
+                    ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
+                }));
+            }
+        }
 
-        var observations = new List<string[]>();
+        var observations = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var seenPictures = new HashSet<(string, string)>();
-        var byTime = pictures.GroupBy(p => (p.SourceId, p.TakenAt)).ToDictionary(g => g.Key, g => g.First());
-        foreach (var d in records.Detections(start, end))
+
+        // Databases of earlier versions did not record a detection's file: its picture is the one taken at its time.
+        Dictionary<(string, DateTimeOffset), PictureRow>? byTime = null;
+        using (var table = Table(Path.Combine(folder, "observations.csv"), ObservationFields))
         {
-            var picture = d.Path is { } path && mediaIds.TryGetValue((d.SourceId, path), out var known) ? known.Picture
-                : byTime.GetValueOrDefault((d.SourceId, d.CapturedAt));
-            if (picture is null)
+            void Observation(Dictionary<string, string?> values)
             {
-                continue;
+                observations++;
+                if (values.GetValueOrDefault("scientificName") is { } name)
+                {
+                    names.Add(name);
+                }
+
+                Row(table, Fields(ObservationFields, values));
             }
 
-            seenPictures.Add((picture.SourceId, picture.Path));
-            var box = picture.Width is > 0 && picture.Height is > 0
-                ? (X: Clamp(d.X / picture.Width.Value), Y: Clamp(d.Y / picture.Height.Value), W: Clamp(d.Width / picture.Width.Value), H: Clamp(d.Height / picture.Height.Value))
-                : ((double X, double Y, double W, double H)?)null;
-            observations.Add(Fields(ObservationFields, new()
+            foreach (var d in records.Detections(start, end))
             {
-                ["observationID"] = string.Create(C, $"o{d.Id}"),
-                ["deploymentID"] = d.SourceId,
-                ["mediaID"] = mediaIds[(picture.SourceId, picture.Path)].Id,
-                ["eventStart"] = Timestamp(picture.TakenAt),
-                ["eventEnd"] = Timestamp(picture.TakenAt),
-                ["observationLevel"] = "media",
-                ["observationType"] = Type(d.Category),
-                ["scientificName"] = d.Category == "animal" && Taxa.TryGetValue(d.Label, out var taxon) ? taxon.Name : null,
-                ["count"] = "1",
-                ["bboxX"] = box?.X.ToString("0.####", C),
-                ["bboxY"] = box?.Y.ToString("0.####", C),
-                ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
-                ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
-                ["classificationMethod"] = "machine",
-                ["classifiedBy"] = classifiedBy,
-                ["classificationProbability"] = Math.Clamp(d.Confidence, 0, 1).ToString("0.###", C),
-                ["observationTags"] = $"label:{d.Label}",
-            }));
+                var picture = d.Path is { } path && mediaIds.TryGetValue((d.SourceId, path), out var known) ? known.Picture
+                    : (byTime ??= pictures.GroupBy(p => (p.SourceId, p.TakenAt)).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault((d.SourceId, d.CapturedAt));
+                if (picture is null)
+                {
+                    continue;
+                }
+
+                seenPictures.Add((picture.SourceId, picture.Path));
+                var box = picture.Width is > 0 && picture.Height is > 0
+                    ? (X: Clamp(d.X / picture.Width.Value), Y: Clamp(d.Y / picture.Height.Value), W: Clamp(d.Width / picture.Width.Value), H: Clamp(d.Height / picture.Height.Value))
+                    : ((double X, double Y, double W, double H)?)null;
+                Observation(new()
+                {
+                    ["observationID"] = string.Create(C, $"o{d.Id}"),
+                    ["deploymentID"] = d.SourceId,
+                    ["mediaID"] = mediaIds[(picture.SourceId, picture.Path)].Id,
+                    ["eventStart"] = Timestamp(picture.TakenAt),
+                    ["eventEnd"] = Timestamp(picture.TakenAt),
+                    ["observationLevel"] = "media",
+                    ["observationType"] = Type(d.Category),
+                    ["scientificName"] = ScientificName(d.Category, d.Label),
+                    ["count"] = "1",
+                    ["bboxX"] = box?.X.ToString("0.####", C),
+                    ["bboxY"] = box?.Y.ToString("0.####", C),
+                    ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
+                    ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
+                    ["classificationMethod"] = "machine",
+                    ["classifiedBy"] = classifiedBy,
+                    ["classificationProbability"] = Math.Clamp(d.Confidence, 0, 1).ToString("0.###", C),
+                    ["observationTags"] = $"label:{d.Label}",
+                });
+            }
+
+            foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
+            {
+                Observation(new()
+                {
+                    ["observationID"] = Id("o", p.SourceId, p.Path),
+                    ["deploymentID"] = p.SourceId,
+                    ["mediaID"] = mediaIds[(p.SourceId, p.Path)].Id,
+                    ["eventStart"] = Timestamp(p.TakenAt),
+                    ["eventEnd"] = Timestamp(p.TakenAt),
+                    ["observationLevel"] = "media",
+                    ["observationType"] = "blank",
+                    ["classificationMethod"] = "machine",
+                    ["classifiedBy"] = classifiedBy,
+                });
+            }
+
+            foreach (var t in tracks)
+            {
+                Observation(new()
+                {
+                    ["observationID"] = Id("o", t.SourceId, t.EventId),
+                    ["deploymentID"] = t.SourceId,
+                    ["eventID"] = t.EventId,
+                    ["eventStart"] = Timestamp(t.Start),
+                    ["eventEnd"] = Timestamp(t.End),
+                    ["observationLevel"] = "event",
+                    ["observationType"] = Type(t.Category),
+                    ["scientificName"] = ScientificName(t.Category, t.Label),
+                    ["count"] = "1",
+                    ["classificationMethod"] = "machine",
+                    ["classifiedBy"] = classifiedBy,
+                    ["observationTags"] = $"label:{t.Label}",
+                });
+            }
         }
 
-        foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
-        {
-            observations.Add(Fields(ObservationFields, new()
-            {
-                ["observationID"] = Id("o", p.SourceId, p.Path),
-                ["deploymentID"] = p.SourceId,
-                ["mediaID"] = mediaIds[(p.SourceId, p.Path)].Id,
-                ["eventStart"] = Timestamp(p.TakenAt),
-                ["eventEnd"] = Timestamp(p.TakenAt),
-                ["observationLevel"] = "media",
-                ["observationType"] = "blank",
-                ["classificationMethod"] = "machine",
-                ["classifiedBy"] = classifiedBy,
-            }));
-        }
-
-        foreach (var t in tracks)
-        {
-            observations.Add(Fields(ObservationFields, new()
-            {
-                ["observationID"] = Id("o", t.SourceId, t.EventId),
-                ["deploymentID"] = t.SourceId,
-                ["eventID"] = t.EventId,
-                ["eventStart"] = Timestamp(t.Start),
-                ["eventEnd"] = Timestamp(t.End),
-                ["observationLevel"] = "event",
-                ["observationType"] = Type(t.Category),
-                ["scientificName"] = t.Category == "animal" && Taxa.TryGetValue(t.Label, out var taxon) ? taxon.Name : null,
-                ["count"] = "1",
-                ["classificationMethod"] = "machine",
-                ["classifiedBy"] = classifiedBy,
-                ["observationTags"] = $"label:{t.Label}",
-            }));
-        }
-
-        WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments);
-        WriteCsv(Path.Combine(folder, "media.csv"), MediaFields, media);
-        WriteCsv(Path.Combine(folder, "observations.csv"), ObservationFields, observations);
-        var names = observations.Select(o => o[Array.IndexOf(ObservationFields, "scientificName")]).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
         File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), names, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Summary(deployments.Count, media.Count, observations.Count, leftOut);
+        return new Summary(deployments.Count, pictures.Count, observations, leftOut);
     }
 
-    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, HashSet<string> names, DateTimeOffset now)
+    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, IReadOnlySet<string> names, DateTimeOffset now)
     {
         var (south, north) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Latitude), positions.Max(p => p.Latitude));
         var (west, east) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Longitude), positions.Max(p => p.Longitude));
@@ -281,6 +306,9 @@ public static class CamtrapDpExport
 
     private static JsonArray Point(double longitude, double latitude) => new(Math.Round(longitude, 6), Math.Round(latitude, 6));
 
+    private static string? ScientificName(string category, string label) =>
+        category == "animal" && Taxa.TryGetValue(label, out var taxon) ? taxon.Name : null;
+
     private static string Type(string category) => category switch
     {
         "animal" => "animal",
@@ -300,4 +328,13 @@ public static class CamtrapDpExport
 
     private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows) =>
         File.WriteAllLines(path, rows.Select(r => ReportFiles.Row(r)).Prepend(string.Join(',', header)), new UTF8Encoding(false));
+
+    private static StreamWriter Table(string path, string[] header)
+    {
+        var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        writer.WriteLine(string.Join(',', header));
+        return writer;
+    }
+
+    private static void Row(StreamWriter writer, string[] values) => writer.WriteLine(ReportFiles.Row(values));
 }
