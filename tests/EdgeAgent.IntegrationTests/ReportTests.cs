@@ -29,7 +29,7 @@ public sealed class ReportTests
         json["Sources"] = new JsonObject
         {
             ["DropFolders"] = new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.2" }),
-            ["Streams"] = new JsonArray(new JsonObject { ["Id"] = "MAST-1", ["Url"] = stream.Url }),
+            ["Streams"] = new JsonArray(new JsonObject { ["Id"] = "MAST-1", ["Url"] = stream.Url, ["StallTimeout"] = "00:00:02" }),
             ["RescanInterval"] = "00:00:01",
         };
         json["Geofencing"]!["Cameras"]!.AsArray().Add(new JsonObject { ["Id"] = "MAST-1", ["Latitude"] = -1.41, ["Longitude"] = 35.12 });
@@ -40,10 +40,13 @@ public sealed class ReportTests
             File.Copy(picture, Path.Combine(drop, Path.GetFileName(picture)));
         }
 
-        // The agent records the 15 pictures and the person on the stream as a track, then stops.
+        // The agent records the 15 pictures and the person on the stream as a track; the stream goes
+        // silent (one outage of MAST-1), and the agent stops.
         using (var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
         {
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 15 && Tracks(folder) >= 1, agent);
+            await stream.DisposeAsync();
+            await agent.WaitForErrorAsync("Stream MAST-1 lost", Patience);
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
         }
@@ -74,6 +77,12 @@ public sealed class ReportTests
         var elephants = CamtrapDpChecks.ReadCsv(folder.File("package/observations.csv")).Skip(1).Where(r => r[6] == "media" && r[26] == "label:elephant" && r[10] == "1");
         var herd = Assert.Single(elephants.GroupBy(r => r[2]), g => g.Count() == 4);
         Assert.All(herd, r => Assert.Equal("Elephantidae", r[9]));
+
+        // Data quality: every picture processed, none failed; the stream's one outage, the drop folder none.
+        Assert.Contains("pictures,15", Lines(folder.File("report/data_quality.csv")));
+        var downtime = Lines(folder.File("report/source_downtime.csv"));
+        Assert.Contains("CT-07,0,0,0", downtime);
+        Assert.Contains(downtime, l => l.StartsWith("MAST-1,", StringComparison.Ordinal) && l.Split(',')[2] == "1" && double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         // The package conforms; a broken copy does not (the checks can fail).
         Assert.Empty(CamtrapDpChecks.Problems(folder.File("package")));

@@ -97,6 +97,13 @@ public sealed class ObservationStageTests : IDisposable
         var kept = Assert.Single(record.Detections);
         Assert.Equal("person", kept.Detection.Label);
         Assert.DoesNotContain(record.Alerts, a => a.Observation.Detection.Label == "car");
+
+        // Set aside, it is recorded as suppressed for the report's data quality.
+        Assert.Equal(new SuppressedDetection(logo, "overlay"), Assert.Single(record.Suppressed));
+        Commit(record);
+        using var records = new EdgeAgent.Reporting.RecordsReader(_folder.File("edge-agent.db"));
+        var suppressed = records.Suppressed(T0.AddDays(-1), T0.AddDays(1));
+        Assert.Equal(1, Assert.Single(suppressed!, s => s.Key == "overlay").Value);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ internal static class ReportCommand
             }
 
             using var records = new RecordsReader(path);
-            var report = BiodiversityReport.Gather(records, site, first, last);
+            var now = DateTimeOffset.UtcNow;
+            var report = BiodiversityReport.Gather(records, site, first, last, now);
             if (report.Sightings == 0 && report.Pictures == 0)
             {
                 var extent = records.Extent() is { } e
@@ -55,7 +56,6 @@ internal static class ReportCommand
                 Console.Error.WriteLine($"edge-agent: nothing was recorded between {first:yyyy-MM-dd} and {last:yyyy-MM-dd}: {extent}");
             }
 
-            var now = DateTimeOffset.UtcNow;
             if (parse.GetValue(output) is { } folder)
             {
                 var page = ReportFiles.Write(report, folder.FullName, now);

@@ -36,12 +36,25 @@ public sealed class AgentHealth(TimeProvider time)
     /// <summary>Sets a source's state.</summary>
     public void Report(string sourceId, SourceState state, string detail = "")
     {
-        _sources.AddOrUpdate(sourceId, (state, time.GetUtcNow(), detail), (_, old) => old.State == state ? old with { Detail = detail } : (state, time.GetUtcNow(), detail));
+        var changed = true;
+        _sources.AddOrUpdate(sourceId, (state, time.GetUtcNow(), detail), (_, old) =>
+        {
+            changed = old.State != state;
+            return changed ? (state, time.GetUtcNow(), detail) : old with { Detail = detail };
+        });
+        if (changed)
+        {
+            StateChanged?.Invoke(sourceId, state, detail, time.GetUtcNow());
+        }
+
         if (state is SourceState.Backoff or SourceState.Failed && detail.Length > 0)
         {
             _lastErrors[sourceId] = (detail, time.GetUtcNow());
         }
     }
+
+    /// <summary>Raised when a source's state changes (not when only its detail does): the record keeps these for the report's downtime.</summary>
+    public event Action<string, SourceState, string, DateTimeOffset>? StateChanged;
 
     /// <summary>Each source's last error and when, kept after it has recovered (for the station page).</summary>
     public IReadOnlyDictionary<string, (string Error, DateTimeOffset At)> LastErrors => _lastErrors;

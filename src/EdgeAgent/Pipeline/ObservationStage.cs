@@ -135,11 +135,19 @@ public sealed partial class ObservationStage(
 
         var mask = _masks.GetValueOrDefault(frame.SourceId) ?? DetectionMask.None;
         var detections = mask.IsEmpty ? detected.Detections : detected.Detections.Where(d => !mask.Covers(d.Box, frame.Width, frame.Height)).ToList();
-        return frame.File is { } file ? ObservePicture(frame, file, detections) : ObserveVideo(frame, detections);
+        if (frame.File is not { } file)
+        {
+            return ObserveVideo(frame, detections);
+        }
+
+        var masked = detected.Detections.Where(d => !detections.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "mask"));
+        var record = ObservePicture(frame, file, detections, out var suppressed);
+        return record with { Suppressed = [.. masked, .. suppressed] };
     }
 
-    private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections)
+    private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections, out List<SuppressedDetection> suppressed)
     {
+        suppressed = [];
         if (detections.Count > 0 && OverlayBand.Find(frame.Pixels) is { Count: > 0 } bands)
         {
             if (_bandsLogged.Add(frame.SourceId))
@@ -147,23 +155,27 @@ public sealed partial class ObservationStage(
                 LogBand(logger, frame.SourceId, string.Join(", ", bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
             }
 
-            // The maker's logo on the information band is not a car: neither alerted nor recorded, only counted.
+            // The maker's logo on the information band is not a car: never alerted, recorded only as suppressed.
             var offBand = detections.Where(d => !bands.Any(b => b.Covers(d.Box, frame.Width, frame.Height))).ToList();
             if (offBand.Count < detections.Count)
             {
                 AgentMetrics.OverlaySuppressed.WithLabels(frame.SourceId).Inc(detections.Count - offBand.Count);
+                suppressed.AddRange(detections.Where(d => !offBand.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "overlay")));
                 detections = offBand;
             }
         }
 
         if (_staticObjects.TryGetValue(frame.SourceId, out var filter))
         {
-            detections = filter.Filter(detections, frame.Width, frame.Height, out var suppressed);
-            if (suppressed > 0)
+            var moving = filter.Filter(detections, frame.Width, frame.Height, out var statics);
+            if (statics > 0)
             {
-                // A static object is not a detection: neither alerted nor recorded, only counted.
-                AgentMetrics.StaticSuppressed.WithLabels(frame.SourceId).Inc(suppressed);
+                // A static object is not a detection: never alerted, recorded only as suppressed.
+                AgentMetrics.StaticSuppressed.WithLabels(frame.SourceId).Inc(statics);
+                suppressed.AddRange(detections.Where(d => !moving.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "static")));
             }
+
+            detections = moving;
         }
 
         var alerts = new List<Alert>();

@@ -15,6 +15,9 @@ public readonly record struct FileKey(string SourceId, string Path, long Size, l
 /// <summary>A detection on the map, with the alert it raised and its track, if any.</summary>
 public sealed record PlacedDetection(Detection Detection, Placement Placement, string? AlertId = null, string? TrackId = null);
 
+/// <summary>A detection set aside as not an object: under a mask, on the picture's information band, or a static object.</summary>
+public sealed record SuppressedDetection(Detection Detection, string Reason);
+
 /// <summary>A confirmed video track seen in a frame: one row per track in the record.</summary>
 /// <param name="TrackId">The track.</param>
 /// <param name="Detection">Its detection in this frame.</param>
@@ -40,6 +43,9 @@ public sealed record FrameRecord(
     Frame Frame, IReadOnlyList<PlacedDetection> Detections, bool RecordDetections, IReadOnlyList<TrackSighting> Tracks, IReadOnlyList<Alert> Alerts,
     string? Failure = null, string? Picture = null)
 {
+    /// <summary>A camera-trap picture's detections that were not objects, and why (<c>mask</c>, <c>overlay</c>, <c>static</c>): recorded for data quality, never alerted.</summary>
+    public IReadOnlyList<SuppressedDetection> Suppressed { get; init; } = [];
+
     /// <summary>A file that could not be processed: only its ledger row.</summary>
     public static FrameRecord Failed(Frame frame, string failure) => new(frame, [], true, [], [], failure);
 }

@@ -75,6 +75,20 @@ public sealed class RecordDatabase : IDisposable
             snapshot TEXT,
             alert_id TEXT,
             PRIMARY KEY (source_id, track_id));
+        CREATE TABLE IF NOT EXISTS suppressed (
+            source_id TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            file_path TEXT,
+            reason TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            confidence REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS suppressed_by_time ON suppressed (captured_at);
+        CREATE TABLE IF NOT EXISTS source_states (
+            source_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            detail TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS files_done (
             source_id TEXT NOT NULL,
             path TEXT NOT NULL,
@@ -141,6 +155,11 @@ public sealed class RecordDatabase : IDisposable
                     foreach (var detection in record.Detections)
                     {
                         InsertDetection(transaction, record, detection);
+                    }
+
+                    foreach (var suppressed in record.Suppressed)
+                    {
+                        InsertSuppressed(transaction, record, suppressed);
                     }
                 }
 
@@ -376,6 +395,36 @@ public sealed class RecordDatabase : IDisposable
         insert.Parameters.AddWithValue("$alert", (object?)placed.AlertId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$track", (object?)placed.TrackId ?? DBNull.Value);
         insert.ExecuteNonQuery();
+    }
+
+    private void InsertSuppressed(SqliteTransaction transaction, FrameRecord record, SuppressedDetection suppressed)
+    {
+        using var insert = _connection.Command("""
+            INSERT INTO suppressed (source_id, captured_at, file_path, reason, label, category, confidence)
+            VALUES ($source, $at, $file, $reason, $label, $category, $confidence)
+            """, transaction);
+        insert.Parameters.AddWithValue("$source", record.Frame.SourceId);
+        insert.Parameters.AddWithValue("$at", Text(record.Frame.CapturedAt));
+        insert.Parameters.AddWithValue("$file", (object?)record.Frame.File?.Path ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$reason", suppressed.Reason);
+        insert.Parameters.AddWithValue("$label", suppressed.Detection.Label);
+        insert.Parameters.AddWithValue("$category", suppressed.Detection.Category.Name());
+        insert.Parameters.AddWithValue("$confidence", suppressed.Detection.Confidence);
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>Records that a source changed state (up, reconnecting, failed, stopped), for the report's downtime.</summary>
+    public void RecordSourceState(string sourceId, string state, string detail, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            using var insert = _connection.Command("INSERT INTO source_states (source_id, at, state, detail) VALUES ($source, $at, $state, $detail)");
+            insert.Parameters.AddWithValue("$source", sourceId);
+            insert.Parameters.AddWithValue("$at", Text(at));
+            insert.Parameters.AddWithValue("$state", state);
+            insert.Parameters.AddWithValue("$detail", detail);
+            insert.ExecuteNonQuery();
+        }
     }
 
     private void UpsertTrack(SqliteTransaction transaction, FrameRecord record, TrackSighting sighting)

@@ -17,6 +17,7 @@ public static class RecordingRegistration
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddSingleton<RecordWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
+        services.AddHostedService<SourceStateRecorder>();
         return services;
     }
 }

@@ -72,6 +72,12 @@ public sealed class BiodiversityReport
     /// <summary>Pictures that could not be processed, by reason.</summary>
     public SortedDictionary<string, int> Failures { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Detections suppressed by reason (mask, overlay, static); null when the database did not record them.</summary>
+    public SortedDictionary<string, int>? Suppressed { get; private set; }
+
+    /// <summary>Per source, its downtime in the period; null when the database did not record sources' states.</summary>
+    public SortedDictionary<string, Downtime>? Downtimes { get; private set; }
+
     /// <summary>Sightings in all.</summary>
     public int Sightings { get; private set; }
 
@@ -79,12 +85,14 @@ public sealed class BiodiversityReport
     public bool PictureTimesRecorded { get; private set; }
 
     /// <summary>Gathers the report of [<paramref name="from"/>, <paramref name="to"/>] (UTC days, both included).</summary>
-    public static BiodiversityReport Gather(RecordsReader records, ReportSite site, DateOnly from, DateOnly to)
+    public static BiodiversityReport Gather(RecordsReader records, ReportSite site, DateOnly from, DateOnly to, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(site);
         var report = new BiodiversityReport(site, from, to) { PictureTimesRecorded = records.HasPictureTimes };
         var (start, end) = Bounds(from, to);
+        report.Suppressed = records.Suppressed(start, end);
+        report.Downtimes = records.Downtimes(start, end, now);
         foreach (var sighting in records.Sightings(start, end, site.BurstGap, site.SameAnimalWithin))
         {
             report.Add(sighting);

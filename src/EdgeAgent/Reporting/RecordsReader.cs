@@ -24,6 +24,9 @@ using Microsoft.Data.Sqlite;
 public sealed record Sighting(
     string SourceId, string Label, string Category, DateTimeOffset Start, DateTimeOffset End, int Pictures, int Count, GeoPosition? Position, string Unit, string EventId);
 
+/// <summary>A source's time down in a period: reconnecting, failed or starting; the agent stopped; how many times it went down.</summary>
+public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outages);
+
 /// <summary>A picture the agent finished: its file, when it was taken, its size and its detections, or why it failed.</summary>
 public sealed record PictureRow(string SourceId, string Path, DateTimeOffset TakenAt, int? Width, int? Height, int Detections, string? Failure);
 
@@ -170,6 +173,74 @@ public sealed class RecordsReader : IDisposable
                 reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), Time(reader.GetString(3)), reader.GetString(4),
                 reader.GetString(5), reader.GetFloat(6), reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10));
         }
+    }
+
+    /// <summary>Detections suppressed in [<paramref name="from"/>, <paramref name="to"/>) by reason; null when this database did not record them.</summary>
+    public SortedDictionary<string, int>? Suppressed(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!_connection.HasColumn("suppressed", "reason"))
+        {
+            return null;
+        }
+
+        using var select = _connection.Command("SELECT reason, COUNT(*) FROM suppressed WHERE captured_at >= $from AND captured_at < $to GROUP BY reason");
+        select.Parameters.AddWithValue("$from", Text(from));
+        select.Parameters.AddWithValue("$to", Text(to));
+        using var reader = select.ExecuteReader();
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Per source, how long in [<paramref name="from"/>, <paramref name="to"/>) (not past
+    /// <paramref name="now"/>) it was down (reconnecting, failed or starting), how long the agent was
+    /// stopped, and how many times it went down; null when this database did not record states.
+    /// </summary>
+    public SortedDictionary<string, Downtime>? Downtimes(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
+        if (!_connection.HasColumn("source_states", "state"))
+        {
+            return null;
+        }
+
+        var end = to < now ? to : now;
+        var result = new SortedDictionary<string, Downtime>(StringComparer.Ordinal);
+        using var select = _connection.Command("SELECT source_id, at, state FROM source_states WHERE at < $to ORDER BY source_id, at, rowid");
+        select.Parameters.AddWithValue("$to", Text(end));
+        using var reader = select.ExecuteReader();
+        (string Source, DateTimeOffset At, string State)? previous = null;
+        void Close(DateTimeOffset until)
+        {
+            if (previous is not { } p)
+            {
+                return;
+            }
+
+            var (start, stop) = (p.At > from ? p.At : from, until < end ? until : end);
+            var spent = stop > start ? stop - start : TimeSpan.Zero;
+            var sum = result.GetValueOrDefault(p.Source);
+            result[p.Source] = p.State switch
+            {
+                "up" => sum,
+                "stopped" => sum with { Stopped = sum.Stopped + spent },
+                _ => sum with { Down = sum.Down + spent, Outages = sum.Outages + (p.At >= from && p.State != "starting" ? 1 : 0) },
+            };
+        }
+
+        while (reader.Read())
+        {
+            var row = (Source: reader.GetString(0), At: Time(reader.GetString(1)), State: reader.GetString(2));
+            Close(previous is { } p && p.Source == row.Source ? row.At : end);
+            previous = row;
+        }
+
+        Close(end);
+        return result;
     }
 
     /// <summary>The first and last capture time of anything recorded, or null for an empty database.</summary>

@@ -37,7 +37,13 @@ public static class ReportFiles
         Csv(folder, "first_sightings.csv", "label,category,first_seen_utc,camera,zone", r.First.Select(f => Row(f.Key, Category(f.Key), f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", C), f.Value.Sighting.SourceId, f.Value.Zone)));
         Csv(folder, "threats_per_zone_hour.csv", "zone,hour,sightings", r.Threats.Select(t => Row(t.Key.Zone, t.Key.Hour, t.Value)));
         Csv(folder, "data_quality.csv", "measure,value", new[] { Row("pictures", r.Pictures), Row("sightings", r.Sightings) }
-            .Concat(r.Failures.Select(f => Row($"failed: {f.Key}", f.Value))));
+            .Concat(r.Failures.Select(f => Row($"failed: {f.Key}", f.Value)))
+            .Concat((r.Suppressed ?? []).Select(s => Row($"suppressed: {s.Key}", s.Value))));
+        if (r.Downtimes is { } downtimes)
+        {
+            Csv(folder, "source_downtime.csv", "source,down_minutes,outages,agent_stopped_minutes", downtimes.Select(d =>
+                Row(d.Key, Math.Round(d.Value.Down.TotalMinutes, 1), d.Value.Outages, Math.Round(d.Value.Stopped.TotalMinutes, 1))));
+        }
     }
 
     private static string Html(BiodiversityReport r, DateTimeOffset now)
@@ -103,14 +109,35 @@ public static class ReportFiles
         html.Append("<h2>Data quality</h2><ul>");
         html.Append(C, $"<li>{r.Pictures} camera-trap pictures processed in the period{(r.PictureTimesRecorded ? "" : " (by when they were processed: this database did not record when they were taken)")}.</li>");
         html.Append(r.Failures.Count == 0 ? "<li>No picture failed.</li>" : $"<li>Pictures that could not be processed: {string.Join(", ", r.Failures.Select(f => $"{H(f.Key)}: {f.Value}"))}.</li>");
+        html.Append(r.Suppressed is { } suppressed
+            ? $"<li>Detections suppressed as not objects: {(suppressed.Count == 0 ? "none" : string.Join(", ", suppressed.Select(s => $"{H(Reason(s.Key))}: {s.Value}")))}.</li>"
+            : "<li>Suppressed detections were not recorded by the version that wrote this database.</li>");
+        html.Append("</ul>");
+        html.Append(r.Downtimes switch
+        {
+            null => "<p>Source downtime was not recorded by the version that wrote this database.</p>",
+            { Count: 0 } => "<p>No source changed state in the period.</p>",
+            var downtimes => "<p>Source downtime (reconnecting, failed or starting) and time the agent was stopped:</p>" + Table(
+                ["source", "down", "times it went down", "agent stopped"],
+                downtimes.Select(d => (IEnumerable<object>)[d.Key, Duration(d.Value.Down), d.Value.Outages, Duration(d.Value.Stopped)])),
+        });
         html.Append("""
-            <li>Detections suppressed (information bands, static objects, masks) are not recorded, only counted while the agent runs
-            (<code>edge_agent_overlay_suppressed_total</code>, <code>edge_agent_static_detections_suppressed_total</code>).</li>
-            <li>Source downtime is not recorded: the agent's log and <code>/healthz</code> show it while it runs.</li></ul>
             <p class="meta">The numbers are also in the CSV files beside this page.</p></body></html>
             """);
         return html.ToString();
     }
+
+    private static string Reason(string reason) => reason switch
+    {
+        "mask" => "under a mask",
+        "overlay" => "on the information band",
+        "static" => "static objects",
+        _ => reason,
+    };
+
+    private static string Duration(TimeSpan span) => span.TotalHours >= 1
+        ? string.Create(C, $"{(int)span.TotalHours} h {span.Minutes:00} min")
+        : string.Create(C, $"{span.TotalMinutes:0.#} min");
 
     private static string ZoneName(BiodiversityReport r, string zoneIds) =>
         string.Join(", ", zoneIds.Split(", ").Select(id => r.Site.Zones.Zones.FirstOrDefault(z => z.Id == id)?.Name ?? id));
