@@ -144,6 +144,13 @@ public sealed class StationPageTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("tr[data-source='MAST-2'][data-state='up']")).ToBeVisibleAsync(timeout);
         Assert.NotEmpty(await mast.Locator("td").Last.InnerTextAsync());
         Assert.Equal(1, await mast.Locator("img").CountAsync());
+
+        // The camera's giraffe is counted today, and its count leads to its records.
+        var giraffe = page.Locator("#counts a", new() { HasText = "giraffe" });
+        await Assertions.Expect(giraffe).ToBeVisibleAsync(timeout);
+        await giraffe.ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("giraffe: latest");
+        await Assertions.Expect(page.Locator("td", new() { HasText = "MAST-2" }).First).ToBeVisibleAsync();
     }
 
     [Fact]
