@@ -49,8 +49,14 @@ public sealed partial class ObservationStage(
         try
         {
             // Until the detect stage completes the hand-off, not until stopping: frames it finished must be recorded.
-            while (await WaitForFrameAsync(input).ConfigureAwait(false) is var ready && ready is not false)
+            while (true)
             {
+                var ready = await WaitForFrameAsync(input).ConfigureAwait(false);
+                if (ready is false)
+                {
+                    break;
+                }
+
                 // Pictures held for their burst whose wait is over go on first.
                 foreach (var expired in _bursts.Expired())
                 {
