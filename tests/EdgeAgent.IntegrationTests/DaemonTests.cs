@@ -249,7 +249,10 @@ public sealed class DaemonTests
         return AgentConfig.Write(folder, json);
     }
 
-    internal static long FilesDone(TempFolder folder)
+    internal static long FilesDone(TempFolder folder) => StateCount(folder, "SELECT COUNT(*) FROM files_done");
+
+    /// <summary>A count from the agent's state database; 0 before the agent has made it or its tables.</summary>
+    internal static long StateCount(TempFolder folder, string sql)
     {
         var path = folder.File("state/edge-agent.db");
         if (!File.Exists(path))
@@ -261,7 +264,7 @@ public sealed class DaemonTests
         db.Open();
         try
         {
-            return Scalar(db, "SELECT COUNT(*) FROM files_done");
+            return Scalar(db, sql);
         }
         catch (SqliteException)
         {

@@ -153,25 +153,7 @@ public sealed class ReportTests
         Assert.Contains("Nothing was seen in this period.", await File.ReadAllTextAsync(folder.File("empty/index.html")), StringComparison.Ordinal);
     }
 
-    private static long Tracks(TempFolder folder)
-    {
-        var path = folder.File("state/edge-agent.db");
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        using var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
-        db.Open();
-        try
-        {
-            return DaemonTests.Scalar(db, "SELECT COUNT(*) FROM tracks");
-        }
-        catch (SqliteException)
-        {
-            return 0;
-        }
-    }
+    private static long Tracks(TempFolder folder) => DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM tracks");
 
     private static List<string> Lines(string path) => [.. File.ReadAllLines(path)];
 }
