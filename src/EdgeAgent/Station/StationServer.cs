@@ -40,6 +40,8 @@ public sealed partial class StationServer(
             return;
         }
 
+        // Building the web host takes a moment: not on the thread that starts the other stages.
+        await Task.Yield();
         await using var app = Build(station);
         try
         {
