@@ -5,28 +5,38 @@ using ScottPlot;
 /// <summary>The report's charts, drawn by ScottPlot as SVG to be put in the page itself (it must open offline).</summary>
 public static class ReportCharts
 {
-    /// <summary>Sightings per day of the most seen labels, a line each.</summary>
-    public static string PerDay(BiodiversityReport report, IReadOnlyList<string> labels)
+    /// <summary>
+    /// Sightings over the period of the most seen labels, a line each: per day for up to four months,
+    /// per week for up to three years, per month beyond (a line of thousands of days shows nothing).
+    /// </summary>
+    public static string OverTime(BiodiversityReport report, IReadOnlyList<string> labels)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(labels);
-        var days = Enumerable.Range(0, report.To.DayNumber - report.From.DayNumber + 1).Select(report.From.AddDays).ToArray();
+        var days = report.To.DayNumber - report.From.DayNumber + 1;
+        var (unit, bin) = days switch
+        {
+            <= 120 => ("day", (Func<DateOnly, DateOnly>)(d => d)),
+            <= 3 * 366 => ("week", d => d.AddDays(-(((int)d.DayOfWeek + 6) % 7))),
+            _ => ("month", d => new DateOnly(d.Year, d.Month, 1)),
+        };
+        var bins = Enumerable.Range(0, days).Select(i => bin(report.From.AddDays(i))).Distinct().ToArray();
+        var counts = report.PerDay.GroupBy(c => (Bin: bin(c.Key.Day), c.Key.Label)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
         var plot = new Plot();
         Style(plot);
-        var x = days.Select(d => d.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
+        var x = bins.Select(b => b.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
         foreach (var label in labels)
         {
-            var y = days.Select(d => (double)report.PerDay.GetValueOrDefault((d, label))).ToArray();
-            var line = plot.Add.Scatter(x, y);
+            var line = plot.Add.Scatter(x, bins.Select(b => (double)counts.GetValueOrDefault((b, label))).ToArray());
             line.LegendText = label;
-            line.MarkerSize = days.Length > 60 ? 0 : 4;
+            line.MarkerSize = bins.Length > 60 ? 0 : 4;
         }
 
         plot.Axes.DateTimeTicksBottom();
-        plot.Axes.Left.Label.Text = "sightings per day";
+        plot.Axes.Left.Label.Text = $"sightings per {unit}";
         plot.Axes.Margins(bottom: 0);
         plot.ShowLegend(Edge.Right);
-        return Svg(plot, 1000, 360, "sightings per day");
+        return Svg(plot, 1000, 360, $"sightings per {unit}");
     }
 
     /// <summary>A label's sightings by hour of the day: a 24-bar histogram.</summary>

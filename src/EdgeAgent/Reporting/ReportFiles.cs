@@ -67,10 +67,10 @@ public static class ReportFiles
         }
 
         var charted = r.Labels.Keys.OrderByDescending(l => r.PerDay.Where(c => c.Key.Label == l).Sum(c => c.Value)).Take(ChartedLabels).ToList();
-        html.Append("<h2>Sightings per day</h2>");
+        html.Append("<h2>Sightings over time</h2>");
         if (charted.Count > 0)
         {
-            html.Append(ReportCharts.PerDay(r, charted));
+            html.Append(ReportCharts.OverTime(r, charted));
         }
 
         html.Append(Table(

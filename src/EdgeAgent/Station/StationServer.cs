@@ -128,11 +128,11 @@ public sealed partial class StationServer(
             });
         }
 
-        Map(app, station);
+        MapEndpoints(app, station);
         return app;
     }
 
-    private void Map(WebApplication app, StationOptions station)
+    private void MapEndpoints(WebApplication app, StationOptions station)
     {
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
         string Token(HttpContext context) => antiforgery.GetAndStoreTokens(context).RequestToken ?? "";
