@@ -15,11 +15,12 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Post-process → place → decide, one frame at a time in each source's order, on one thread (so the
-/// trackers, static-object filters and cooldowns need no locks): drops masked boxes; for camera-trap
-/// pictures, static objects; for video, tracks (a track counts and may alert once it is confirmed);
-/// puts each detection on the ground from the frame's pose; lets the rules decide; and hands the
-/// frame's record to the write stage. It stops when the detect stage has stopped and every frame
-/// that stage finished has been handed on.
+/// trackers, static-object filters and cooldowns need no locks): sets aside masked boxes; for
+/// camera-trap pictures, boxes on the information band and static objects; for video, tracks (a track
+/// counts and may alert once it is confirmed); puts each detection on the ground from the frame's
+/// pose; lets the rules decide; holds a camera-trap picture whose alert waits for its burst; and hands
+/// the frame's record to the write stage. It stops when the detect stage has stopped and every frame
+/// that stage finished (held ones too) has been handed on.
 /// </summary>
 public sealed partial class ObservationStage(
     Resequencer resequencer, RecordWriter writer, AlertRaiser raiser, IOptions<SourcesOptions> sources, IOptions<TrackingOptions> tracking,
