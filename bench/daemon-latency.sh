@@ -56,9 +56,7 @@ cat >"$work/bench.json" <<JSON
 }
 JSON
 
-"$agent" run --config "$work/bench.json" >"$work/agent.out" 2>"$work/agent.log" &
-agent_pid=$!
-pids+=("$agent_pid")
+start_agent "$work/bench.json"
 
 tree_ticks() { # CPU ticks of the agent and its ffmpeg children
   local total=0
@@ -78,7 +76,7 @@ done
 t1=$(tree_ticks); s1=$(date +%s.%N)
 metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
 [ -n "${SHOW_METRICS:-}" ] && echo "$metrics" | grep -E "^edge_agent_((commit|inference)_seconds_(sum|count)|detector_wait)" >&2
-kill -TERM "$agent_pid"; wait "$agent_pid" || true
+stop_agent
 
 python3 - "$work/agent.log" "$streams" "$seconds" "$t0" "$t1" "$s0" "$s1" "$peak_rss" "$(getconf CLK_TCK)" "$(nproc)" "$since" <<'PY' "$metrics"
 import os, re, sys

@@ -26,10 +26,8 @@ json.dump(config, open(f"{work}/agent.json", "w"))
 PY
 
 # The agent makes the database with its own schema.
-"$agent" run --config "$work/agent.json" 2>"$work/agent.log" &
-pids+=($!)
-until grep -qs "watching" "$work/agent.log"; do sleep 0.1; done
-kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+start_agent "$work/agent.json" "watching"
+stop_agent
 
 python3 - "$work/state/edge-agent.db" "$detections" "$cameras" <<'PY'
 import random, sqlite3, sys

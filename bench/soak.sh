@@ -52,9 +52,7 @@ cat >"$work/soak.json" <<JSON
 }
 JSON
 
-"$agent" run --config "$work/soak.json" >"$work/agent.out" 2>"$work/agent.log" &
-agent_pid=$!
-pids+=("$agent_pid")
+start_agent "$work/soak.json"
 until curl -sf "http://127.0.0.1:$metrics_port/healthz" >/dev/null; do sleep 0.5; done
 
 outbox_depth() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$work/state/edge-agent.db?mode=ro', uri=True); print(c.execute(\"SELECT COUNT(*) FROM outbox WHERE state IN ('pending','sending')\").fetchone()[0])"; }
@@ -85,7 +83,7 @@ done
 # Drain: no new alerts, wait for the outbox to empty (or give up after 3 minutes), then account.
 for p in "${pids[@]}"; do [ "$p" != "$agent_pid" ] && [ "$p" != "$smtp_pid" ] && kill "$p" 2>/dev/null || true; done
 for _ in $(seq 1 180); do [ "$(outbox_depth)" -eq 0 ] && break; sleep 1; done
-kill -TERM "$agent_pid"; wait "$agent_pid" || true
+stop_agent
 python3 - "$work/state/edge-agent.db" "http://127.0.0.1:$web_port" <<'PY'
 import json, sqlite3, sys, urllib.request
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)

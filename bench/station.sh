@@ -29,16 +29,8 @@ cat >"$work/agent.json" <<JSON
   "Metrics": { "Enabled": false }, "Station": { "Listen": "127.0.0.1:$port" } }
 JSON
 
-start_agent() {
-  "$agent" run --config "$work/agent.json" 2>"$work/agent.log" &
-  pids+=($!)
-  until grep -qs "Station page on" "$work/agent.log"; do sleep 0.1; done
-}
-
-stop_agent() { kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true; }
-
 # One real alert (its row in the outbox, picture and all), then the agent stops and the database is filled.
-start_agent
+start_agent "$work/agent.json" "Station page on"
 cp "$shared/sn__human.jpg" "$work/drop/IMG_0001.JPG"
 until python3 -c 'import sqlite3,sys; sys.exit(0 if sqlite3.connect(sys.argv[1]).execute("select count(*) from outbox").fetchone()[0] else 1)' "$work/state/edge-agent.db" 2>/dev/null; do sleep 0.2; done
 stop_agent
@@ -66,8 +58,8 @@ for i in range(alerts):
 db.commit()
 PY
 
-start_agent
-python3 - "$port" "${pids[-1]}" "$shared/sn__blank.jpg" "$work/drop" <<'PY'
+start_agent "$work/agent.json" "Station page on"
+python3 - "$port" "$agent_pid" "$shared/sn__blank.jpg" "$work/drop" <<'PY'
 import http.client, shutil, sqlite3, statistics, sys, time
 port, pid, blank, drop = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 conn = http.client.HTTPConnection("127.0.0.1", port)

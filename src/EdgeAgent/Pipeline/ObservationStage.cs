@@ -147,9 +147,13 @@ public sealed partial class ObservationStage(
             return ObserveVideo(frame, detections);
         }
 
-        var masked = detected.Detections.Where(d => !detections.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "mask"));
         var record = ObservePicture(frame, file, detections, out var suppressed);
-        return record with { Suppressed = [.. masked, .. suppressed] };
+        if (!mask.IsEmpty)
+        {
+            suppressed.InsertRange(0, detected.Detections.Where(d => !detections.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "mask")));
+        }
+
+        return suppressed.Count == 0 ? record : record with { Suppressed = suppressed };
     }
 
     private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections, out List<SuppressedDetection> suppressed)

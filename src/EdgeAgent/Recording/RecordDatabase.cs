@@ -31,9 +31,10 @@ public sealed record DailyCount(string Day, string Category, string Label, int C
 /// <param name="TrackId">Its (first) track.</param>
 /// <param name="LastSeen">When that track was last seen.</param>
 /// <param name="Snapshot">That track's best-frame snapshot, if one was saved.</param>
+/// <param name="Recorded">The position recorded with the track however it was placed (a fixed camera's own, say); null when none.</param>
 public sealed record SeenAnimal(
     string SourceId, DateTimeOffset Flight, string Label, string Category, DateTimeOffset FirstSeen, GeoPosition? Position,
-    string TrackId = "", DateTimeOffset LastSeen = default, string? Snapshot = null);
+    string TrackId = "", DateTimeOffset LastSeen = default, string? Snapshot = null, GeoPosition? Recorded = null);
 
 /// <summary>
 /// The record of what the agent saw, in the agent's one SQLite database (WAL, synchronous=FULL),
@@ -273,7 +274,8 @@ public sealed class RecordDatabase : IDisposable
             var flight = DateTimeOffset.TryParseExact(reader.GetString(1), "yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started)
                 ? started : DateTimeOffset.MinValue;
             var (source, label) = (reader.GetString(0), reader.GetString(2));
-            GeoPosition? position = reader.GetString(7) == "ground" && !reader.IsDBNull(5) ? new GeoPosition(reader.GetDouble(5), reader.GetDouble(6)) : null;
+            GeoPosition? recorded = reader.IsDBNull(5) ? null : new GeoPosition(reader.GetDouble(5), reader.GetDouble(6));
+            var position = reader.GetString(7) == "ground" ? recorded : null;
             if (position is { } at)
             {
                 if (!placed.TryGetValue((source, flight, label), out var earlier))
@@ -291,7 +293,7 @@ public sealed class RecordDatabase : IDisposable
 
             animals.Add(new SeenAnimal(
                 source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position,
-                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10), recorded));
         }
 
         return animals;
@@ -372,7 +374,8 @@ public sealed class RecordDatabase : IDisposable
         _connection.Dispose();
     }
 
-    private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    /// <summary>How the records write a time: UTC, round-trip format, so that text order is time order.</summary>
+    internal static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

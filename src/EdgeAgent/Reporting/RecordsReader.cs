@@ -101,8 +101,8 @@ public sealed class RecordsReader : IDisposable
             FROM detections WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to
             ORDER BY source_id, label, captured_at
             """);
-        select.Parameters.AddWithValue("$from", Text(from - burstGap));
-        select.Parameters.AddWithValue("$to", Text(to));
+        select.Parameters.AddWithValue("$from", RecordDatabase.Text(from - burstGap));
+        select.Parameters.AddWithValue("$to", RecordDatabase.Text(to));
         using var reader = select.ExecuteReader();
         Burst? burst = null;
         while (reader.Read())
@@ -133,7 +133,7 @@ public sealed class RecordsReader : IDisposable
         {
             yield return new Sighting(
                 animal.SourceId, animal.Label, animal.Category, animal.FirstSeen, animal.LastSeen == default ? animal.FirstSeen : animal.LastSeen, 0, 1,
-                animal.Position ?? TrackPosition(animal), "track", animal.TrackId);
+                animal.Position ?? animal.Recorded, "track", animal.TrackId);
         }
     }
 
@@ -146,8 +146,8 @@ public sealed class RecordsReader : IDisposable
             SELECT source_id, path, {taken}, {size}, detections, failure FROM files_done
             WHERE {taken} >= $from AND {taken} < $to ORDER BY source_id, {taken}, path
             """);
-        select.Parameters.AddWithValue("$from", Text(from));
-        select.Parameters.AddWithValue("$to", Text(to));
+        select.Parameters.AddWithValue("$from", RecordDatabase.Text(from));
+        select.Parameters.AddWithValue("$to", RecordDatabase.Text(to));
         using var reader = select.ExecuteReader();
         while (reader.Read())
         {
@@ -164,8 +164,8 @@ public sealed class RecordsReader : IDisposable
             SELECT id, source_id, {(_hasFilePaths ? "file_path" : "NULL")}, captured_at, label, category, confidence, x, y, width, height FROM detections
             WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to ORDER BY id
             """);
-        select.Parameters.AddWithValue("$from", Text(from));
-        select.Parameters.AddWithValue("$to", Text(to));
+        select.Parameters.AddWithValue("$from", RecordDatabase.Text(from));
+        select.Parameters.AddWithValue("$to", RecordDatabase.Text(to));
         using var reader = select.ExecuteReader();
         while (reader.Read())
         {
@@ -184,8 +184,8 @@ public sealed class RecordsReader : IDisposable
         }
 
         using var select = _connection.Command("SELECT reason, COUNT(*) FROM suppressed WHERE captured_at >= $from AND captured_at < $to GROUP BY reason");
-        select.Parameters.AddWithValue("$from", Text(from));
-        select.Parameters.AddWithValue("$to", Text(to));
+        select.Parameters.AddWithValue("$from", RecordDatabase.Text(from));
+        select.Parameters.AddWithValue("$to", RecordDatabase.Text(to));
         using var reader = select.ExecuteReader();
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         while (reader.Read())
@@ -211,7 +211,7 @@ public sealed class RecordsReader : IDisposable
         var end = to < now ? to : now;
         var result = new SortedDictionary<string, Downtime>(StringComparer.Ordinal);
         using var select = _connection.Command("SELECT source_id, at, state FROM source_states WHERE at < $to ORDER BY source_id, at, rowid");
-        select.Parameters.AddWithValue("$to", Text(end));
+        select.Parameters.AddWithValue("$to", RecordDatabase.Text(end));
         using var reader = select.ExecuteReader();
         (string Source, DateTimeOffset At, string State)? previous = null;
         void Close(DateTimeOffset until)
@@ -257,18 +257,7 @@ public sealed class RecordsReader : IDisposable
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
-    private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    private GeoPosition? TrackPosition(SeenAnimal animal)
-    {
-        using var select = _connection.Command("SELECT latitude, longitude FROM tracks WHERE source_id = $s AND track_id = $t AND latitude IS NOT NULL");
-        select.Parameters.AddWithValue("$s", animal.SourceId);
-        select.Parameters.AddWithValue("$t", animal.TrackId);
-        using var reader = select.ExecuteReader();
-        return reader.Read() ? new GeoPosition(reader.GetDouble(0), reader.GetDouble(1)) : null;
-    }
 
     private sealed class Burst(string source, string label, string category, DateTimeOffset first, GeoPosition? position)
     {

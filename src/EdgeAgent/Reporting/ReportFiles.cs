@@ -177,16 +177,12 @@ public static class ReportFiles
 
     private static string H(string text) => StationPage.H(text);
 
-    private const string Css = """
+    private const string Css = StationPage.MapCss + """
         body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #1b1b1b; padding: 0 1em; }
         h1 { font-size: 1.5em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
         .meta { color: #666; } .empty { font-weight: bold; color: #a66a00; }
         table { border-collapse: collapse; margin: .5em 1em .5em 0; } th, td { padding: .2em .5em; border-bottom: 1px solid #e2e2e2; text-align: left; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
         .side { display: flex; flex-wrap: wrap; align-items: flex-start; } .charts { display: flex; flex-wrap: wrap; gap: .5em; }
-        svg.map { border: 1px solid #ccc; max-width: 100%; height: auto; }
-        .zone { fill: #4c9a2a; fill-opacity: .18; stroke: #2d6a1b; stroke-width: 1.5; } .zone-name { font-size: 12px; fill: #2d6a1b; text-anchor: middle; }
-        .camera { fill: #333; } .camera-name { font-size: 11px; }
-        .scale path { fill: none; stroke: #000; stroke-width: 2; } .scale text, .north text { font-size: 12px; text-anchor: middle; } .north path { fill: #000; }
         """;
 }

@@ -251,8 +251,18 @@ public static class StationPage
     /// <summary>Escapes an id for a URL path segment or query value.</summary>
     public static string U(string text) => Uri.EscapeDataString(text);
 
+    /// <summary>The style of <see cref="Map"/>, which the report's page draws too.</summary>
+    public const string MapCss = """
+        svg.map { background: #fff; border: 1px solid #ccc; max-width: 100%; height: auto; }
+        .zone { fill: #4c9a2a; fill-opacity: .18; stroke: #2d6a1b; stroke-width: 1.5; } .zone-name { font-size: 12px; fill: #2d6a1b; text-anchor: middle; }
+        .camera { fill: #333; } .camera-name { font-size: 11px; }
+        .record { fill: #777; fill-opacity: .7; } .record.person, .record.vehicle { fill: #d98c00; } .record.animal { fill: #3a6ea5; }
+        .alert-mark { fill: #b00020; fill-opacity: .85; stroke: #fff; stroke-width: 2; } .alert-mark.warning { fill: #d98c00; } .alert-mark.info { fill: #3a6ea5; }
+        .scale path { fill: none; stroke: #000; stroke-width: 2; } .scale text, .north text { font-size: 12px; text-anchor: middle; } .north path { fill: #000; }
+        """;
+
     /// <summary>The page's style sheet, served from the agent (the site has no internet).</summary>
-    public const string Css = """
+    public const string Css = MapCss + """
         body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #f4f4f0; }
         header { display: flex; gap: 1em; align-items: center; padding: .4em 1em; background: #2d4a2b; color: #fff; }
         header h1 { font-size: 1.2em; margin: 0; } header form { margin-left: auto; }
@@ -267,12 +277,6 @@ public static class StationPage
         dl { display: grid; grid-template-columns: max-content auto; gap: .1em .8em; margin: 0; } dt { color: #666; }
         .deliveries { padding-left: 1.2em; } .deliveries form { display: inline; margin-left: .5em; }
         [data-state="failed"] { color: #b00020; } [data-state="sent"] { color: #1d7a1d; }
-        svg.map { background: #fff; border: 1px solid #ccc; max-width: 100%; height: auto; }
-        .zone { fill: #4c9a2a; fill-opacity: .18; stroke: #2d6a1b; stroke-width: 1.5; } .zone-name { font-size: 12px; fill: #2d6a1b; text-anchor: middle; }
-        .camera { fill: #333; } .camera-name { font-size: 11px; }
-        .record { fill: #777; fill-opacity: .7; } .record.person, .record.vehicle { fill: #d98c00; } .record.animal { fill: #3a6ea5; }
-        .alert-mark { fill: #b00020; fill-opacity: .85; stroke: #fff; stroke-width: 2; } .alert-mark.warning { fill: #d98c00; } .alert-mark.info { fill: #3a6ea5; }
-        .scale path { fill: none; stroke: #000; stroke-width: 2; } .scale text, .north text { font-size: 12px; text-anchor: middle; } .north path { fill: #000; }
         svg.bars rect { fill: #3a6ea5; } tr.person svg.bars rect, tr.vehicle svg.bars rect { fill: #d98c00; }
         .login { max-width: 20em; margin: 4em auto; } .login input { display: block; width: 100%; margin: .4em 0 .8em; } .error { color: #b00020; }
         """;

@@ -12,13 +12,23 @@ using EdgeAgent.Recording;
 /// (released one severity lower, marked unconfirmed). The delay it adds is at most the burst gap.
 /// Not thread-safe: the observation stage's one thread owns it.
 /// </summary>
-public sealed class BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider time)
+public sealed class BurstConfirmer
 {
-    private readonly Dictionary<string, AlertRule> _rules = rules.Where(r => r.Confirm is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, AlertRule> _rules;
+    private readonly TimeProvider _time;
     private readonly List<Held> _held = [];
+    private readonly TimeSpan _longestGap;
 
     // Each source's recent pictures (capture time and the best confidence per label) within the longest gap: an earlier picture of the burst confirms too.
     private readonly Dictionary<string, List<(DateTimeOffset At, Dictionary<string, float> Labels)>> _recent = new(StringComparer.Ordinal);
+
+    /// <summary>Confirms by burst for the rules that ask for it.</summary>
+    public BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider time)
+    {
+        _rules = rules.Where(r => r.Confirm is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _longestGap = _rules.Count == 0 ? TimeSpan.Zero : _rules.Values.Max(r => r.Confirm!.BurstGap);
+        _time = time;
+    }
 
     /// <summary>When the first held picture must be released, or null when none is held.</summary>
     public DateTimeOffset? NextDeadline => _held.Count == 0 ? null : _held.Min(h => h.Deadline);
@@ -100,7 +110,7 @@ public sealed class BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider ti
         }
 
         var gap = unconfirmed.Max(w => w.Rule.Confirm!.BurstGap);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         _held.Add(new Held(record, unconfirmed, gap, now, now + gap) { LastPicture = at });
         return handOn;
     }
@@ -108,7 +118,7 @@ public sealed class BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider ti
     /// <summary>The held pictures whose wait is over by the clock, released unconfirmed.</summary>
     public IReadOnlyList<FrameRecord> Expired()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         return _held.Where(h => h.Deadline <= now).ToList().Select(Release).ToList();
     }
 
@@ -125,15 +135,14 @@ public sealed class BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider ti
             _recent[source] = recent = [];
         }
 
-        var longest = _rules.Values.Max(r => r.Confirm!.BurstGap);
-        recent.RemoveAll(p => (at - p.At).Duration() > longest);
+        recent.RemoveAll(p => (at - p.At).Duration() > _longestGap);
         return recent;
     }
 
     private FrameRecord Release(Held held)
     {
         _held.Remove(held);
-        Hosting.AgentMetrics.BurstHoldSeconds.Observe((time.GetUtcNow() - held.HeldAt).TotalSeconds);
+        Hosting.AgentMetrics.BurstHoldSeconds.Observe((_time.GetUtcNow() - held.HeldAt).TotalSeconds);
         var alerts = held.Record.Alerts.Select(a => held.SeenIn.TryGetValue(a.Id, out var seenIn)
             ? seenIn > 1
                 ? a with { Burst = new BurstEvidence(held.Pictures, seenIn, null) }
