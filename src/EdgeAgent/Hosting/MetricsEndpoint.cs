@@ -3,12 +3,19 @@ namespace EdgeAgent.Hosting;
 using System.Net;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Senders;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
-/// <summary>Serves <c>/metrics</c> (Prometheus text) and <c>/healthz</c> (200 or 503 with the reason).</summary>
+/// <summary>
+/// Serves <c>/metrics</c> (Prometheus text, written by prometheus-net) and <c>/healthz</c> (200 or
+/// 503 with the reason) on a Kestrel listener of their own, loopback by default. Kestrel, not
+/// <c>HttpListener</c>: .NET's managed listener on Linux can throw inside its accept loop when a
+/// client connects while it starts (a scrape or probe during start-up), which ended the agent.
+/// </summary>
 public sealed partial class MetricsEndpoint(
     IOptions<MetricsOptions> options, AgentHealth health, OutboxDispatcher dispatcher, IEnumerable<MqttConnection> mqtt, IHostApplicationLifetime lifetime, ILogger<MetricsEndpoint> logger)
     : BackgroundService
@@ -36,21 +43,26 @@ public sealed partial class MetricsEndpoint(
             return;
         }
 
-        var endpoint = IPEndPoint.Parse(options.Value.Listen);
-        var host = endpoint.Address switch
+        // Building the web host takes a moment: not on the thread that starts the other stages.
+        await Task.Yield();
+        await using var app = WebListener.Build(IPEndPoint.Parse(options.Value.Listen));
+        app.MapGet("/metrics", async (HttpContext context) =>
         {
-            // HttpListener takes "every address" as +, not as 0.0.0.0 or [::] (the container listens so).
-            var any when any.Equals(IPAddress.Any) || any.Equals(IPAddress.IPv6Any) => "+",
-            { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => $"[{v6}]",
-            var address => address.ToString(),
-        };
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://{host}:{endpoint.Port}/");
+            context.Response.ContentType = "text/plain; version=0.0.4";
+            await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/healthz", () =>
+        {
+            var problem = health.Problem();
+            var lines = health.Sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value.State.ToString().ToLowerInvariant()} {s.Value.Detail}".TrimEnd());
+            return Results.Text(string.Join('\n', new[] { problem ?? "ok" }.Concat(lines)) + "\n", "text/plain; charset=utf-8", statusCode: problem is null ? 200 : 503);
+        });
+
         try
         {
-            listener.Start();
+            await app.StartAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (HttpListenerException e)
+        catch (IOException e)
         {
             // Without /healthz nothing outside can tell how the agent is: stop, and let systemd or the container restart it.
             health.GiveUp($"Metrics:Listen {options.Value.Listen}: cannot listen: {e.Message}");
@@ -60,50 +72,7 @@ public sealed partial class MetricsEndpoint(
         }
 
         LogListening(logger, options.Value.Listen);
-        using var registration = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            try
-            {
-                await AnswerAsync(context, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException)
-            {
-                LogRequestFailed(logger, e.Message);
-            }
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
-    {
-        using var response = context.Response;
-        switch (context.Request.Url?.AbsolutePath)
-        {
-            case "/metrics":
-                response.ContentType = "text/plain; version=0.0.4";
-                await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(response.OutputStream, cancellationToken).ConfigureAwait(false);
-                break;
-            case "/healthz":
-                var problem = health.Problem();
-                response.StatusCode = problem is null ? 200 : 503;
-                var lines = health.Sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value.State.ToString().ToLowerInvariant()} {s.Value.Detail}".TrimEnd());
-                var body = string.Join('\n', new[] { problem ?? "ok" }.Concat(lines)) + "\n";
-                await response.OutputStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                response.StatusCode = 404;
-                break;
-        }
+        await WebListener.RunUntilStoppedAsync(app, stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]
@@ -111,7 +80,4 @@ public sealed partial class MetricsEndpoint(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Metrics endpoint cannot listen on {Listen}: {Error}; stopping")]
     private static partial void LogCannotListen(ILogger logger, string listen, string error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Metrics request failed: {Error}")]
-    private static partial void LogRequestFailed(ILogger logger, string error);
 }

@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -56,44 +55,12 @@ public sealed partial class StationServer(
         }
 
         LogListening(logger, station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await WebListener.RunUntilStoppedAsync(app, stoppingToken).ConfigureAwait(false);
     }
 
     private WebApplication Build(StationOptions station)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "edge-agent", ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPEndPoint.Parse(station.Listen)));
-
-        // Sessions end with the process: its keys are never written to disk.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddAntiforgery(a => a.Cookie.Name = "edge-agent-antiforgery");
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
-        {
-            c.Cookie.Name = "edge-agent-session";
-            c.Cookie.HttpOnly = true;
-            c.Cookie.SameSite = SameSiteMode.Strict;
-            c.ExpireTimeSpan = station.SessionLifetime;
-            c.SlidingExpiration = true;
-            c.LoginPath = "/login";
-        });
-        builder.Services.AddRateLimiter(r =>
-        {
-            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            r.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) }));
-        });
-
-        var app = builder.Build();
+        var app = WebListener.Build(IPEndPoint.Parse(station.Listen), builder => AddServices(builder, station));
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -130,6 +97,29 @@ public sealed partial class StationServer(
 
         MapEndpoints(app, station);
         return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder, StationOptions station)
+    {
+        // Sessions end with the process: its keys are never written to disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddAntiforgery(a => a.Cookie.Name = "edge-agent-antiforgery");
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
+        {
+            c.Cookie.Name = "edge-agent-session";
+            c.Cookie.HttpOnly = true;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+            c.ExpireTimeSpan = station.SessionLifetime;
+            c.SlidingExpiration = true;
+            c.LoginPath = "/login";
+        });
+        builder.Services.AddRateLimiter(r =>
+        {
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) }));
+        });
     }
 
     private void MapEndpoints(WebApplication app, StationOptions station)

@@ -1,0 +1,75 @@
+namespace EdgeAgent.IntegrationTests;
+
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Testing;
+
+/// <summary>
+/// A Prometheus scrape or a health probe that arrives while the agent starts must not end it: clients
+/// hammer the metrics and page ports from before the process exists until after it has stopped.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class StartUnderLoadTests
+{
+    private const int Starts = 20;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Agents_started_with_clients_connecting_throughout_all_serve_and_stop_cleanly()
+    {
+        using var folder = new TempFolder();
+        var metricsPort = FreePort.Next();
+        var config = DaemonTests.DaemonConfig(folder, null, null, metricsPort);
+        var stationPort = int.Parse(((string)JsonNode.Parse(await File.ReadAllTextAsync(config))!["Station"]!["Listen"]!).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var urls = new[] { $"http://127.0.0.1:{metricsPort}/healthz", $"http://127.0.0.1:{metricsPort}/metrics", $"http://127.0.0.1:{stationPort}/" };
+
+        for (var run = 0; run < Starts; run++)
+        {
+            using var stopPolling = new CancellationTokenSource();
+            var answered = new int[urls.Length];
+            var polling = urls.Select((url, i) => PollAsync(url, () => Interlocked.Increment(ref answered[i]), stopPolling.Token)).ToList();
+
+            using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+            await agent.WaitForErrorAsync("Station page on", Patience);
+            await agent.WaitForErrorAsync("health on /healthz", Patience);
+            var deadline = DateTime.UtcNow + Patience;
+            while (Enumerable.Range(0, urls.Length).Any(i => Volatile.Read(ref answered[i]) == 0))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !agent.Process.HasExited, $"start {run}: not every port answered: {agent.Error}");
+                await Task.Delay(20);
+            }
+
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            var (code, _, error) = await agent.WaitForExitAsync(Patience);
+            await stopPolling.CancelAsync();
+            await Task.WhenAll(polling);
+
+            Assert.True(code == 0, $"start {run}: exit code {code}: {error}");
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Connects again and again, as fast as the port allows, until told to stop; counts the answers.</summary>
+    private static async Task PollAsync(string url, Action answered, CancellationToken stop)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url, stop);
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
+                {
+                    answered();
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet, or stopping: connect again.
+            }
+        }
+    }
+}
