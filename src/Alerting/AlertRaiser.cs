@@ -36,6 +36,9 @@ public sealed partial class AlertRaiser(
         return rules.Decide(placed, here, timeZone == TimeZoneInfo.Utc ? null : timeZone.Id);
     }
 
+    /// <summary>An alert decided here goes out at another severity than its rule's (see <see cref="RuleEngine.Settle"/>).</summary>
+    public void Settle(Alert alert) => rules.Settle(alert);
+
     /// <summary>Handles one observation and stores its alert, if any, before returning it.</summary>
     public async Task<Alert?> ObserveAsync(Observation observation, CancellationToken cancellationToken = default)
     {

@@ -63,6 +63,32 @@ public sealed class RuleEngineTests
     }
 
     [Fact]
+    public void An_alert_that_went_out_one_severity_lower_does_not_block_a_sure_one_of_its_rules_severity()
+    {
+        var unsure = See("CT-07", "person", 0.92f)!;
+        Assert.Equal(AlertSeverity.Critical, unsure.Severity);
+
+        // Its burst never confirmed it: it went out as a warning.
+        _rules.Settle(unsure with { Severity = AlertSeverity.Warning });
+        _time.Now += TimeSpan.FromMinutes(1);
+
+        Assert.Equal(AlertSeverity.Critical, See("CT-07", "person", 0.95f)?.Severity);
+        Assert.Null(See("CT-07", "person", 0.95f));
+    }
+
+    [Fact]
+    public void Settling_an_older_alert_leaves_the_newer_cooldown_as_it_is()
+    {
+        var first = See("CT-07", "person", 0.92f)!;
+        _time.Now += TimeSpan.FromMinutes(6);
+        Assert.NotNull(See("CT-07", "person", 0.92f));
+
+        _rules.Settle(first with { Severity = AlertSeverity.Warning });
+
+        Assert.Null(See("CT-07", "person", 0.95f));
+    }
+
+    [Fact]
     public void A_more_severe_observation_alerts_within_the_cooldown()
     {
         Assert.Equal(AlertSeverity.Warning, See("CT-07", "person", 0.6f)!.Severity);

@@ -48,6 +48,25 @@ public sealed class BurstConfirmerTests
     }
 
     [Fact]
+    public void Each_alert_released_one_severity_lower_is_told_to_whoever_keeps_the_cooldowns()
+    {
+        var lowered = new List<Alert>();
+        var bursts = new BurstConfirmer([Threats], _clock, lowered.Add);
+
+        bursts.Take(Picture(0, ("person", 0.6f, true)));
+        Assert.Empty(lowered);
+        var released = bursts.Take(Picture(60));
+
+        Assert.Equal([released[0].Alerts[0]], lowered);
+        Assert.Equal(AlertSeverity.Warning, lowered[0].Severity);
+
+        // A confirmed one is not lowered and not told.
+        bursts.Take(Picture(120, ("person", 0.6f, true)));
+        bursts.Take(Picture(121, ("person", 0.7f, false)));
+        Assert.Single(lowered);
+    }
+
+    [Fact]
     public void A_second_picture_of_the_burst_with_the_person_confirms_at_once_at_the_rules_severity()
     {
         var bursts = new BurstConfirmer([Threats], _clock);

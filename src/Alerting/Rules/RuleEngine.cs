@@ -51,6 +51,24 @@ public sealed partial class RuleEngine
         }
     }
 
+    /// <summary>
+    /// An alert this engine raised went out at another severity than its rule's (a burst left it
+    /// unconfirmed, one severity lower): its cooldown holds at that severity, so that a confident
+    /// alert of the rule's own severity is not blocked by a warning that was never confirmed.
+    /// </summary>
+    public void Settle(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var key = (alert.Observation.SourceId, alert.ZoneId ?? "", alert.Observation.Detection.Label);
+        lock (_lock)
+        {
+            if (_lastAlerts.TryGetValue(key, out var last) && last.At == alert.RaisedAt)
+            {
+                _lastAlerts[key] = (last.At, alert.Severity);
+            }
+        }
+    }
+
     /// <summary>The alert the observation raises, or null (and a log line saying why not).</summary>
     public Alert? Decide(Observation observation, IReadOnlyList<Zone> zones, string? timeZone = null)
     {

@@ -27,7 +27,7 @@ public sealed partial class ObservationStage(
     IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, SourceActivity activity, TimeProvider time, ILogger<ObservationStage> logger)
     : BackgroundService
 {
-    private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time);
+    private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time, raiser.Settle);
 
     private readonly Dictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
 

@@ -18,13 +18,15 @@ public sealed class BurstConfirmer
     private readonly TimeProvider _time;
     private readonly List<Held> _held = [];
     private readonly TimeSpan _longestGap;
+    private readonly Action<Alert>? _lowered;
 
     // Each source's recent pictures (capture time and the best confidence per label) within the longest gap: an earlier picture of the burst confirms too.
     private readonly Dictionary<string, List<(DateTimeOffset At, Dictionary<string, float> Labels)>> _recent = new(StringComparer.Ordinal);
 
-    /// <summary>Confirms by burst for the rules that ask for it.</summary>
-    public BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider time)
+    /// <summary>Confirms by burst for the rules that ask for it; <paramref name="lowered"/> is told of each alert released one severity lower.</summary>
+    public BurstConfirmer(IEnumerable<AlertRule> rules, TimeProvider time, Action<Alert>? lowered = null)
     {
+        _lowered = lowered;
         _rules = rules.Where(r => r.Confirm is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
         _longestGap = _rules.Count == 0 ? TimeSpan.Zero : _rules.Values.Max(r => r.Confirm!.BurstGap);
         _time = time;
@@ -146,9 +148,15 @@ public sealed class BurstConfirmer
         var alerts = held.Record.Alerts.Select(a => held.SeenIn.TryGetValue(a.Id, out var seenIn)
             ? seenIn > 1
                 ? a with { Burst = new BurstEvidence(held.Pictures, seenIn, null) }
-                : a with { Severity = Lower(a.Severity), Burst = new BurstEvidence(held.Pictures, seenIn, a.Severity) }
+                : Lowered(a with { Severity = Lower(a.Severity), Burst = new BurstEvidence(held.Pictures, seenIn, a.Severity) })
             : a).ToList();
         return held.Record with { Alerts = alerts };
+    }
+
+    private Alert Lowered(Alert alert)
+    {
+        _lowered?.Invoke(alert);
+        return alert;
     }
 
     private static AlertSeverity Lower(AlertSeverity severity) => severity == AlertSeverity.Info ? severity : severity - 1;
