@@ -104,7 +104,7 @@ public static class AgentHost
         {
             try
             {
-                problems.AddRange(RuleObjectProblems(services, services.GetRequiredService<IDetector>().Manifest));
+                problems.AddRange(RuleObjectProblems(services, services.GetRequiredService<IDetector>()));
             }
             catch (ConfigurationException e)
             {
@@ -121,8 +121,9 @@ public static class AgentHost
     }
 
     /// <summary>A rule object the model cannot produce ("persn") would never match: named, with what it can.</summary>
-    private static IEnumerable<string> RuleObjectProblems(IServiceProvider services, ModelManifest manifest)
+    private static IEnumerable<string> RuleObjectProblems(IServiceProvider services, IDetector detector)
     {
+        var manifest = detector.Manifest;
         // Already reported when the section itself is wrong.
         if (services.ReadOptions<AlertingOptions>(AlertingOptions.SectionName, new List<string>()) is not { } alerting)
         {
@@ -132,12 +133,13 @@ public static class AgentHost
         var rules = alerting.Rules;
         var known = manifest.ClassLabels.Where((_, i) => manifest.ClassCategories[i] is not null)
             .Concat(Enum.GetValues<DetectionCategory>().Select(c => c.Name()))
+            .Concat((detector as Species.ClassifyingDetector)?.Reachable.SelectMany(t => new[] { t.ScientificName, t.CommonName }) ?? [])
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < rules.Count; i++)
         {
             foreach (var unknown in rules[i].Objects.Where(o => !known.Contains(o)))
             {
-                yield return $"Alerting:Rules:{i}:Objects: '{unknown}' is neither a category (animal, person, vehicle) nor a label model {manifest.Name} reports";
+                yield return $"Alerting:Rules:{i}:Objects: '{unknown}' is neither a category (animal, person, vehicle) nor a label or taxon model {manifest.Name} (and its classifier) reports";
             }
         }
     }

@@ -15,6 +15,9 @@ internal static class TestPaths
     /// <summary>The default manifest in the repository; its model file is placed by models/fetch-default-model.sh.</summary>
     public static string DefaultManifest => Require(Path.Combine(RepositoryRoot, "models", "yolox-nano.json"));
 
+    /// <summary>The species classifier's manifest (its model and labels put beside it by models/fetch-default-model.sh).</summary>
+    public static string ClassifierManifest => Require(Path.Combine(RepositoryRoot, "models", "classifiers", "mobilenet-v2-imagenet.json"));
+
     public static string Picture(string folder, string name) => Require(Path.Combine(folder, name));
 
     private static string FindRepositoryRoot()

@@ -125,11 +125,10 @@ public sealed partial class RuleEngine
     {
         zone = null;
         var detection = observation.Detection;
-        if (rule.Objects.Count > 0 && !rule.Objects.Any(o =>
-            string.Equals(o, detection.Label, StringComparison.OrdinalIgnoreCase) ||
-            string.Equals(o, detection.Category.Name(), StringComparison.OrdinalIgnoreCase)))
+        if (rule.Objects.Count > 0 && !rule.Objects.Any(detection.Is))
         {
-            return $"{detection.Label} ({detection.Category.Name()}) is not one of {string.Join(", ", rule.Objects)}";
+            var taxon = detection.Taxon is { } named ? $", {named.Taxon.ScientificName}" : "";
+            return $"{detection.Label} ({detection.Category.Name()}{taxon}) is not one of {string.Join(", ", rule.Objects)}";
         }
 
         if (detection.Confidence < rule.MinConfidence)

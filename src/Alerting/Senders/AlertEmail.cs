@@ -17,7 +17,8 @@ public static class AlertEmail
         var where = alert.ZoneName is null ? "" : $" in {alert.ZoneName}";
         var when = alert.Observation.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var unconfirmed = alert.Burst is { Confirmed: false } ? " (unconfirmed)" : "";
-        return $"[{tag}] {alert.Observation.Detection.Label}{unconfirmed}{where} — camera {alert.Observation.SourceId} — {when} UTC";
+        var what = alert.Observation.Detection.Taxon?.Taxon.Display ?? alert.Observation.Detection.Label;
+        return $"[{tag}] {what}{unconfirmed}{where} — camera {alert.Observation.SourceId} — {when} UTC";
     }
 
     /// <summary>Builds the message. <paramref name="picture"/> is the (already size-capped) annotated JPEG, or null.</summary>
@@ -84,7 +85,9 @@ public static class AlertEmail
         var local = TimeZoneInfo.ConvertTime(o.CapturedAt, zone);
         var facts = new List<(string, string)>
         {
-            ("What", $"{o.Detection.Label} ({o.Detection.Category.Name()})"),
+            ("What", o.Detection.Taxon is { } named
+                ? $"{named.Display} — detector: {o.Detection.Label} ({o.Detection.Category.Name()}), taxon by {named.Method}"
+                : $"{o.Detection.Label} ({o.Detection.Category.Name()})"),
             ("Confidence", o.Detection.Confidence.ToString("0.00", c)),
             ("Zone", alert.ZoneName is null ? "—" : $"{alert.ZoneName} ({alert.ZoneId})"),
             ("Camera", o.SourceId),

@@ -73,6 +73,11 @@ internal static class DetectCommand
             Console.WriteLine($"{category.Name()}: {total}{detail}");
         }
 
+        if (summary.Taxa.Count > 0)
+        {
+            Console.WriteLine("taxa: " + string.Join(", ", summary.Taxa.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Value}")));
+        }
+
         Console.WriteLine($"suppressed: {summary.SuppressedRepeats} repeated static, {summary.SuppressedMasked} masked, {summary.SuppressedOverlay} on an information band");
         foreach (var problem in summary.Problems)
         {

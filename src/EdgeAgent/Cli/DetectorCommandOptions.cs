@@ -69,8 +69,34 @@ internal sealed class DetectorCommandOptions
         DefaultValueFactory = _ => Sources.PictureReader.DefaultMaxMegapixels,
     };
 
+    private readonly Option<string?> _classifier = new("--classifier")
+    {
+        Description = "Species classifier manifest (JSON): names each animal from its crop, rolling up to genus, family… when unsure",
+    };
+
+    private readonly Option<float> _classifierThreshold = new("--classifier-threshold")
+    {
+        Description = "Summed score at which a species (or a rank) is named (default: the classifier manifest's)",
+    };
+
+    private readonly Option<string[]> _expected = new("--expected")
+    {
+        Description = "Taxa expected at the site, at any rank (e.g. 'loxodonta africana' bovidae); others roll up to their lowest expected ancestor",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(_classifier);
+        command.Options.Add(_classifierThreshold);
+        command.Options.Add(_expected);
+        _classifierThreshold.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float>() is < 0 or > 1)
+            {
+                r.AddError("--classifier-threshold must lie between 0 and 1");
+            }
+        });
         command.Options.Add(_model);
         command.Options.Add(_provider);
         command.Options.Add(_backend);
@@ -123,6 +149,12 @@ internal sealed class DetectorCommandOptions
         CudnnConvolutionSearch = parse.GetValue(_cudnnSearch)!,
         Backend = parse.GetValue(_backend),
         Triton = new TritonOptions { Url = parse.GetValue(_tritonUrl)!, Model = parse.GetValue(_tritonModel) ?? "" },
+        Classifier = new Species.ClassifierOptions
+        {
+            Model = parse.GetValue(_classifier) ?? "",
+            Threshold = parse.GetValue(_classifierThreshold),
+            Expected = parse.GetValue(_expected) ?? [],
+        },
     };
 
     public PipelineOptions ReadPipeline(ParseResult parse) => new()

@@ -1,5 +1,6 @@
 namespace EdgeAgent.Detection;
 
+using EdgeAgent.Species;
 using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,34 @@ public static partial class DetectorFactory
         IDetector detector = options.Backend == DetectorBackend.Triton
             ? CreateTriton(manifest, options, loggers, onServed)
             : CreateLocal(manifest, options, loggers);
-        return options.Tiling.Enabled ? new TilingDetector(detector, options.Tiling) : detector;
+        if (options.Tiling.Enabled)
+        {
+            detector = new TilingDetector(detector, options.Tiling);
+        }
+
+        return Named(detector, options, loggers);
+    }
+
+    /// <summary>The species stage around the detector: a classifier when one is configured, else the detector's own taxa.</summary>
+    private static IDetector Named(IDetector detector, DetectorOptions options, ILoggerFactory loggers)
+    {
+        if (options.Classifier.Model.Length == 0 && detector.Manifest.LabelTaxa.Count == 0)
+        {
+            return detector;
+        }
+
+        try
+        {
+            var classifier = options.Classifier.Model.Length == 0
+                ? null
+                : new SpeciesClassifier(ClassifierManifest.Load(options.Classifier.Model), options, loggers.CreateLogger<SpeciesClassifier>());
+            return new ClassifyingDetector(detector, classifier, options.Classifier);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ public sealed record DetectorOptions : Common.ISelfValidating
     /// <summary>Optional tiling for small, distant animals in large pictures.</summary>
     public TilingOptions Tiling { get; init; } = new();
 
+    /// <summary>The species stage: a classifier over each animal's crop, its threshold and the expected taxa.</summary>
+    public Species.ClassifierOptions Classifier { get; init; } = new();
+
     /// <summary>Where inference runs: here with ONNX Runtime, or on a Triton Inference Server.</summary>
     public DetectorBackend Backend { get; init; } = DetectorBackend.Onnx;
 
@@ -55,6 +58,11 @@ public sealed record DetectorOptions : Common.ISelfValidating
         if (Workers < 0 || CpuThreads < 0 || DeviceId < 0 || GpuMemoryLimitMB < 0)
         {
             yield return $"Detector: Workers ({Workers}), CpuThreads ({CpuThreads}), DeviceId ({DeviceId}) and GpuMemoryLimitMB ({GpuMemoryLimitMB}) cannot be negative";
+        }
+
+        foreach (var problem in Classifier.Problems($"{SectionName}:Classifier"))
+        {
+            yield return problem;
         }
 
         if (CudnnConvolutionSearch is not ("HEURISTIC" or "EXHAUSTIVE" or "DEFAULT"))

@@ -68,6 +68,13 @@ public sealed record ModelManifest
     /// </summary>
     public required IReadOnlyDictionary<string, string> Categories { get; init; }
 
+    /// <summary>
+    /// Label → taxon (<c>class;order;family;genus;species;common name</c>) at the rank the label
+    /// honestly supports: a COCO <c>cow</c> is family Bovidae, not a domestic cow in the Serengeti.
+    /// Animals are named so when no classifier runs.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Taxonomy { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Intersection over union above which two boxes of one class are the same thing.</summary>
     public float NmsIou { get; init; } = 0.45f;
 
@@ -81,6 +88,10 @@ public sealed record ModelManifest
     /// <summary>Labels, from <see cref="Labels"/> or <see cref="LabelsFile"/>.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> ClassLabels { get; private init; } = [];
+
+    /// <summary>The taxon of each label in <see cref="Taxonomy"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, Taxon> LabelTaxa { get; private init; } = new Dictionary<string, Taxon>();
 
     /// <summary>Category of each class id; null where the label is not mapped.</summary>
     [JsonIgnore]
@@ -184,6 +195,26 @@ public sealed record ModelManifest
             }
         }
 
+        var taxa = new Dictionary<string, Taxon>(StringComparer.Ordinal);
+        foreach (var (label, description) in Taxonomy)
+        {
+            try
+            {
+                if (!labels.Contains(label))
+                {
+                    problems.Add($"taxonomy names '{label}', which is not one of the model's labels");
+                }
+                else if (Taxon.Parse(description) is { } taxon)
+                {
+                    taxa[label] = taxon;
+                }
+            }
+            catch (FormatException e)
+            {
+                problems.Add($"taxonomy of '{label}': {e.Message}");
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new ConfigurationException($"model manifest {manifestPath}: {string.Join("; ", problems)}");
@@ -191,6 +222,7 @@ public sealed record ModelManifest
 
         return this with
         {
+            LabelTaxa = taxa,
             ModelPath = Path.GetFullPath(Path.Combine(folder, Model)),
             ClassLabels = labels,
             ClassCategories = categories,

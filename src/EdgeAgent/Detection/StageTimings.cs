@@ -10,6 +10,7 @@ public enum Stage
     Preprocess,
     Inference,
     Postprocess,
+    Classify,
 }
 
 /// <summary>Total time and count per stage, summed across threads.</summary>

@@ -17,6 +17,9 @@ public sealed record DetectSummary(
 {
     /// <summary>Detections that lay mostly on a picture's burned-in information band.</summary>
     public int SuppressedOverlay { get; init; }
+
+    /// <summary>Animals per taxon they were named as (its classification category's name).</summary>
+    public IReadOnlyDictionary<string, int> Taxa { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>
@@ -60,6 +63,10 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         }
 
         var threshold = request.Threshold ?? manifest.Thresholds.Typical;
+        var classifier = (detector as Species.ClassifyingDetector)?.Classifier?.Manifest;
+        var classTaxa = classifier is null ? null : classifier.Labels.Select((l, i) => (l, classifier.Taxonomy.Taxa[i])).Where(c => c.Item2 is not null)
+            .GroupBy(c => c.l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2!, StringComparer.Ordinal);
+        Taxon? taxonOfLabel(string label) => classTaxa?.GetValueOrDefault(label);
         results.Info = new ResultsInfo
         {
             Detector = manifest.Name,
@@ -84,7 +91,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
                 todo,
                 outcome =>
                 {
-                    results.Images.Add(ToImageResult(outcome, masks));
+                    results.Images.Add(ToImageResult(outcome, masks, results, taxonOfLabel));
                     bar.Advance();
                     if (++sinceCheckpoint >= request.CheckpointEvery || lastCheckpoint.Elapsed >= CheckpointInterval)
                     {
@@ -118,7 +125,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         return Summarize(results, todo.Count, resumed, repeats, stopwatch.Elapsed, problems);
     }
 
-    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks)
+    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks, MegaDetectorResults results, Func<string, Taxon?> taxonOfLabel)
     {
         if (outcome.Failure is not null)
         {
@@ -131,6 +138,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         foreach (var detection in outcome.Detections)
         {
             var entry = ImageDetection.From(detection, outcome.Width, outcome.Height);
+            entry.Classifications = results.Classify(detection.Taxon, taxonOfLabel);
             if (!mask.IsEmpty && mask.Covers(detection.Box, outcome.Width, outcome.Height))
             {
                 entry.SuppressedBy = "mask";
@@ -223,6 +231,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             problems)
         {
             SuppressedOverlay = Suppressed("overlay"),
+            Taxa = detections.Where(d => d.Classifications is { Count: > 0 }).GroupBy(d => results.ClassificationCategories is { } names && names.TryGetValue(d.Classifications![0][0]?.ToString() ?? "", out var name) ? name : "?")
+                .ToDictionary(g => g.Key, g => g.Count()),
         };
     }
 

@@ -24,8 +24,8 @@ public sealed class DetectionStage(
         hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
         // Recording:MinConfidence set: that, for everything; else the manifest's typical threshold and its per-category minimums.
         var minConfidence = recording.Value.MinConfidence > 0 ? recording.Value.MinConfidence : detector.Manifest.Thresholds.Typical;
-        // Drones' large frames are tiled even when pictures are not; the tiling wrapper is not disposed: it would dispose the shared detector.
-        var tiled = detector is TilingDetector ? null : new TilingDetector(detector, options.Value.Tiling);
+        // Drones' large frames are tiled even when pictures are not (with Tiling:Enabled the detector tiles everything already); the tiling wrapper is not disposed: it would dispose the shared detector.
+        var tiled = options.Value.Tiling.Enabled ? null : new TilingDetector(detector, options.Value.Tiling);
         var workers = new DetectorWorkers(detector, minConfidence, byCategory: recording.Value.MinConfidence > 0 ? null : detector.Manifest.Thresholds, tiled: tiled);
         try
         {

@@ -27,8 +27,61 @@ public sealed class MegaDetectorResults
     /// <summary>Category id → name.</summary>
     public IDictionary<string, string> DetectionCategories { get; set; } = new Dictionary<string, string>(Alerting.Observations.DetectionCategories.MegaDetectorTable);
 
+    /// <summary>Classification category id → name (a species classifier's answers and alternatives); absent without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IDictionary<string, string>? ClassificationCategories { get; set; }
+
+    /// <summary>Classification category id → taxonomy, <c>class;order;family;genus;species;common name</c>, as Timelapse and AddaxAI read it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IDictionary<string, string>? ClassificationCategoryDescriptions { get; set; }
+
     /// <summary>One entry per picture.</summary>
     public List<ImageResult> Images { get; set; } = [];
+
+    /// <summary>
+    /// The <c>classifications</c> of a named detection, best first: the answer (after roll-up) with
+    /// its summed score, then the classifier's other top classes that are animals with their own
+    /// scores. Each taxon gets one category id, kept across resumed runs.
+    /// </summary>
+    public List<object[]>? Classify(Classification? named, Func<string, Taxon?> taxonOfLabel)
+    {
+        ArgumentNullException.ThrowIfNull(taxonOfLabel);
+        if (named is null)
+        {
+            return null;
+        }
+
+        var list = new List<object[]> { new object[] { CategoryOf(named.Taxon), MathF.Round(named.Score, 3) } };
+        foreach (var other in named.Top)
+        {
+            if (taxonOfLabel(other.Label) is { } taxon && taxon != named.Taxon && list.Count < 1 + named.Top.Count)
+            {
+                var id = CategoryOf(taxon);
+                if (!list.Any(c => (string)c[0] == id))
+                {
+                    list.Add([id, MathF.Round(other.Score, 3)]);
+                }
+            }
+        }
+
+        return list;
+    }
+
+    private string CategoryOf(Taxon taxon)
+    {
+        ClassificationCategories ??= new Dictionary<string, string>();
+        ClassificationCategoryDescriptions ??= new Dictionary<string, string>();
+        var description = taxon.Description;
+        if (ClassificationCategoryDescriptions.FirstOrDefault(c => c.Value == description).Key is { } known)
+        {
+            return known;
+        }
+
+        var id = (ClassificationCategories.Keys.Select(k => int.TryParse(k, out var n) ? n : 0).DefaultIfEmpty(0).Max() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ClassificationCategories[id] = taxon.CommonName.Length > 0 ? taxon.CommonName : taxon.ScientificName;
+        ClassificationCategoryDescriptions[id] = description;
+        return id;
+    }
 
     /// <summary>Reads an existing results file, to resume a run.</summary>
     public static MegaDetectorResults Load(string path)
@@ -149,6 +202,10 @@ public sealed class ImageDetection
 
     /// <summary>The model's own label (species or class), beyond MegaDetector's three categories.</summary>
     public string? Label { get; set; }
+
+    /// <summary>Species classification, best first: <c>[category id, score]</c> pairs (see <see cref="MegaDetectorResults.Classify"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<object[]>? Classifications { get; set; }
 
     /// <summary>For suppressed detections: why (<c>repeat</c> or <c>mask</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

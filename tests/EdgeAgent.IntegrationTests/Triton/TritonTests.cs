@@ -64,7 +64,7 @@ public sealed class TritonTests
     {
         await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
         using var detector = DetectorFactory.Create(Options(server), NullLoggerFactory.Instance);
-        var failover = Assert.IsType<FailoverDetector>(detector);
+        var failover = Assert.IsType<FailoverDetector>(((EdgeAgent.Species.ClassifyingDetector)detector).Inner);
         using var picture = Cv2.ImRead(TestPaths.Picture(TestPaths.Images, "person.jpg"));
 
         void Run(int frames)
@@ -143,7 +143,7 @@ public sealed class TritonTests
         using var picture = Cv2.ImRead(TestPaths.Picture(TestPaths.Images, "eagle.jpg"));
 
         Assert.Contains(detector.Detect(picture, 0.3f), d => d.Label == "bird");
-        Assert.Equal(1L, ((FailoverDetector)detector).Served(ServedBy.Local));
+        Assert.Equal(1L, ((FailoverDetector)((EdgeAgent.Species.ClassifyingDetector)detector).Inner).Served(ServedBy.Local));
         Assert.Equal(0L, server.Inferences);
     }
 

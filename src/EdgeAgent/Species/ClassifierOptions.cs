@@ -1,0 +1,28 @@
+namespace EdgeAgent.Species;
+
+/// <summary>The species stage (configuration section <c>Detector:Classifier</c>; <c>detect --classifier</c>).</summary>
+public sealed record ClassifierOptions
+{
+    /// <summary>The classifier's manifest; empty: no classifier (animals are named from the detector's label alone).</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>Summed score at which a rank is named; 0: the manifest's threshold.</summary>
+    public float Threshold { get; init; }
+
+    /// <summary>Taxa expected where the cameras stand, at any rank (<c>loxodonta africana</c>, <c>bovidae</c>); a prediction outside them rolls up. Empty: any.</summary>
+    public IReadOnlyList<string> Expected { get; init; } = [];
+
+    /// <summary>The settings' problems, each naming its key.</summary>
+    public IEnumerable<string> Problems(string section)
+    {
+        if (Threshold is < 0 or > 1)
+        {
+            yield return $"{section}:Threshold: {Threshold} must lie between 0 and 1 (0: the manifest's)";
+        }
+
+        foreach (var name in Expected.Where(e => string.IsNullOrWhiteSpace(e)))
+        {
+            yield return $"{section}:Expected: an empty taxon name";
+        }
+    }
+}

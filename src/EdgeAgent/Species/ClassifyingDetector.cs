@@ -1,0 +1,94 @@
+namespace EdgeAgent.Species;
+
+using System.Diagnostics;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection;
+using OpenCvSharp;
+
+/// <summary>
+/// The species stage, built into the one path every verb takes: wraps the detector, and names each
+/// animal it finds — from the species classifier over the animal's crop when there is one (all
+/// crops of a frame in one batch), else from the detector's own label at the rank it honestly
+/// supports — rolled up where unsure and to the expected taxa. People and vehicles pass unchanged.
+/// </summary>
+public sealed class ClassifyingDetector : IDetector
+{
+    private const int TopClasses = 5;
+
+    private readonly IDetector _detector;
+    private readonly float _threshold;
+    private readonly ExpectedTaxa? _expected;
+
+    /// <summary>Names what <paramref name="detector"/> finds; it is disposed with this.</summary>
+    public ClassifyingDetector(IDetector detector, SpeciesClassifier? classifier, ClassifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        ArgumentNullException.ThrowIfNull(options);
+        _detector = detector;
+        Classifier = classifier;
+        _threshold = options.Threshold > 0 ? options.Threshold : classifier?.Manifest.Threshold ?? 0f;
+        var known = (classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(detector.Manifest.LabelTaxa.Values);
+        _expected = options.Expected.Count > 0 ? ExpectedTaxa.Resolve(options.Expected, known) : null;
+    }
+
+    /// <summary>The detector whose animals this names.</summary>
+    public IDetector Inner => _detector;
+
+    /// <summary>The species classifier, or null when animals are named from the detector's label.</summary>
+    public SpeciesClassifier? Classifier { get; }
+
+    /// <inheritdoc />
+    public ModelManifest Manifest => _detector.Manifest;
+
+    /// <inheritdoc />
+    public bool InfersOffCpu => _detector.InfersOffCpu;
+
+    /// <summary>Every taxon the stage can answer, at every rank: what a rule may name.</summary>
+    public IEnumerable<Taxon> Reachable =>
+        (Classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(Manifest.LabelTaxa.Values).SelectMany(t => Taxon.Ranks.Select(t.Above).Prepend(t)).Distinct();
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+    {
+        var found = _detector.Detect(picture, minConfidence, timings);
+        var animals = Enumerable.Range(0, found.Count).Where(i => found[i].Category == DetectionCategory.Animal).ToList();
+        if (animals.Count == 0)
+        {
+            return found;
+        }
+
+        var named = found.ToArray();
+        if (Classifier is null)
+        {
+            foreach (var i in animals)
+            {
+                if (Manifest.LabelTaxa.TryGetValue(named[i].Label, out var taxon))
+                {
+                    named[i] = named[i] with { Taxon = new Classification(_expected?.Allow(taxon) ?? taxon, named[i].Confidence, "detector", []) };
+                }
+            }
+
+            return named;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var scores = Classifier.Classify(picture, animals.Select(i => named[i].Box).ToList());
+        timings?.Add(Stage.Classify, start);
+        var labels = Classifier.Manifest.Labels;
+        for (var a = 0; a < animals.Count; a++)
+        {
+            var (taxon, score) = Classifier.Manifest.Taxonomy.RollUp(scores[a], _threshold, _expected);
+            var top = scores[a].Select((s, c) => new ClassScore(labels[c], s)).OrderByDescending(c => c.Score).Take(TopClasses).ToList();
+            named[animals[a]] = named[animals[a]] with { Taxon = new Classification(taxon, score, Classifier.Manifest.Name, top) };
+        }
+
+        return named;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _detector.Dispose();
+        Classifier?.Dispose();
+    }
+}
