@@ -116,9 +116,6 @@ public sealed class SpeciesTests : IDisposable
         using var read = PictureReader.Read(TestPaths.Picture(TestPaths.CameraTrap, picture), 0, 0);
         var (width, height) = (read.Pixels.Width, read.Pixels.Height);
         var box = new BoundingBox(x * width, y * height, w * width, h * height);
-        var scores = _classifier.Classify(read.Pixels, [box])[0];
-        var (taxon, score) = _manifest.Taxonomy.RollUp(scores, threshold ?? _manifest.Threshold);
-        var top = scores.Select((s, c) => new ClassScore(_manifest.Labels[c], s)).OrderByDescending(c => c.Score).Take(5).ToList();
-        return new Classification(taxon, score, _manifest.Name, top);
+        return _manifest.Answer(_classifier.Classify(read.Pixels, [box])[0], threshold ?? _manifest.Threshold);
     }
 }

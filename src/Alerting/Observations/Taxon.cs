@@ -9,7 +9,9 @@ namespace EdgeAgent.Alerting.Observations;
 public sealed record Taxon(string Class, string Order, string Family, string Genus, string Species, string CommonName)
 {
     /// <summary>The ranks from the coarsest, in Camtrap DP's words (the whole kingdom is <see cref="Animal"/>).</summary>
-    public static readonly IReadOnlyList<string> Ranks = ["class", "order", "family", "genus", "species"];
+    public static IReadOnlyList<string> Ranks => RankOrder;
+
+    private static readonly List<string> RankOrder = ["class", "order", "family", "genus", "species"];
 
     /// <summary>Any animal: what an answer rolls up to when no rank is sure enough.</summary>
     public static readonly Taxon Animal = new("", "", "", "", "", "animal");
@@ -105,10 +107,13 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
     /// </summary>
     public Taxon Above(string rank)
     {
-        var keep = Ranks.ToList().IndexOf(rank);
+        var keep = RankOrder.IndexOf(rank);
         var cut = keep < 0 ? Animal : new Taxon(Class, keep >= 1 ? Order : "", keep >= 2 ? Family : "", keep >= 3 ? Genus : "", keep >= 4 ? Species : "", "");
         return cut.Rank == "kingdom" ? Animal : cut;
     }
+
+    /// <summary>This taxon and every rank above it that it names.</summary>
+    public IEnumerable<Taxon> WithAncestors => Ranks.Select(Above).Prepend(this).Distinct();
 
     private static string Capitalized(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
 }
@@ -117,12 +122,12 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
 /// <param name="Taxon">The answer: a species, or the coarser taxon whose summed score passed the threshold.</param>
 /// <param name="Score">The answer's score (summed over the classes under it).</param>
 /// <param name="Method">The classifier's name, or <c>detector</c> when the detector's own label was all there was.</param>
-/// <param name="Top">The classifier's raw best classes, best first (label, score): kept beside the answer.</param>
-public sealed record Classification(Taxon Taxon, float Score, string Method, IReadOnlyList<ClassScore> Top)
+/// <param name="Top">The classifier's raw best classes, best first: kept beside the answer.</param>
+public sealed record Classification(Taxon Taxon, float Score, string Method, IReadOnlyList<ScoredClass> Top)
 {
     /// <summary>How people read it: <c>african elephant (Loxodonta africana) 0.95</c>.</summary>
     public string Display => $"{Taxon.Display} {Score.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
-/// <summary>One class of a classifier with its score.</summary>
-public sealed record ClassScore(string Label, float Score);
+/// <summary>One class of a classifier with its score, and its taxon (null when the class is not an animal).</summary>
+public sealed record ScoredClass(string Label, float Score, Taxon? Taxon);

@@ -43,7 +43,7 @@ public static class EventPayloads
         Category = o.Detection.Category.Name(),
         o.Detection.Confidence,
         Taxon = o.Detection.Taxon is { } named
-            ? new { named.Taxon.ScientificName, named.Taxon.Rank, named.Taxon.CommonName, Description = named.Taxon.Description, named.Score, named.Method }
+            ? new { named.Taxon.ScientificName, named.Taxon.Rank, named.Taxon.CommonName, named.Taxon.Description, named.Score, named.Method }
             : null,
         Box = new[] { o.Detection.Box.X, o.Detection.Box.Y, o.Detection.Box.Width, o.Detection.Box.Height },
         Position = o.Position is { } p ? new { p.Latitude, p.Longitude, UncertaintyMetres = o.Uncertainty } : null,

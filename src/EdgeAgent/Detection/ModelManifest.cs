@@ -1,6 +1,5 @@
 namespace EdgeAgent.Detection;
 
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
@@ -104,27 +103,21 @@ public sealed record ModelManifest
     public static ModelManifest Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        ModelManifest? manifest;
+        return StrictJson.Read<ModelManifest>(fullPath, $"model manifest {path}").Resolve(fullPath);
+    }
+
+    /// <summary>A labels file's lines, trimmed, blank ones left out; a file that cannot be read is a problem and no labels.</summary>
+    internal static string[] ReadLabels(string path, List<string> problems)
+    {
         try
         {
-            using var stream = File.OpenRead(fullPath);
-            manifest = JsonSerializer.Deserialize<ModelManifest>(stream, StrictJson.Options);
+            return File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException($"model manifest {path}: cannot be read: {e.Message}", e);
+            problems.Add($"labelsFile {path} cannot be read: {e.Message}");
+            return [];
         }
-        catch (JsonException e)
-        {
-            throw new ConfigurationException($"model manifest {path}: not a valid manifest: {e.Message}", e);
-        }
-
-        if (manifest is null)
-        {
-            throw new ConfigurationException($"model manifest {path}: the file is empty");
-        }
-
-        return manifest.Resolve(fullPath);
     }
 
     private ModelManifest Resolve(string manifestPath)
@@ -154,15 +147,7 @@ public sealed record ModelManifest
         }
         else if (LabelsFile is not null)
         {
-            var labelsPath = Path.Combine(folder, LabelsFile);
-            try
-            {
-                labels = File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                problems.Add($"labelsFile {labelsPath} cannot be read: {e.Message}");
-            }
+            labels = ReadLabels(Path.Combine(folder, LabelsFile), problems);
         }
         else
         {

@@ -58,26 +58,10 @@ public sealed partial class MetricsEndpoint(
             return Results.Text(string.Join('\n', new[] { problem ?? "ok" }.Concat(lines)) + "\n", "text/plain; charset=utf-8", statusCode: problem is null ? 200 : 503);
         });
 
-        try
-        {
-            await app.StartAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            // Without /healthz nothing outside can tell how the agent is: stop, and let systemd or the container restart it.
-            health.GiveUp($"Metrics:Listen {options.Value.Listen}: cannot listen: {e.Message}");
-            LogCannotListen(logger, options.Value.Listen, e.Message);
-            lifetime.StopApplication();
-            return;
-        }
-
-        LogListening(logger, options.Value.Listen);
-        await WebListener.RunUntilStoppedAsync(app, stoppingToken).ConfigureAwait(false);
+        var listen = options.Value.Listen;
+        await WebListener.ServeAsync(app, "Metrics:Listen", listen, health, lifetime, logger, () => LogListening(logger, listen), stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]
     private static partial void LogListening(ILogger logger, string listen);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Metrics endpoint cannot listen on {Listen}: {Error}; stopping")]
-    private static partial void LogCannotListen(ILogger logger, string listen, string error);
 }

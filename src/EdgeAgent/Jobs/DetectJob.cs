@@ -63,10 +63,6 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         }
 
         var threshold = request.Threshold ?? manifest.Thresholds.Typical;
-        var classifier = (detector as Species.ClassifyingDetector)?.Classifier?.Manifest;
-        var classTaxa = classifier is null ? null : classifier.Labels.Select((l, i) => (l, classifier.Taxonomy.Taxa[i])).Where(c => c.Item2 is not null)
-            .GroupBy(c => c.l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2!, StringComparer.Ordinal);
-        Taxon? taxonOfLabel(string label) => classTaxa?.GetValueOrDefault(label);
         results.Info = new ResultsInfo
         {
             Detector = manifest.Name,
@@ -91,7 +87,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
                 todo,
                 outcome =>
                 {
-                    results.Images.Add(ToImageResult(outcome, masks, results, taxonOfLabel));
+                    results.Images.Add(ToImageResult(outcome, masks, results));
                     bar.Advance();
                     if (++sinceCheckpoint >= request.CheckpointEvery || lastCheckpoint.Elapsed >= CheckpointInterval)
                     {
@@ -125,7 +121,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         return Summarize(results, todo.Count, resumed, repeats, stopwatch.Elapsed, problems);
     }
 
-    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks, MegaDetectorResults results, Func<string, Taxon?> taxonOfLabel)
+    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks, MegaDetectorResults results)
     {
         if (outcome.Failure is not null)
         {
@@ -138,7 +134,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         foreach (var detection in outcome.Detections)
         {
             var entry = ImageDetection.From(detection, outcome.Width, outcome.Height);
-            entry.Classifications = results.Classify(detection.Taxon, taxonOfLabel);
+            entry.Classifications = results.Classify(detection.Taxon);
             if (!mask.IsEmpty && mask.Covers(detection.Box, outcome.Width, outcome.Height))
             {
                 entry.SuppressedBy = "mask";

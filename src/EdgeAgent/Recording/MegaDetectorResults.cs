@@ -43,9 +43,8 @@ public sealed class MegaDetectorResults
     /// its summed score, then the classifier's other top classes that are animals with their own
     /// scores. Each taxon gets one category id, kept across resumed runs.
     /// </summary>
-    public List<object[]>? Classify(Classification? named, Func<string, Taxon?> taxonOfLabel)
+    public List<object[]>? Classify(Classification? named)
     {
-        ArgumentNullException.ThrowIfNull(taxonOfLabel);
         if (named is null)
         {
             return null;
@@ -54,13 +53,9 @@ public sealed class MegaDetectorResults
         var list = new List<object[]> { new object[] { CategoryOf(named.Taxon), MathF.Round(named.Score, 3) } };
         foreach (var other in named.Top)
         {
-            if (taxonOfLabel(other.Label) is { } taxon && taxon != named.Taxon && list.Count < 1 + named.Top.Count)
+            if (other.Taxon is { } taxon && CategoryOf(taxon) is var id && !list.Any(c => (string)c[0] == id))
             {
-                var id = CategoryOf(taxon);
-                if (!list.Any(c => (string)c[0] == id))
-                {
-                    list.Add([id, MathF.Round(other.Score, 3)]);
-                }
+                list.Add([id, MathF.Round(other.Score, 3)]);
             }
         }
 

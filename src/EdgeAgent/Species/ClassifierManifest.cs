@@ -1,7 +1,7 @@
 namespace EdgeAgent.Species;
 
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 
@@ -50,29 +50,20 @@ public sealed record ClassifierManifest
     [JsonIgnore]
     public Taxonomy Taxonomy { get; private init; } = Taxonomy.Empty;
 
+    /// <summary>The answer for one crop's class scores (rolled up, see <see cref="Taxonomy.RollUp"/>), with the five best classes beside it.</summary>
+    public Classification Answer(float[] scores, float threshold, ExpectedTaxa? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var (taxon, score) = Taxonomy.RollUp(scores, threshold, expected);
+        var top = scores.Select((s, c) => new ScoredClass(Labels[c], s, Taxonomy.Taxa.ElementAtOrDefault(c))).OrderByDescending(c => c.Score).Take(5).ToList();
+        return new Classification(taxon, score, Name, top);
+    }
+
     /// <summary>Reads and checks a manifest, its labels and its taxonomy; every problem is a <see cref="ConfigurationException"/> naming the file.</summary>
     public static ClassifierManifest Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        ClassifierManifest? manifest;
-        try
-        {
-            using var stream = File.OpenRead(fullPath);
-            manifest = JsonSerializer.Deserialize<ClassifierManifest>(stream, StrictJson.Options);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"classifier manifest {path}: cannot be read: {e.Message}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigurationException($"classifier manifest {path}: not a valid manifest: {e.Message}", e);
-        }
-
-        if (manifest is null)
-        {
-            throw new ConfigurationException($"classifier manifest {path}: the file is empty");
-        }
+        var manifest = StrictJson.Read<ClassifierManifest>(fullPath, $"classifier manifest {path}");
 
         var problems = new List<string>();
         var folder = Path.GetDirectoryName(fullPath)!;
@@ -86,16 +77,7 @@ public sealed record ClassifierManifest
             problems.Add($"threshold ({manifest.Threshold}) must lie in (0, 1] and cropPadding ({manifest.CropPadding}) in [0, 2]");
         }
 
-        string[] labels = [];
-        var labelsPath = Path.Combine(folder, manifest.LabelsFile);
-        try
-        {
-            labels = File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add($"labelsFile {labelsPath} cannot be read: {e.Message}");
-        }
+        var labels = ModelManifest.ReadLabels(Path.Combine(folder, manifest.LabelsFile), problems);
 
         var taxonomy = Taxonomy.Empty;
         if (problems.Count == 0)

@@ -13,8 +13,6 @@ using OpenCvSharp;
 /// </summary>
 public sealed class ClassifyingDetector : IDetector
 {
-    private const int TopClasses = 5;
-
     private readonly IDetector _detector;
     private readonly float _threshold;
     private readonly ExpectedTaxa? _expected;
@@ -27,8 +25,7 @@ public sealed class ClassifyingDetector : IDetector
         _detector = detector;
         Classifier = classifier;
         _threshold = options.Threshold > 0 ? options.Threshold : classifier?.Manifest.Threshold ?? 0f;
-        var known = (classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(detector.Manifest.LabelTaxa.Values);
-        _expected = options.Expected.Count > 0 ? ExpectedTaxa.Resolve(options.Expected, known) : null;
+        _expected = options.Expected.Count > 0 ? ExpectedTaxa.Resolve(options.Expected, Answers) : null;
     }
 
     /// <summary>The detector whose animals this names.</summary>
@@ -44,8 +41,10 @@ public sealed class ClassifyingDetector : IDetector
     public bool InfersOffCpu => _detector.InfersOffCpu;
 
     /// <summary>Every taxon the stage can answer, at every rank: what a rule may name.</summary>
-    public IEnumerable<Taxon> Reachable =>
-        (Classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(Manifest.LabelTaxa.Values).SelectMany(t => Taxon.Ranks.Select(t.Above).Prepend(t)).Distinct();
+    public IEnumerable<Taxon> Reachable => Answers.SelectMany(t => t.WithAncestors).Distinct();
+
+    /// <summary>The taxa of the classifier's classes and of the detector's labels.</summary>
+    private IEnumerable<Taxon> Answers => (Classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(Manifest.LabelTaxa.Values);
 
     /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
@@ -74,12 +73,9 @@ public sealed class ClassifyingDetector : IDetector
         var start = Stopwatch.GetTimestamp();
         var scores = Classifier.Classify(picture, animals.Select(i => named[i].Box).ToList());
         timings?.Add(Stage.Classify, start);
-        var labels = Classifier.Manifest.Labels;
         for (var a = 0; a < animals.Count; a++)
         {
-            var (taxon, score) = Classifier.Manifest.Taxonomy.RollUp(scores[a], _threshold, _expected);
-            var top = scores[a].Select((s, c) => new ClassScore(labels[c], s)).OrderByDescending(c => c.Score).Take(TopClasses).ToList();
-            named[animals[a]] = named[animals[a]] with { Taxon = new Classification(taxon, score, Classifier.Manifest.Name, top) };
+            named[animals[a]] = named[animals[a]] with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, _expected) };
         }
 
         return named;

@@ -66,12 +66,18 @@ public sealed class SpeciesClassifier : IDisposable
         }
 
         var spec = Manifest.Input;
-        var plane = spec.Width * spec.Height;
-        var batch = new float[boxes.Count * 3 * plane];
-        for (var i = 0; i < boxes.Count; i++)
+        var crops = boxes.Select(b => SquareCrop(picture, b, Manifest.CropPadding, spec.Width, spec.Height)).ToArray();
+        var batch = new float[boxes.Count * 3 * spec.Width * spec.Height];
+        try
         {
-            using var crop = SquareCrop(picture, boxes[i], Manifest.CropPadding, spec.Width, spec.Height);
-            Fill(crop, spec, batch.AsSpan(i * 3 * plane, 3 * plane));
+            Fill(crops, spec, batch);
+        }
+        finally
+        {
+            foreach (var crop in crops)
+            {
+                crop.Dispose();
+            }
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(batch, [boxes.Count, 3, spec.Height, spec.Width]);
@@ -113,20 +119,26 @@ public sealed class SpeciesClassifier : IDisposable
         return resized;
     }
 
-    private static void Fill(Mat crop, ClassifierInputSpec spec, Span<float> tensor)
+    /// <summary>
+    /// The crops as one NCHW tensor: OpenCV turns the bytes into 0–1 floats in the model's channel
+    /// order in one native pass; each channel plane is then normalised by its mean and deviation.
+    /// </summary>
+    private static void Fill(Mat[] crops, ClassifierInputSpec spec, float[] tensor)
     {
-        var plane = spec.Width * spec.Height;
-        var rgb = spec.ColorOrder == ColorOrder.Rgb;
-        for (var y = 0; y < spec.Height; y++)
+        using var blob = OpenCvSharp.Dnn.CvDnn.BlobFromImages(crops, 1 / 255.0, default, default, swapRB: spec.ColorOrder == ColorOrder.Rgb, crop: false);
+        unsafe
         {
-            for (var x = 0; x < spec.Width; x++)
+            new ReadOnlySpan<float>((void*)blob.Data, tensor.Length).CopyTo(tensor);
+        }
+
+        var plane = spec.Width * spec.Height;
+        for (var start = 0; start < tensor.Length; start += plane)
+        {
+            var channel = start / plane % 3;
+            var (mean, scale) = (spec.Mean[channel], 1 / spec.Std[channel]);
+            foreach (ref var value in tensor.AsSpan(start, plane))
             {
-                var bgr = crop.At<Vec3b>(y, x);
-                for (var c = 0; c < 3; c++)
-                {
-                    var value = bgr[rgb ? 2 - c : c] / 255f;
-                    tensor[(c * plane) + (y * spec.Width) + x] = (value - spec.Mean[c]) / spec.Std[c];
-                }
+                value = (value - mean) * scale;
             }
         }
     }

@@ -23,9 +23,6 @@ public sealed class Taxonomy
     /// <summary>The taxon of each class; null for a class that is not an animal.</summary>
     public IReadOnlyList<Taxon?> Taxa => _taxa;
 
-    /// <summary>Every taxon the classifier can answer: each class's and every rank above it.</summary>
-    public IEnumerable<Taxon> Reachable => _taxa.OfType<Taxon>().SelectMany(t => Taxon.Ranks.Select(t.Above).Prepend(t)).Distinct();
-
     /// <summary>A taxonomy from its lines, for classes named by <paramref name="labels"/>.</summary>
     public static Taxonomy Parse(IEnumerable<string> lines, IReadOnlyList<string> labels, string source)
     {
@@ -139,7 +136,7 @@ public sealed record ExpectedTaxa(IReadOnlyList<string> Names, IReadOnlySet<stri
     public static ExpectedTaxa Resolve(IReadOnlyList<string> names, IEnumerable<Taxon> known)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var taxa = known.SelectMany(t => Taxon.Ranks.Select(t.Above).Prepend(t)).Distinct().ToList();
+        var taxa = known.SelectMany(t => t.WithAncestors).Distinct().ToList();
         var trimmed = names.Select(n => n.Trim()).ToArray();
         var branches = new HashSet<string>(trimmed, StringComparer.OrdinalIgnoreCase);
         foreach (var name in trimmed)

@@ -42,20 +42,10 @@ public sealed partial class StationServer(
         // Building the web host takes a moment: not on the thread that starts the other stages.
         await Task.Yield();
         await using var app = Build(station);
-        try
-        {
-            await app.StartAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            health.GiveUp($"Station:Listen {station.Listen}: cannot listen: {e.Message}");
-            LogCannotListen(logger, station.Listen, e.Message);
-            lifetime.StopApplication();
-            return;
-        }
-
-        LogListening(logger, station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login");
-        await WebListener.RunUntilStoppedAsync(app, stoppingToken).ConfigureAwait(false);
+        await WebListener.ServeAsync(
+            app, "Station:Listen", station.Listen, health, lifetime, logger,
+            () => LogListening(logger, station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login"),
+            stoppingToken).ConfigureAwait(false);
     }
 
     private WebApplication Build(StationOptions station)
@@ -275,9 +265,6 @@ public sealed partial class StationServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page on http://{Listen}/ ({Access})")]
     private static partial void LogListening(ILogger logger, string listen, string access);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Station:Listen {Listen}: cannot listen: {Error}; stopping")]
-    private static partial void LogCannotListen(ILogger logger, string listen, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Station page: wrong password from {Address}")]
     private static partial void LogWrongPassword(ILogger logger, string address);
