@@ -8,10 +8,11 @@ using EdgeAgent.Alerting.Senders;
 using Microsoft.Extensions.Logging;
 
 /// <summary>
-/// The way in to alerting: finds the zones an observation lies in, publishes it as a detection
-/// event, and lets the rules decide. The agent's write stage stores the alerts it decides with the
-/// records of their picture (<see cref="Decide"/>, then <see cref="Stored"/>); a one-off alert is
-/// stored on its own (<see cref="ObserveAsync"/>).
+/// The way in to alerting: finds the zones an observation lies in and lets the rules decide. The
+/// agent's write stage stores the alerts it decides with the records of their picture
+/// (<see cref="Decide"/>, then <see cref="Stored"/>) and only then publishes the observations as
+/// detection events (<see cref="Announce"/>), so a picture processed again after a crash does not
+/// announce them twice; a one-off alert is stored on its own (<see cref="ObserveAsync"/>).
 /// </summary>
 public sealed partial class AlertRaiser(
     ZoneMap zones, CameraRegistry cameras, RuleEngine rules, AlertOutbox outbox, IEnumerable<IAlertSender> senders, ILogger<AlertRaiser> logger, MqttConnection? mqtt = null)
@@ -27,13 +28,27 @@ public sealed partial class AlertRaiser(
     /// </summary>
     public Alert? Decide(Observation observation)
     {
-        ArgumentNullException.ThrowIfNull(observation);
-        var placed = observation.Position is null ? observation with { Position = cameras.PositionOf(observation.SourceId) } : observation;
-        var here = placed.Position is { } position ? zones.ZonesAt(position) : [];
-        mqtt?.QueueEvent(EventPayloads.Detection(placed, here.Select(z => z.Id)));
-
+        var (placed, here) = Place(observation);
         var timeZone = cameras.TimeZoneOf(placed.SourceId);
         return rules.Decide(placed, here, timeZone == TimeZoneInfo.Utc ? null : timeZone.Id);
+    }
+
+    /// <summary>Publishes a recorded observation as a detection event (MQTT, when configured).</summary>
+    public void Announce(Observation observation)
+    {
+        if (mqtt is not null)
+        {
+            var (placed, here) = Place(observation);
+            mqtt.QueueEvent(EventPayloads.Detection(placed, here.Select(z => z.Id)));
+        }
+    }
+
+    /// <summary>The observation placed at its camera when it has no position of its own, and the zones it lies in.</summary>
+    private (Observation Placed, IReadOnlyList<Zone> Zones) Place(Observation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var placed = observation.Position is null ? observation with { Position = cameras.PositionOf(observation.SourceId) } : observation;
+        return (placed, placed.Position is { } position ? zones.ZonesAt(position) : []);
     }
 
     /// <summary>An alert decided here goes out at another severity than its rule's (see <see cref="RuleEngine.Settle"/>).</summary>
@@ -45,6 +60,7 @@ public sealed partial class AlertRaiser(
         var alert = Decide(observation);
         if (alert is null)
         {
+            Announce(observation);
             return null;
         }
 
@@ -54,6 +70,7 @@ public sealed partial class AlertRaiser(
         }
 
         Stored(alert, isNew: true);
+        Announce(observation);
         return alert;
     }
 

@@ -80,7 +80,7 @@ public static class AgentHost
 
     /// <summary>
     /// Checks the daemon's whole configuration now — alerting, sources, tracking, recording, metrics,
-    /// and the model against its manifest — and returns the warnings; problems throw one
+    /// the station page, and the model against its manifest — and returns the warnings; problems throw one
     /// <see cref="ConfigurationException"/> that lists them all.
     /// </summary>
     public static IReadOnlyList<string> VerifyDaemonConfiguration(this IServiceProvider services)
@@ -100,6 +100,7 @@ public static class AgentHost
         services.ReadOptions<TrackingOptions>(TrackingOptions.SectionName, problems);
         services.ReadOptions<RecordingOptions>(RecordingOptions.SectionName, problems);
         services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
+        services.ReadOptions<StationOptions>(StationOptions.SectionName, problems);
         if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is not null)
         {
             try

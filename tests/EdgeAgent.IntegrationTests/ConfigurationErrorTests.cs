@@ -211,6 +211,21 @@ public sealed class ConfigurationErrorTests
         }
     }
 
+    [Fact]
+    public async Task A_station_page_beyond_loopback_without_a_password_stops_run_with_exit_code_2_and_check_config_says_so()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Station"] = new System.Text.Json.Nodes.JsonObject { ["Listen"] = "0.0.0.0:9465", ["Alerts"] = 0 };
+        var config = AgentConfig.Write(folder, json);
+
+        AssertConfigurationError(await AgentProcess.RunAsync("run", "--config", config), "Station:Password:", "Station:Alerts: 0");
+        var (code, output, _) = await AgentProcess.RunAsync("check-config", "--config", config);
+        Assert.Equal(2, code);
+        Assert.Contains("Station:Listen = 0.0.0.0:9465", output, StringComparison.Ordinal);
+        Assert.Contains("problem: Station:Password:", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Where": "Insid" } ] } }""", "Alerting:Rules:0:Where: 'Insid' is not one of Anywhere, Inside, Outside")]
     [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Severity": "Urgent" } ] } }""", "Alerting:Rules:0:Severity: 'Urgent' is not one of")]

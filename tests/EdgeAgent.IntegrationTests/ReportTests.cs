@@ -136,7 +136,7 @@ public sealed class ReportTests
         SqliteConnection.ClearAllPools();
         var (code, _, error) = await AgentProcess.RunAsync("report", "--database", path, "--output", folder.File("report"));
         Assert.Equal(2, code);
-        Assert.Contains("was written by an older edge-agent (it lacks detections.placed_by, detections.track_id, tracks.snapshot, files_done.failure)", error, StringComparison.Ordinal);
+        Assert.Contains("was written by an older edge-agent (it lacks detections.placed_by, detections.track_id, tracks.snapshot, tracks.flight_started, files_done.failure)", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
 
         // An empty database of this version: the report is written, and says that nothing was seen.

@@ -19,7 +19,7 @@ public sealed class DetectStageTests
         var results = new List<DetectedFrame>();
         var all = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
-        var workers = new DetectorWorkers(detector, 0.3f);
+        var workers = new DetectorWorkers(detector, new ConfidencePolicy(0.3f));
         var running = workers.RunAsync(2, hub, d =>
         {
             lock (results)
@@ -83,13 +83,17 @@ public sealed class DetectStageTests
         var thresholds = new DetectionThresholds { Typical = 0.3f, Categories = new Dictionary<string, float> { ["person"] = 0.5f, ["vehicle"] = 0.5f } };
         using var frame = new Frame("CT-07", DateTimeOffset.UnixEpoch, new Mat(64, 64, MatType.CV_8UC3), 64, 64, 1f);
 
-        var byCategory = new DetectorWorkers(detector, 0.3f, byCategory: thresholds).Detect(frame);
-        var flat = new DetectorWorkers(detector, 0.3f).Detect(frame);
+        var byCategory = new DetectorWorkers(detector, new ConfidencePolicy(0.3f, thresholds)).Detect(frame);
+        var flat = new DetectorWorkers(detector, new ConfidencePolicy(0.3f)).Detect(frame);
 
         Assert.Equal(["puma", "car"], byCategory.Detections.Select(d => d.Label));
         Assert.Equal(3, flat.Detections.Count);
         // A category with a lower minimum than the rest lowers what the model is asked for.
-        Assert.Equal(0.2f, (thresholds with { Categories = new Dictionary<string, float> { ["animal"] = 0.2f } }).Lowest(0.3f));
+        Assert.Equal(0.2f, new ConfidencePolicy(0.3f, thresholds with { Categories = new Dictionary<string, float> { ["animal"] = 0.2f } }).AskFor);
+        // Without a minimum of the user's, the manifest's typical threshold and its categories' own apply; with one, that alone.
+        var manifest = ModelManifest.Load(EdgeAgent.Testing.TestPaths.DefaultManifest) with { Thresholds = thresholds };
+        Assert.Equal(new ConfidencePolicy(0.3f, thresholds), ConfidencePolicy.For(manifest, null));
+        Assert.Equal(new ConfidencePolicy(0.6f), ConfidencePolicy.For(manifest, 0.6f));
     }
 
     [Fact]
@@ -98,7 +102,7 @@ public sealed class DetectStageTests
         var manifest = ModelManifest.Load(EdgeAgent.Testing.TestPaths.DefaultManifest);
         using var whole = new NamedDetector(manifest, "whole");
         using var tiles = new NamedDetector(manifest, "tiles");
-        var workers = new DetectorWorkers(whole, 0.3f, tiled: tiles);
+        var workers = new DetectorWorkers(whole, new ConfidencePolicy(0.3f), tiled: tiles);
         string LabelFor(int width, bool tile)
         {
             using var frame = new Frame("DRONE-1", DateTimeOffset.UnixEpoch, new Mat(width * 9 / 16, width, MatType.CV_8UC3), width, width * 9 / 16, 1f) { Tile = tile };

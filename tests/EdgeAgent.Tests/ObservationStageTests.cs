@@ -5,6 +5,7 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Alerting.Senders;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
@@ -101,7 +102,7 @@ public sealed class ObservationStageTests : IDisposable
         // Set aside, it is recorded as suppressed for the report's data quality.
         Assert.Equal(new SuppressedDetection(logo, "overlay"), Assert.Single(record.Suppressed));
         Commit(record);
-        using var records = new EdgeAgent.Reporting.RecordsReader(_folder.File("edge-agent.db"));
+        var records = new RecordQueries(_folder.File("edge-agent.db"));
         var suppressed = records.Suppressed(T0.AddDays(-1), T0.AddDays(1));
         Assert.Equal(1, Assert.Single(suppressed!, s => s.Key == "overlay").Value);
     }
@@ -124,8 +125,7 @@ public sealed class ObservationStageTests : IDisposable
         Assert.All(records, r => Assert.False(r.RecordDetections));
 
         Commit(records.ToArray());
-        using var database = new RecordDatabase(Options.Create(new DatabaseOptions { Path = _folder.File("edge-agent.db") }));
-        var count = Assert.Single(database.CountsPerDay(TimeSpan.FromSeconds(10)));
+        var count = Assert.Single(new RecordQueries(_folder.File("edge-agent.db")).CountsPerDay(TimeSpan.FromSeconds(10)));
         Assert.Equal(new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks"), count);
     }
 
@@ -141,6 +141,48 @@ public sealed class ObservationStageTests : IDisposable
         }).ToList();
 
         Assert.Equal("core", Assert.Single(alerts).ZoneId);
+    }
+
+    [Fact]
+    public async Task Detection_events_leave_after_the_commit_so_a_picture_taken_again_after_a_crash_announces_them_once()
+    {
+        // No broker: events wait in the connection's queue, where they can be counted.
+        var mqtt = new MqttConnection(Options.Create(new MqttOptions { Host = "127.0.0.1" }), Options.Create(new AlertingOptions()), NullLogger<MqttConnection>.Instance);
+
+        // Decided, then the process dies before the write stage commits: nothing was announced.
+        var lost = Stages(mqtt).Observation.Observe(Detected(Picture(1), Person(450, 300, 100, 200)));
+        Assert.Single(lost.Observed);
+        Assert.Equal(0, mqtt.QueuedEvents);
+
+        // The next process takes the picture again and commits it: announced once.
+        var (stage, writer, _) = Stages(mqtt);
+        await writer.StartAsync(CancellationToken.None);
+        using var pixels = new Mat(1000, 1000, MatType.CV_8UC3, Scalar.All(90));
+        var frame = new Frame("MAST-1", T0.AddSeconds(1), pixels, 1000, 1000, 1f, new FileKey("MAST-1", "IMG_1.JPG", 1000, 1), Pose());
+        await writer.EnqueueAsync(stage.Observe(Detected(frame, Person(450, 300, 100, 200))), CancellationToken.None);
+        writer.Complete();
+        await frame.Done.WaitAsync(TimeSpan.FromSeconds(30));
+        await writer.StopAsync(CancellationToken.None);
+        Assert.Equal(1, mqtt.QueuedEvents);
+    }
+
+    [Fact]
+    public async Task An_alert_whose_picture_cannot_be_drawn_is_stored_without_it_and_the_write_stage_goes_on()
+    {
+        var (stage, writer, outbox) = Stages();
+        await writer.StartAsync(CancellationToken.None);
+        var broken = Picture(1); // no pixels to draw on
+        using var pixels = new Mat(1000, 1000, MatType.CV_8UC3, Scalar.All(90));
+        var next = new Frame("MAST-1", T0.AddSeconds(2), pixels, 1000, 1000, 1f, new FileKey("MAST-1", "IMG_2.JPG", 1000, 2), Pose());
+        await writer.EnqueueAsync(stage.Observe(Detected(broken, Person(450, 300, 100, 200))), CancellationToken.None);
+        await writer.EnqueueAsync(stage.Observe(Detected(next, Person(450, 300, 100, 200))), CancellationToken.None);
+        writer.Complete();
+        await next.Done.WaitAsync(TimeSpan.FromSeconds(30));
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.True(broken.Done.IsCompleted);
+        var entry = Assert.Single(await outbox.ListAsync());
+        Assert.Null(entry.Alert.Observation.Picture);
     }
 
     [Fact]
@@ -185,7 +227,7 @@ public sealed class ObservationStageTests : IDisposable
 
     private ObservationStage Stage() => Stages().Observation;
 
-    private (ObservationStage Observation, RecordWriter Writer, AlertOutbox Outbox) Stages()
+    private (ObservationStage Observation, RecordWriter Writer, AlertOutbox Outbox) Stages(MqttConnection? mqtt = null)
     {
         File.WriteAllText(_folder.File("zones.geojson"), Zones);
         var geofencing = new GeofencingOptions { ZonesFile = _folder.File("zones.geojson") };
@@ -194,7 +236,7 @@ public sealed class ObservationStageTests : IDisposable
         var outbox = new AlertOutbox(database, time);
         var rule = new AlertRule { Name = "people-in-core", Objects = ["person", "zebra"], Where = ZoneScope.Inside, Zones = ["core"], Severity = AlertSeverity.Critical, Cooldown = TimeSpan.FromMinutes(10) };
         var rules = new RuleEngine(Options.Create(new AlertingOptions { Rules = [rule] }), time, NullLogger<RuleEngine>.Instance, outbox);
-        var raiser = new AlertRaiser(ZoneMap.Load(geofencing), new CameraRegistry(Options.Create(geofencing)), rules, outbox, [new CountingSender()], NullLogger<AlertRaiser>.Instance);
+        var raiser = new AlertRaiser(ZoneMap.Load(geofencing), new CameraRegistry(Options.Create(geofencing)), rules, outbox, [new CountingSender()], NullLogger<AlertRaiser>.Instance, mqtt);
         var records = new RecordDatabase(database);
         _disposables.Add(records);
         var recording = Options.Create(new RecordingOptions { SnapshotFolder = _folder.File("snapshots") });

@@ -77,7 +77,7 @@ public sealed class RecordingTests
 
         Assert.Equal(
             [new DailyCount("2026-11-26", "animal", "zebra", 2, "bursts"), new DailyCount("2026-11-26", "animal", "zebra", 1, "tracks")],
-            records.CountsPerDay(TimeSpan.FromSeconds(10)));
+            new RecordQueries(folder.File("edge-agent.db")).CountsPerDay(TimeSpan.FromSeconds(10)));
         pictures.Concat(video).ToList().ForEach(r => r.Frame.Dispose());
     }
 
@@ -92,21 +92,53 @@ public sealed class RecordingTests
         {
             var frame = new Frame("DRONE-1", T0, new Mat(), 100, 100, 1f);
             var placement = new Placement(new GeoPosition(-1.4 + (northMetres / MetresPerDegree), 35.1), 5, by);
-            return new FrameRecord(frame, [], false, [new TrackSighting(id, zebra, placement, T0.AddSeconds(northMetres), true, null)], []);
+            var flight = id.StartsWith("first", StringComparison.Ordinal) ? T0 : T0.AddHours(1);
+            return new FrameRecord(frame, [], false, [new TrackSighting(id, zebra, placement, T0.AddSeconds(northMetres), true, null) { Flight = flight }], []);
         }
 
         // One flight: the zebra seen, lost, seen again 5 m away (the same animal), and another 50 m away;
         // a second flight over the first spot; and a track only placed at the camera.
         var batch = new[]
         {
-            Track("20261126T021400000-1", 0), Track("20261126T021400000-2", 5), Track("20261126T021400000-3", 50),
-            Track("20261126T030000000-1", 0), Track("20261126T030000000-2", 1, PlacedBy.Camera),
+            Track("first-1", 0), Track("first-2", 5), Track("first-3", 50),
+            Track("second-1", 0), Track("second-2", 1, PlacedBy.Camera),
         };
         records.Write(batch, [], T0);
 
-        Assert.Equal(4, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 10)).Count);
-        Assert.Equal(5, Assert.Single(records.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 0)).Count);
+        var queries = new RecordQueries(folder.File("edge-agent.db"));
+        Assert.Equal(4, Assert.Single(queries.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 10)).Count);
+        Assert.Equal(5, Assert.Single(queries.CountsPerDay(TimeSpan.FromSeconds(10), sameAnimalWithin: 0)).Count);
         batch.ToList().ForEach(r => r.Frame.Dispose());
+    }
+
+    [Fact]
+    public void A_database_of_an_earlier_version_gets_its_tracks_flights_from_their_ids_and_counts_and_export_never_write()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("edge-agent.db");
+
+        // The tracks table as earlier versions wrote it: the flight only at the head of the track id.
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.Command(RecordSchema.Tables.Replace("flight_started TEXT,", "", StringComparison.Ordinal) + """
+                INSERT INTO tracks VALUES ('DRONE-1', '20261126T021400250-7', 'zebra', 'animal', '2026-11-26T02:15:00.0000000Z', '2026-11-26T02:16:00.0000000Z',
+                    10, 0.8, 1, 2, 3, 4, -1.4, 35.1, 5, 'ground', NULL, NULL);
+                """);
+            create.ExecuteNonQuery();
+            Assert.False(old.HasColumn("tracks", "flight_started"));
+        }
+
+        // The read side refuses it rather than change it; the write store brings it up to date.
+        Assert.Contains("flight_started", Assert.Throws<ConfigurationException>(() => new RecordQueries(path)).Message, StringComparison.Ordinal);
+        new RecordDatabase(Options.Create(new DatabaseOptions { Path = path })).Dispose();
+        var animal = Assert.Single(new RecordQueries(path).Animals(0));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 2, 14, 0, 250, TimeSpan.Zero), animal.Flight);
+
+        // Read-only: the file is not touched by a read.
+        var written = File.GetLastWriteTimeUtc(path);
+        _ = new RecordQueries(path).CountsPerDay(TimeSpan.FromSeconds(10));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
     }
 
     [Fact]

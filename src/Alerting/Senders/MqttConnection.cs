@@ -55,6 +55,9 @@ public sealed partial class MqttConnection : BackgroundService, IAlertSender
     /// <summary>Whether the broker is connected now.</summary>
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>Detection events waiting for the broker.</summary>
+    public int QueuedEvents => _events.Reader.Count;
+
     /// <summary>Detection events dropped because the queue was full.</summary>
     public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
 

@@ -32,10 +32,10 @@ internal static class BenchCommand
             }
 
             var job = services.GetRequiredService<BenchJob>();
-            var (pipeline, bare, provider) = await job.RunAsync(
+            var (pipeline, bare, runsOn, infersOffCpu) = await job.RunAsync(
                 parse.GetValue(inputs)!, options.Read(parse), options.ReadPipeline(parse), parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"provider: {provider}, processors: {Environment.ProcessorCount}");
-            Console.WriteLine(string.Create(c, $"first inference (session warm-up): {job.FirstInference.TotalMilliseconds:F0} ms"));
+            Console.WriteLine($"provider: {runsOn}, processors: {Environment.ProcessorCount}");
+            Console.WriteLine(string.Create(c, $"detector ready (model load, session, warm-up inference): {job.DetectorReady.TotalMilliseconds:F0} ms"));
             Console.WriteLine(Header);
             foreach (var run in new[] { pipeline, bare })
             {
@@ -43,7 +43,7 @@ internal static class BenchCommand
             }
 
             // Decoding alone on the pipeline's decoders: the ceiling when inference costs the cores nothing (a GPU).
-            var decoders = PipelineOptions.DecodeWorkersFor(provider != ExecutionProvider.Cpu, options.ReadPipeline(parse).DecodeWorkers);
+            var decoders = PipelineOptions.DecodeWorkersFor(infersOffCpu, options.ReadPipeline(parse).DecodeWorkers);
             var decodedAlone = await BenchJob.RunDecodeOnlyAsync(parse.GetValue(inputs)!, ModelManifest.Load(options.Read(parse).Model), decoders, parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
             Print(decodedAlone);
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));

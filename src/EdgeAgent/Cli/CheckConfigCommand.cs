@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 /// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>
 internal static class CheckConfigCommand
 {
-    private static readonly string[] Sections = ["Alerting", "Geofencing", "Database", "Outbox", "Email", "Mqtt", "Detector", "Sources", "Tracking", "Recording", "Metrics", "Logging"];
+    private static readonly string[] Sections = ["Alerting", "Geofencing", "Database", "Outbox", "Email", "Mqtt", "Detector", "Sources", "Tracking", "Recording", "Metrics", "Station", "Logging"];
 
     public static Command Create()
     {

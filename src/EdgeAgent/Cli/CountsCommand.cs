@@ -6,7 +6,6 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// <c>edge-agent counts --config FILE</c>: how many of each label were seen per day, as CSV, for the
@@ -31,7 +30,7 @@ internal static class CountsCommand
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
             }
 
-            using var records = new RecordDatabase(Options.Create(database));
+            var records = new RecordQueries(database.Path);
             if (parse.GetValue(flights))
             {
                 PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName)));

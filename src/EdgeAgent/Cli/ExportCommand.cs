@@ -7,7 +7,6 @@ using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// <c>edge-agent export --config FILE [--source ID] [--from T] [--to T]</c>: what was seen, where, as a
@@ -33,7 +32,7 @@ internal static class ExportCommand
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
             }
 
-            using var records = new RecordDatabase(Options.Create(database));
+            var records = new RecordQueries(database.Path);
             var features = new JsonArray();
             foreach (var r in records.Placed(parse.GetValue(source), parse.GetValue(from), parse.GetValue(to)))
             {

@@ -45,7 +45,7 @@ internal static class ReportCommand
                 throw new ConfigurationException("say where to write: --output DIR (the report) and/or --camtrap-dp DIR (the package)");
             }
 
-            using var records = new RecordsReader(path);
+            var records = new RecordQueries(path);
             var now = DateTimeOffset.UtcNow;
             var report = BiodiversityReport.Gather(records, site, first, last, now);
             if (report.Sightings == 0 && report.Pictures == 0)

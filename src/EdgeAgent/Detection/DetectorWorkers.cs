@@ -18,21 +18,22 @@ public sealed record DetectedFrame(Frame Frame, IReadOnlyList<Detection> Detecti
 /// daemon and by <c>detect</c> and <c>bench</c> alike.
 /// </summary>
 /// <param name="detector">The detector every frame goes to …</param>
-/// <param name="minConfidence">… asking for detections at least this sure …</param>
+/// <param name="confidence">… keeping detections as sure as this policy asks …</param>
 /// <param name="timings">… timing its stages when given …</param>
-/// <param name="byCategory">… with higher minimums for some categories when given …</param>
 /// <param name="tiled">… and, when given, the same detector on tiles, for frames that ask for it (<see cref="Frame.Tile"/>) and are at least twice the model's input.</param>
-public sealed class DetectorWorkers(IDetector detector, float minConfidence, StageTimings? timings = null, DetectionThresholds? byCategory = null, IDetector? tiled = null)
+public sealed class DetectorWorkers(IDetector detector, ConfidencePolicy confidence, StageTimings? timings = null, IDetector? tiled = null)
 {
-    // What the model is asked for, once: the lowest of the minimums; each category's own is applied after.
-    private readonly float _askFor = byCategory?.Lowest(minConfidence) ?? minConfidence;
-    private readonly DetectionThresholds? _byCategory = byCategory is { Categories.Count: > 0 } ? byCategory : null;
+    private readonly float _askFor = confidence.AskFor;
+    private readonly ConfidencePolicy? _byCategory = confidence.ByCategory is { Categories.Count: > 0 } ? confidence : null;
     private long _inferenceTicks;
     private long _busyTicks;
     private long _slotWaitTicks;
     private long _frameWaitTicks;
 
-    /// <summary>Share of the workers' busy time spent inside the detector (1 when nothing else runs on them).</summary>
+    /// <summary>
+    /// Share of the workers' busy time — from taking a frame to having handed its result on — spent
+    /// inside the detector: 1 when nothing else runs on them.
+    /// </summary>
     public double InferenceShare => Interlocked.Read(ref _busyTicks) is > 0 and var busy ? (double)Interlocked.Read(ref _inferenceTicks) / busy : 1;
 
     /// <summary>Time the workers have waited for the next stage to take their results (all workers together).</summary>
@@ -73,9 +74,8 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
                 }
 
                 var busy = Stopwatch.GetTimestamp();
-                var result = Detect(frame);
+                onDetected(Detect(frame));
                 Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - busy);
-                onDetected(result);
             }
         })));
     }
@@ -91,7 +91,7 @@ public sealed class DetectorWorkers(IDetector detector, float minConfidence, Sta
             var inference = Stopwatch.GetTimestamp() - start;
             if (_byCategory is not null)
             {
-                found = found.Where(d => d.Confidence >= _byCategory.For(d.Category, minConfidence)).ToList();
+                found = found.Where(_byCategory.Keeps).ToList();
             }
 
             Interlocked.Add(ref _inferenceTicks, inference);

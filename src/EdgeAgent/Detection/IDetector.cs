@@ -18,6 +18,9 @@ public interface IDetector : IDisposable
     /// </summary>
     bool InfersOffCpu => false;
 
+    /// <summary>Where inference runs, in words for a person (an ONNX Runtime provider, a Triton server).</summary>
+    string RunsOn => "CPU";
+
     /// <summary>Detections in <paramref name="picture"/> (8-bit BGR), in its pixels, scoring at least <paramref name="minConfidence"/>.</summary>
     IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null);
 }

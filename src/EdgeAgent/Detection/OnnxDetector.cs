@@ -56,6 +56,9 @@ public sealed class OnnxDetector : IDetector, IDisposable
     public bool InfersOffCpu => Provider != ExecutionProvider.Cpu;
 
     /// <inheritdoc />
+    public string RunsOn => Provider.ToString();
+
+    /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(picture);

@@ -23,6 +23,9 @@ public sealed class TilingDetector(IDetector inner, TilingOptions options) : IDe
     public bool InfersOffCpu => inner.InfersOffCpu;
 
     /// <inheritdoc />
+    public string RunsOn => inner.RunsOn;
+
+    /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(picture);

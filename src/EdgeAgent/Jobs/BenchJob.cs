@@ -27,8 +27,8 @@ public sealed record BenchRun(string Name, int Pictures, double Seconds, StageTi
 /// </summary>
 public sealed class BenchJob(ILoggerFactory loggerFactory)
 {
-    /// <summary>The first inference after the session was created, warm-up included (cuDNN's algorithm search on CUDA).</summary>
-    public TimeSpan FirstInference { get; private set; }
+    /// <summary>Time to build the detector as <c>run</c> does: model load, session, and its first (warm-up) inference.</summary>
+    public TimeSpan DetectorReady { get; private set; }
 
     /// <summary>
     /// Decodes every picture, as the pipeline's decoders would (model-size DCT scaling), on
@@ -57,57 +57,38 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
     }
 
     /// <summary>Runs both and returns (pipeline, bare loop).</summary>
-    public async Task<(BenchRun Pipeline, BenchRun Bare, ExecutionProvider Provider)> RunAsync(
+    public async Task<(BenchRun Pipeline, BenchRun Bare, string RunsOn, bool InfersOffCpu)> RunAsync(
         IReadOnlyList<string> inputs, DetectorOptions options, PipelineOptions pipelineOptions, int repeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var manifest = ModelManifest.Load(options.Model);
         var pictures = PictureFiles.Find(inputs, recursive: true, _ => { });
         var rounds = Enumerable.Repeat(pictures, Math.Max(1, repeat)).SelectMany(p => p).ToList();
-        var threshold = manifest.Thresholds.Typical;
-        ExecutionProvider provider;
         BenchRun pipelineRun;
-        using (var detector = CreateWarm(manifest, options, threshold))
-        {
-            provider = detector.Provider;
-            pipelineRun = await RunPipelineAsync(detector, rounds, pipelineOptions, threshold, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var bareDetector = CreateWarm(manifest, options with { CpuThreads = 0 }, threshold);
-        var bareRun = await RunBareLoopAsync(bareDetector, rounds, threshold, cancellationToken).ConfigureAwait(false);
-        return (pipelineRun, bareRun, provider);
-    }
-
-    private OnnxDetector CreateWarm(ModelManifest manifest, DetectorOptions options, float threshold)
-    {
-        var detector = new OnnxDetector(manifest, options, loggerFactory.CreateLogger<OnnxDetector>());
-
-        // The first inference allocates ONNX Runtime's arenas and plans; it is not what is measured.
-        using var blank = new Mat(manifest.Input.Height, manifest.Input.Width, MatType.CV_8UC3, Scalar.All(0));
+        ConfidencePolicy confidence;
+        string runsOn;
+        bool infersOffCpu;
         var started = Stopwatch.GetTimestamp();
-        detector.Detect(blank, threshold);
-        if (FirstInference == TimeSpan.Zero)
+        using (var detector = DetectorFactory.Create(options, loggerFactory))
         {
-            FirstInference = Stopwatch.GetElapsedTime(started);
+            DetectorReady = Stopwatch.GetElapsedTime(started);
+            confidence = ConfidencePolicy.For(detector.Manifest, null);
+            (runsOn, infersOffCpu) = (detector.RunsOn, detector.InfersOffCpu);
+            var manifest = detector.Manifest;
+            var timings = new StageTimings();
+            var pipeline = new PictureBatchPipeline(detector, confidence, pipelineOptions, manifest.Input.Width, manifest.Input.Height);
+            var clock = Stopwatch.StartNew();
+            var processed = 0;
+            await pipeline.RunAsync(rounds, _ => processed++, timings, cancellationToken).ConfigureAwait(false);
+            pipelineRun = new BenchRun("pipeline", processed, clock.Elapsed.TotalSeconds, timings, PeakMemoryMegabytes(), pipeline.InferenceShare);
         }
 
-        return detector;
+        // The bare loop's inference uses a thread per core (CpuThreads 0), its best setting for one picture at a time.
+        using var bareDetector = DetectorFactory.Create(options with { CpuThreads = 0 }, loggerFactory);
+        var bareRun = await RunBareLoopAsync(bareDetector, rounds, confidence, cancellationToken).ConfigureAwait(false);
+        return (pipelineRun, bareRun, runsOn, infersOffCpu);
     }
 
-    private static async Task<BenchRun> RunPipelineAsync(
-        OnnxDetector detector, List<PictureFile> rounds, PipelineOptions pipelineOptions, float threshold, CancellationToken cancellationToken)
-    {
-        var manifest = detector.Manifest;
-
-        var pipelineTimings = new StageTimings();
-        var pipeline = new PictureBatchPipeline(detector, threshold, pipelineOptions, manifest.Input.Width, manifest.Input.Height);
-        var clock = Stopwatch.StartNew();
-        var processed = 0;
-        await pipeline.RunAsync(rounds, _ => processed++, pipelineTimings, cancellationToken).ConfigureAwait(false);
-        return new BenchRun("pipeline", processed, clock.Elapsed.TotalSeconds, pipelineTimings, PeakMemoryMegabytes(), pipeline.InferenceShare);
-    }
-
-    private static async Task<BenchRun> RunBareLoopAsync(OnnxDetector detector, List<PictureFile> rounds, float threshold, CancellationToken cancellationToken)
+    private static async Task<BenchRun> RunBareLoopAsync(IDetector detector, List<PictureFile> rounds, ConfidencePolicy confidence, CancellationToken cancellationToken)
     {
         var bareTimings = new StageTimings();
         var clock = Stopwatch.StartNew();
@@ -122,7 +103,7 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
             bareTimings.Add(Stage.Decode, start);
             if (!pixels.Empty())
             {
-                detector.Detect(pixels, threshold, bareTimings);
+                _ = detector.Detect(pixels, confidence.AskFor, bareTimings).Where(confidence.Keeps).ToList();
             }
         }
 

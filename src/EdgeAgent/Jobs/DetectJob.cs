@@ -5,6 +5,7 @@ using System.Globalization;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 using EdgeAgent.Tracking;
@@ -62,7 +63,6 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             LogResuming(_logger, resumed, request.OutputPath);
         }
 
-        var threshold = request.Threshold ?? manifest.Thresholds.Typical;
         results.Info = new ResultsInfo
         {
             Detector = manifest.Name,
@@ -75,8 +75,9 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
 
         // Tiling needs every pixel; otherwise decode no larger than the model input needs.
         var (minWidth, minHeight) = request.Detector.Tiling.Enabled ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
-        // Without a threshold of the user's, the manifest's per-category minimums apply on top of the typical one.
-        var pipeline = new PictureBatchPipeline(detector, threshold, request.Pipeline, minWidth, minHeight, request.Threshold is null ? manifest.Thresholds : null);
+        var pipeline = new PictureBatchPipeline(
+            detector, ConfidencePolicy.For(manifest, request.Threshold), request.Pipeline, minWidth, minHeight,
+            file => masks.GetValueOrDefault(file.Camera) ?? masks.GetValueOrDefault("*") ?? DetectionMask.None);
         var bar = new ProgressBar(progress, todo.Count);
         var sinceCheckpoint = 0;
         var lastCheckpoint = Stopwatch.StartNew();
@@ -87,7 +88,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
                 todo,
                 outcome =>
                 {
-                    results.Images.Add(ToImageResult(outcome, masks, results));
+                    results.Images.Add(ToImageResult(outcome, results));
                     bar.Advance();
                     if (++sinceCheckpoint >= request.CheckpointEvery || lastCheckpoint.Elapsed >= CheckpointInterval)
                     {
@@ -121,42 +122,32 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         return Summarize(results, todo.Count, resumed, repeats, stopwatch.Elapsed, problems);
     }
 
-    private static ImageResult ToImageResult(PictureOutcome outcome, IReadOnlyDictionary<string, DetectionMask> masks, MegaDetectorResults results)
+    private static ImageResult ToImageResult(PictureOutcome outcome, MegaDetectorResults results)
     {
         if (outcome.Failure is not null)
         {
             return new ImageResult { File = outcome.File.Name, Failure = outcome.Failure, Datetime = outcome.DateTimeOriginal };
         }
 
-        var mask = masks.GetValueOrDefault(outcome.File.Camera) ?? masks.GetValueOrDefault("*") ?? DetectionMask.None;
-        var kept = new List<ImageDetection>();
-        var masked = new List<ImageDetection>();
-        foreach (var detection in outcome.Detections)
+        ImageDetection Entry(Detection detection)
         {
             var entry = ImageDetection.From(detection, outcome.Width, outcome.Height);
             entry.Classifications = results.Classify(detection.Taxon);
-            if (!mask.IsEmpty && mask.Covers(detection.Box, outcome.Width, outcome.Height))
-            {
-                entry.SuppressedBy = "mask";
-                masked.Add(entry);
-            }
-            else if (outcome.Bands.Any(b => b.Covers(detection.Box, outcome.Width, outcome.Height)))
-            {
-                entry.SuppressedBy = "overlay";
-                masked.Add(entry);
-            }
-            else
-            {
-                kept.Add(entry);
-            }
+            return entry;
         }
 
+        var suppressed = outcome.Suppressed.Select(s =>
+        {
+            var entry = Entry(s.Detection);
+            entry.SuppressedBy = s.Reason;
+            return entry;
+        }).ToList();
         return new ImageResult
         {
             File = outcome.File.Name,
-            Detections = kept,
+            Detections = outcome.Detections.Select(Entry).ToList(),
             Datetime = outcome.DateTimeOriginal,
-            SuppressedDetections = masked.Count > 0 ? masked : null,
+            SuppressedDetections = suppressed.Count > 0 ? suppressed : null,
         };
     }
 
@@ -168,7 +159,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             : null;
         results.Info.OverlayBands = new OverlayBandInfo
         {
-            Suppressed = results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == "overlay") ?? 0),
+            Suppressed = results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == PicturePostProcessor.Overlay) ?? 0),
         };
         results.Info.DetectionCompletionTime = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         results.Save(request.OutputPath);
@@ -215,7 +206,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         }
 
         int Suppressed(string by) => results.Images.Sum(i => i.SuppressedDetections?.Count(d => d.SuppressedBy == by) ?? 0);
-        var masked = Suppressed("mask");
+        var masked = Suppressed(PicturePostProcessor.Masked);
         return new DetectSummary(
             results.Images.Count,
             resumed,
@@ -226,7 +217,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             elapsed.TotalSeconds > 0 ? processed / elapsed.TotalSeconds : 0,
             problems)
         {
-            SuppressedOverlay = Suppressed("overlay"),
+            SuppressedOverlay = Suppressed(PicturePostProcessor.Overlay),
             Taxa = detections.Where(d => d.Classifications is { Count: > 0 }).GroupBy(d => results.ClassificationCategories is { } names && names.TryGetValue(d.Classifications![0][0]?.ToString() ?? "", out var name) ? name : "?")
                 .ToDictionary(g => g.Key, g => g.Count()),
         };

@@ -1,8 +1,11 @@
 namespace EdgeAgent.Jobs;
 
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 
 /// <summary>What became of one picture of a batch.</summary>
@@ -10,13 +13,13 @@ using EdgeAgent.Sources;
 /// <param name="Width">Its width in the file; 0 when it failed.</param>
 /// <param name="Height">Its height in the file; 0 when it failed.</param>
 /// <param name="DateTimeOriginal">EXIF capture time, if any.</param>
-/// <param name="Detections">Detections in file pixels; empty when it failed.</param>
+/// <param name="Detections">Detections in file pixels that are objects; empty when it failed.</param>
 /// <param name="Failure">Why it could not be processed, or null.</param>
 public sealed record PictureOutcome(
     PictureFile File, int Width, int Height, string? DateTimeOriginal, IReadOnlyList<Detection> Detections, string? Failure)
 {
-    /// <summary>The picture's burned-in information bands, found in its pixels.</summary>
-    public IReadOnlyList<OverlayBand> Bands { get; init; } = [];
+    /// <summary>Detections set aside by post-processing, with their reason.</summary>
+    public IReadOnlyList<SuppressedDetection> Suppressed { get; init; } = [];
 }
 
 /// <summary>How many threads decode and how many run the detector.</summary>
@@ -49,13 +52,20 @@ public sealed record PipelineOptions
 
 /// <summary>
 /// <c>detect</c> and <c>bench</c>: decodes pictures on several threads while the detector workers —
-/// the same stage the daemon runs, through the same frame hand-off — keep the detector busy.
-/// Decoding a large camera-trap JPEG costs about as much as inference, so overlapping the two is
-/// where a two-core machine gets its speed. Hand-offs are bounded: at most a few decoded pictures
-/// wait in memory.
+/// the same stage the daemon runs, through the same frame hand-off — keep the detector busy, and one
+/// more thread post-processes their results as the daemon's observation stage does (masks, information
+/// bands) and hands them on. Decoding a large camera-trap JPEG costs about as much as inference, so
+/// overlapping the two is where a two-core machine gets its speed. Hand-offs are bounded: at most a
+/// few decoded pictures wait in memory.
 /// </summary>
+/// <param name="detector">The one detector, as <c>run</c> builds it.</param>
+/// <param name="confidence">What the detector is asked for.</param>
+/// <param name="options">Thread counts and the picture-size limit.</param>
+/// <param name="minDecodeWidth">Pictures are decoded no smaller than this …</param>
+/// <param name="minDecodeHeight">… and this.</param>
+/// <param name="maskFor">The mask of the camera a picture came from, when masks are used.</param>
 public sealed class PictureBatchPipeline(
-    IDetector detector, float minConfidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight, DetectionThresholds? byCategory = null)
+    IDetector detector, ConfidencePolicy confidence, PipelineOptions options, int minDecodeWidth, int minDecodeHeight, Func<PictureFile, DetectionMask>? maskFor = null)
 {
     /// <summary>Share of the detector workers' busy time spent in inference, after a run.</summary>
     public double InferenceShare { get; private set; } = 1;
@@ -76,6 +86,7 @@ public sealed class PictureBatchPipeline(
         var remaining = pictures.Count;
         void Report(PictureOutcome outcome)
         {
+            // Decoders report their failures, the post-processing thread the rest: one at a time.
             lock (outcomeLock)
             {
                 onOutcome(outcome);
@@ -120,16 +131,31 @@ public sealed class PictureBatchPipeline(
             },
             token)).ToArray();
 
-        var workers = new DetectorWorkers(detector, minConfidence, timings, byCategory);
-        var detecting = workers.RunAsync(detectWorkers, hub, detected =>
-        {
-            using var frame = detected.Frame;
-            decodedFrom.TryRemove(frame, out var from);
-            Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, detected.Detections, detected.Failure)
+        // The workers only detect: a slot bounds the results waiting here, and this one thread post-processes them.
+        var results = Channel.CreateUnbounded<DetectedFrame>(new UnboundedChannelOptions { SingleReader = true });
+        using var slots = new SemaphoreSlim(detectWorkers + 1);
+        var workers = new DetectorWorkers(detector, confidence, timings);
+        var detecting = workers.RunAsync(detectWorkers, hub, detected => results.Writer.TryWrite(detected), token, slots)
+            .ContinueWith(_ => results.Writer.TryComplete(), TaskScheduler.Default);
+        var postProcessing = Task.Run(
+            async () =>
             {
-                Bands = detected.Failure is null && detected.Detections.Count > 0 ? OverlayBand.Find(frame.Pixels) : [],
-            });
-        }, token);
+                await foreach (var detected in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    slots.Release();
+                    using var frame = detected.Frame;
+                    decodedFrom.TryRemove(frame, out var from);
+                    if (detected.Failure is not null)
+                    {
+                        Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, [], detected.Failure));
+                        continue;
+                    }
+
+                    var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, maskFor?.Invoke(from.File) ?? DetectionMask.None);
+                    Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, post.Kept, null) { Suppressed = post.Suppressed });
+                }
+            },
+            CancellationToken.None);
 
         try
         {
@@ -147,6 +173,7 @@ public sealed class PictureBatchPipeline(
             }
 
             await detecting.ConfigureAwait(false);
+            await postProcessing.ConfigureAwait(false);
             InferenceShare = workers.InferenceShare;
         }
 

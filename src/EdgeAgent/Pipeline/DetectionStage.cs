@@ -22,11 +22,10 @@ public sealed class DetectionStage(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         hub.FrameDropped += source => AgentMetrics.FramesDropped.WithLabels(source).Inc();
-        // Recording:MinConfidence set: that, for everything; else the manifest's typical threshold and its per-category minimums.
-        var minConfidence = recording.Value.MinConfidence > 0 ? recording.Value.MinConfidence : detector.Manifest.Thresholds.Typical;
+        var confidence = ConfidencePolicy.For(detector.Manifest, recording.Value.MinConfidence);
         // Drones' large frames are tiled even when pictures are not (with Tiling:Enabled the detector tiles everything already); the tiling wrapper is not disposed: it would dispose the shared detector.
         var tiled = options.Value.Tiling.Enabled ? null : new TilingDetector(detector, options.Value.Tiling);
-        var workers = new DetectorWorkers(detector, minConfidence, byCategory: recording.Value.MinConfidence > 0 ? null : detector.Manifest.Thresholds, tiled: tiled);
+        var workers = new DetectorWorkers(detector, confidence, tiled: tiled);
         try
         {
             await workers.RunAsync(

@@ -29,7 +29,8 @@ public sealed partial class ObservationStage(
 {
     private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time, raiser.Settle);
 
-    private readonly Dictionary<string, IouTracker> _trackers = new(StringComparer.Ordinal);
+    /// <summary>Each video source's tracker, and when it started: that run of the stream (a drone's flight).</summary>
+    private readonly Dictionary<string, (IouTracker Tracker, DateTimeOffset Flight)> _trackers = new(StringComparer.Ordinal);
 
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
     private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
@@ -141,74 +142,59 @@ public sealed partial class ObservationStage(
         }
 
         var mask = _masks.GetValueOrDefault(frame.SourceId) ?? DetectionMask.None;
-        var detections = mask.IsEmpty ? detected.Detections : detected.Detections.Where(d => !mask.Covers(d.Box, frame.Width, frame.Height)).ToList();
         if (frame.File is not { } file)
         {
-            return ObserveVideo(frame, detections);
+            var unmasked = PicturePostProcessor.Apply(detected.Detections, null, frame.Width, frame.Height, mask);
+            return ObserveVideo(frame, unmasked.Kept);
         }
 
-        var record = ObservePicture(frame, file, detections, out var suppressed);
-        if (!mask.IsEmpty)
+        var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, mask, _staticObjects.GetValueOrDefault(frame.SourceId));
+        if (post.Bands.Count > 0 && _bandsLogged.Add(frame.SourceId))
         {
-            suppressed.InsertRange(0, detected.Detections.Where(d => !detections.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "mask")));
+            LogBand(logger, frame.SourceId, string.Join(", ", post.Bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
         }
 
-        return suppressed.Count == 0 ? record : record with { Suppressed = suppressed };
+        foreach (var reason in post.Suppressed.GroupBy(s => s.Reason))
+        {
+            // Masked boxes are the user's own choice and are not counted; the others say how much the agent set aside by itself.
+            var counter = reason.Key switch
+            {
+                PicturePostProcessor.Overlay => AgentMetrics.OverlaySuppressed,
+                PicturePostProcessor.Static => AgentMetrics.StaticSuppressed,
+                _ => null,
+            };
+            counter?.WithLabels(frame.SourceId).Inc(reason.Count());
+        }
+
+        var record = ObservePicture(frame, file, post.Kept);
+        return post.Suppressed.Count == 0 ? record : record with { Suppressed = post.Suppressed };
     }
 
-    private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections, out List<SuppressedDetection> suppressed)
+    private FrameRecord ObservePicture(Frame frame, FileKey file, IReadOnlyList<Detection> detections)
     {
-        suppressed = [];
-        if (detections.Count > 0 && OverlayBand.Find(frame.Pixels) is { Count: > 0 } bands)
-        {
-            if (_bandsLogged.Add(frame.SourceId))
-            {
-                LogBand(logger, frame.SourceId, string.Join(", ", bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
-            }
-
-            // The maker's logo on the information band is not a car: never alerted, recorded only as suppressed.
-            var offBand = detections.Where(d => !bands.Any(b => b.Covers(d.Box, frame.Width, frame.Height))).ToList();
-            if (offBand.Count < detections.Count)
-            {
-                AgentMetrics.OverlaySuppressed.WithLabels(frame.SourceId).Inc(detections.Count - offBand.Count);
-                suppressed.AddRange(detections.Where(d => !offBand.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "overlay")));
-                detections = offBand;
-            }
-        }
-
-        if (_staticObjects.TryGetValue(frame.SourceId, out var filter))
-        {
-            var moving = filter.Filter(detections, frame.Width, frame.Height, out var statics);
-            if (statics > 0)
-            {
-                // A static object is not a detection: never alerted, recorded only as suppressed.
-                AgentMetrics.StaticSuppressed.WithLabels(frame.SourceId).Inc(statics);
-                suppressed.AddRange(detections.Where(d => !moving.Any(k => ReferenceEquals(k, d))).Select(d => new SuppressedDetection(d, "static")));
-            }
-
-            detections = moving;
-        }
-
-        var alerts = new List<Alert>();
+        var decisions = new Decisions();
         var placed = detections.Select(d =>
         {
             var placement = GroundProjection.Place(frame.Pose, d.Box, frame.Width, frame.Height);
-            var alert = Decide(frame, d, placement, file.Subject, alerts);
+            var alert = Decide(frame, d, placement, file.Subject, decisions);
             return new PlacedDetection(d, placement, alert?.Id);
         }).ToList();
-        return new FrameRecord(frame, placed, RecordDetections: true, [], alerts);
+        return new FrameRecord(frame, placed, RecordDetections: true, [], decisions.Alerts) { Observed = decisions.Observed };
     }
 
     private FrameRecord ObserveVideo(Frame frame, IReadOnlyList<Detection> detections)
     {
-        if (!_trackers.TryGetValue(frame.SourceId, out var tracker))
+        if (!_trackers.TryGetValue(frame.SourceId, out var run))
         {
             // Track ids begin with the time the tracker started, so they never repeat across restarts.
-            var prefix = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'-'", System.Globalization.CultureInfo.InvariantCulture);
-            _trackers[frame.SourceId] = tracker = new IouTracker(tracking.Value, prefix);
+            var started = time.GetUtcNow();
+            var prefix = started.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'-'", System.Globalization.CultureInfo.InvariantCulture);
+            _trackers[frame.SourceId] = run = (new IouTracker(tracking.Value, prefix), started);
         }
 
-        var alerts = new List<Alert>();
+        var (tracker, flight) = run;
+
+        var decisions = new Decisions();
         var placed = new List<PlacedDetection>();
         var sightings = new List<TrackSighting>();
         foreach (var tracked in tracker.Update(detections, frame.CapturedAt))
@@ -216,7 +202,7 @@ public sealed partial class ObservationStage(
             var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var key = (frame.SourceId, tracked.TrackId);
             var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
-            var alert = decide ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", alerts) : null;
+            var alert = decide ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", decisions) : null;
             if (tracked.JustConfirmed && placement.Position is null && alert is null)
             {
                 if (_awaitingPosition.Count > 10_000)
@@ -230,25 +216,34 @@ public sealed partial class ObservationStage(
             placed.Add(new PlacedDetection(tracked.Detection, placement, alert?.Id, tracked.TrackId));
             if (tracked.Confirmed)
             {
-                sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id));
+                sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id) { Flight = flight });
             }
         }
 
-        return new FrameRecord(frame, placed, recording.Value.VideoDetections, sightings, alerts);
+        return new FrameRecord(frame, placed, recording.Value.VideoDetections, sightings, decisions.Alerts) { Observed = decisions.Observed };
     }
 
     /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
-    private Alert? Decide(Frame frame, Detection detection, Placement placement, string subject, List<Alert> alerts)
+    private Alert? Decide(Frame frame, Detection detection, Placement placement, string subject, Decisions decisions)
     {
         var observation = new Observation(frame.SourceId, frame.CapturedAt, placement.Position, detection, null, frame.ReceivedAt, subject, placement.Uncertainty, frame.Pose);
+        decisions.Observed.Add(observation);
         var alert = raiser.Decide(observation);
-        if (alert is null || alerts.Any(a => a.Id == alert.Id))
+        if (alert is null || decisions.Alerts.Any(a => a.Id == alert.Id))
         {
             return alert;
         }
 
-        alerts.Add(alert);
+        decisions.Alerts.Add(alert);
         return alert;
+    }
+
+    /// <summary>What the rules were asked about one frame, and the alerts they raised.</summary>
+    private sealed class Decisions
+    {
+        public List<Observation> Observed { get; } = [];
+
+        public List<Alert> Alerts { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]

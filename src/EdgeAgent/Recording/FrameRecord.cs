@@ -26,7 +26,11 @@ public sealed record SuppressedDetection(Detection Detection, string Reason);
 /// <param name="Best">Whether this is the track's most confident detection so far.</param>
 /// <param name="AlertId">The alert the track raised in this frame, if any.</param>
 /// <param name="Snapshot">The track's best-frame snapshot, when the write stage saved one for this frame.</param>
-public sealed record TrackSighting(string TrackId, Detection Detection, Placement Placement, DateTimeOffset FirstSeen, bool Best, string? AlertId, string? Snapshot = null);
+public sealed record TrackSighting(string TrackId, Detection Detection, Placement Placement, DateTimeOffset FirstSeen, bool Best, string? AlertId, string? Snapshot = null)
+{
+    /// <summary>When the run of the stream that saw the track began (a drone's flight); null when not known.</summary>
+    public DateTimeOffset? Flight { get; init; }
+}
 
 /// <summary>
 /// Everything the write stage stores about one frame, in one transaction: the ledger row of a
@@ -45,6 +49,9 @@ public sealed record FrameRecord(
 {
     /// <summary>A camera-trap picture's detections that were not objects, and why (<c>mask</c>, <c>overlay</c>, <c>static</c>): recorded for data quality, never alerted.</summary>
     public IReadOnlyList<SuppressedDetection> Suppressed { get; init; } = [];
+
+    /// <summary>The observations the rules decided on: announced as detection events once the record is committed.</summary>
+    public IReadOnlyList<Observation> Observed { get; init; } = [];
 
     /// <summary>A file that could not be processed: only its ledger row.</summary>
     public static FrameRecord Failed(Frame frame, string failure) => new(frame, [], true, [], [], failure);

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 /// group commit — each transaction takes every frame waiting (up to <see cref="MaxBatch"/>), so one
 /// fsync serves many frames when they arrive faster than the disk, and a lone frame is not held
 /// back. None of this runs on the detector's threads. Only after the commit are the frames done
-/// (a drop folder then moves its file) and the outbox's dispatchers woken. A commit that fails
+/// (a drop folder then moves its file), the outbox's dispatchers woken and the detection events published. A commit that fails
 /// (a full disk) is retried until it succeeds or the agent stops: nothing is dropped, and what was
 /// not committed is processed again at the next start.
 /// </summary>
@@ -53,7 +53,7 @@ public sealed partial class RecordWriter(
 
     private async Task CommitAsync(List<FrameRecord> batch, CancellationToken stoppingToken)
     {
-        var prepared = batch.Select(Prepare).ToList();
+        var prepared = batch.Select(PrepareOrNot).ToList();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -77,6 +77,20 @@ public sealed partial class RecordWriter(
                 LogCommitFailed(logger, batch.Count, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, CancellationToken.None).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>A picture that cannot be drawn or saved costs the alert its picture, never the alert or the record.</summary>
+    private FrameRecord PrepareOrNot(FrameRecord record)
+    {
+        try
+        {
+            return Prepare(record);
+        }
+        catch (Exception e) when (e is OpenCvSharp.OpenCVException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogPictureFailed(logger, record.Frame.SourceId, e.Message);
+            return record;
         }
     }
 
@@ -140,10 +154,18 @@ public sealed partial class RecordWriter(
                 AgentMetrics.Detections.WithLabels(detection.Detection.Label).Inc();
             }
 
+            foreach (var observation in record.Observed)
+            {
+                raiser.Announce(observation);
+            }
+
             record.Frame.Dispose();
             record.Frame.Complete();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The alert picture of a frame from {Source} could not be made ({Error}); its records and alerts go without it")]
+    private static partial void LogPictureFailed(ILogger logger, string source, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} frames (attempt {Attempt}): {Error}; retrying")]
     private static partial void LogCommitFailed(ILogger logger, int count, int attempt, string error);

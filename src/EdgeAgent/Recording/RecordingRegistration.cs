@@ -13,6 +13,9 @@ public static class RecordingRegistration
         services.AddStateDatabase(configuration);
         services.AddValidatedOptions<RecordingOptions>(configuration, RecordingOptions.SectionName);
         services.AddSingleton<RecordDatabase>();
+
+        // The read side opens the file the write store has created (and brought up to date).
+        services.AddSingleton(sp => new RecordQueries(sp.GetRequiredService<RecordDatabase>().Path));
         services.AddSingleton<SnapshotStore>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddSingleton<RecordWriter>();

@@ -1,6 +1,7 @@
 namespace EdgeAgent.Reporting;
 
 using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Recording;
 
 /// <summary>The site a report is about: its zones, its cameras (positions and time zones) and how the records count.</summary>
 /// <param name="Zones">The zones sightings are placed in.</param>
@@ -85,7 +86,7 @@ public sealed class BiodiversityReport
     public bool PictureTimesRecorded { get; private set; }
 
     /// <summary>Gathers the report of [<paramref name="from"/>, <paramref name="to"/>] (UTC days, both included).</summary>
-    public static BiodiversityReport Gather(RecordsReader records, ReportSite site, DateOnly from, DateOnly to, DateTimeOffset now)
+    public static BiodiversityReport Gather(RecordQueries records, ReportSite site, DateOnly from, DateOnly to, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(site);

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Recording;
 
 /// <summary>
 /// Writes the records of a period as a Camera Trap Data Package (Camtrap DP 1.0.2, the TDWG
@@ -67,7 +68,7 @@ public static class CamtrapDpExport
     public sealed record Summary(int Deployments, int Media, int Observations, IReadOnlyList<string> LeftOut);
 
     /// <summary>Writes the package of [<paramref name="report"/>'s period] into <paramref name="folder"/>.</summary>
-    public static Summary Write(RecordsReader records, BiodiversityReport report, string folder, string classifiedBy, DateTimeOffset now)
+    public static Summary Write(RecordQueries records, BiodiversityReport report, string folder, string classifiedBy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(report);

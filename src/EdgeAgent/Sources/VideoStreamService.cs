@@ -42,6 +42,10 @@ public sealed partial class VideoStreamService(
     {
         // A live aircraft's telemetry is listened for as long as its stream is read, across reconnections.
         using var live = LiveTelemetryOf(stream);
+
+        // A recorded flight's telemetry is read at the first start of its stream, not at every
+        // reconnection; a read that failed is tried again.
+        var recorded = new Lazy<PoseTimeline>(() => PoseTimeline.Load(stream.Url, stream.Telemetry), LazyThreadSafetyMode.PublicationOnly);
         var failures = 0;
         health.Report(stream.Id, SourceState.Starting);
         while (!stoppingToken.IsCancellationRequested)
@@ -49,7 +53,7 @@ public sealed partial class VideoStreamService(
             string reason;
             try
             {
-                reason = ReadUntilLost(stream, live, stoppingToken, ref failures);
+                reason = ReadUntilLost(stream, live, recorded, stoppingToken, ref failures);
             }
             catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
             {
@@ -82,7 +86,7 @@ public sealed partial class VideoStreamService(
     };
 
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
-    private string ReadUntilLost(StreamOptions stream, LiveTelemetryListener? live, CancellationToken stoppingToken, ref int failures)
+    private string ReadUntilLost(StreamOptions stream, LiveTelemetryListener? live, Lazy<PoseTimeline> recorded, CancellationToken stoppingToken, ref int failures)
     {
         // The pose of a frame: a live aircraft's latest, a recorded flight's at the frame's time, or the configured camera's.
         var fixedPose = cameras.PoseOf(stream.Id);
@@ -93,7 +97,7 @@ public sealed partial class VideoStreamService(
         }
         else if (stream.Telemetry.Kind != TelemetryKind.None)
         {
-            var timeline = PoseTimeline.Load(stream.Url, stream.Telemetry);
+            var timeline = recorded.Value;
             poseAt = at => at is { } t ? timeline.PoseAt(t) : null;
         }
 

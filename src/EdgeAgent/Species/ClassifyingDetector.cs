@@ -40,6 +40,9 @@ public sealed class ClassifyingDetector : IDetector
     /// <inheritdoc />
     public bool InfersOffCpu => _detector.InfersOffCpu;
 
+    /// <inheritdoc />
+    public string RunsOn => _detector.RunsOn;
+
     /// <summary>Every taxon the stage can answer, at every rank: what a rule may name.</summary>
     public IEnumerable<Taxon> Reachable => Answers.SelectMany(t => t.WithAncestors).Distinct();
 

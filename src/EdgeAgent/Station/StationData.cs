@@ -20,7 +20,7 @@ public sealed record MapView(IReadOnlyList<Zone> Zones, IReadOnlyList<CameraSite
 
 /// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
 public sealed class StationData(
-    AgentHealth health, SourceActivity activity, AlertOutbox outbox, RecordDatabase records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
+    AgentHealth health, SourceActivity activity, AlertOutbox outbox, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
     IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time)
 {
     /// <summary>How far back the map and the counts look.</summary>
@@ -33,7 +33,7 @@ public sealed class StationData(
     public const int MapRecords = 500;
 
     /// <summary>Grows with every commit of records (and the alerts they raised).</summary>
-    public long RecordsVersion => records.Version;
+    public long RecordsVersion => database.Version;
 
     /// <summary>The agent's clock.</summary>
     public TimeProvider Time => time;

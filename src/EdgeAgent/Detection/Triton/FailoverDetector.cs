@@ -35,6 +35,9 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     /// <inheritdoc />
     public bool InfersOffCpu => true;
 
+    /// <inheritdoc />
+    public string RunsOn => "Triton, with the local model as fallback";
+
     /// <summary>Frames served by a backend so far.</summary>
     public long Served(ServedBy backend) => Interlocked.Read(ref _served[(int)backend]);
 

@@ -79,6 +79,9 @@ public sealed class TritonDetector : IDetector, IDisposable
     /// <inheritdoc />
     public bool InfersOffCpu => true;
 
+    /// <inheritdoc />
+    public string RunsOn => "Triton";
+
     /// <summary>Where it points, for logs.</summary>
     public string Describe => $"Triton {_options.Url} model '{_options.Model}'";
 

@@ -1,0 +1,409 @@
+namespace EdgeAgent.Recording;
+
+using System.Globalization;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// The records' read side, read-only, for everything that shows or counts them — <c>counts</c>,
+/// <c>export</c>, <c>report</c> and the station page — so that none of them can change the field
+/// station's data, and a report can be made beside a running agent. Each query has a connection of
+/// its own. A database without the tables this version reads is refused with what is missing; what
+/// later versions added (a picture's capture time and size) is used where present.
+/// </summary>
+public sealed class RecordQueries
+{
+    private static readonly (string Table, string Column)[] Required =
+    [
+        ("detections", "placed_by"), ("detections", "track_id"), ("tracks", "snapshot"), ("tracks", "flight_started"), ("files_done", "failure"),
+    ];
+
+    private readonly string _connectionString;
+    private readonly bool _hasFilePaths;
+    private readonly bool _hasSuppressed;
+    private readonly bool _hasSourceStates;
+
+    /// <summary>Opens a records database; a missing file or one of an older layout is a <see cref="ConfigurationException"/>.</summary>
+    public RecordQueries(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(Path))
+        {
+            throw new ConfigurationException($"records database {Path} does not exist");
+        }
+
+        SqliteConnection connection;
+        try
+        {
+            connection = SqliteFile.OpenReadOnly(Path);
+        }
+        catch (SqliteException e)
+        {
+            throw new ConfigurationException($"records database {Path}: cannot be read: {e.Message}", e);
+        }
+
+        using var _ = connection;
+        _connectionString = connection.ConnectionString;
+        var missing = Required.Where(r => !connection.HasColumn(r.Table, r.Column)).Select(r => $"{r.Table}.{r.Column}").ToList();
+        if (missing.Count > 0)
+        {
+            throw new ConfigurationException(
+                $"records database {Path} was written by an older edge-agent (it lacks {string.Join(", ", missing)}): " +
+                "start `edge-agent run` on it once to bring it up to date, then make the report");
+        }
+
+        HasPictureTimes = connection.HasColumn("files_done", "captured_at");
+        _hasFilePaths = connection.HasColumn("detections", "file_path");
+        _hasSuppressed = connection.HasColumn("suppressed", "reason");
+        _hasSourceStates = connection.HasColumn("source_states", "state");
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the pictures' capture times and sizes were recorded (versions from the report's on).</summary>
+    public bool HasPictureTimes { get; }
+
+    /// <summary>
+    /// The sightings that began in [<paramref name="from"/>, <paramref name="to"/>): camera-trap
+    /// bursts, read in one ordered pass over the detections, and the video animals.
+    /// </summary>
+    public IEnumerable<Sighting> Sightings(DateTimeOffset from, DateTimeOffset to, TimeSpan burstGap, double sameAnimalWithin)
+    {
+        // A burst that began before the period and runs into it belongs to the period before: read a gap earlier.
+        // The picture a detection came from: its file where recorded, else its capture time.
+        var picture = _hasFilePaths ? "COALESCE(file_path, captured_at)" : "captured_at";
+        using var connection = Open();
+        using var select = connection.Command($"""
+            SELECT source_id, label, category, captured_at, latitude, longitude, {picture}
+            FROM detections WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to
+            ORDER BY source_id, label, captured_at
+            """);
+        select.Parameters.AddWithValue("$from", RecordSchema.Text(from - burstGap));
+        select.Parameters.AddWithValue("$to", RecordSchema.Text(to));
+        using var reader = select.ExecuteReader();
+        Burst? burst = null;
+        while (reader.Read())
+        {
+            var (source, label) = (reader.GetString(0), reader.GetString(1));
+            var at = Time(reader.GetString(3));
+            var file = reader.GetString(6);
+            if (burst is not null && (burst.Source != source || burst.Label != label || at - burst.Last > burstGap))
+            {
+                if (burst.First >= from)
+                {
+                    yield return burst.ToSighting();
+                }
+
+                burst = null;
+            }
+
+            burst ??= new Burst(source, label, reader.GetString(2), at, reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)));
+            burst.Add(at, file);
+        }
+
+        if (burst is not null && burst.First >= from)
+        {
+            yield return burst.ToSighting();
+        }
+
+        foreach (var animal in Animals(sameAnimalWithin).Where(a => a.FirstSeen >= from && a.FirstSeen < to))
+        {
+            yield return new Sighting(
+                animal.SourceId, animal.Label, animal.Category, animal.FirstSeen, animal.LastSeen == default ? animal.FirstSeen : animal.LastSeen, 0, 1,
+                animal.Position ?? animal.Recorded, "track", animal.TrackId);
+        }
+    }
+
+    /// <summary>
+    /// Counts per day, category and label for the biodiversity trend — the sightings (<see cref="Sightings"/>)
+    /// counted on the day they began: camera-trap bursts and video animals.
+    /// </summary>
+    /// <param name="burstGap">Pictures of one camera and label closer than this are one burst.</param>
+    /// <param name="sameAnimalWithin">Tracks of one flight placed closer than this (metres) are one animal.</param>
+    /// <param name="since">Only what began from then on; null: everything.</param>
+    public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0, DateTimeOffset? since = null) =>
+        Sightings(since ?? DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), burstGap, sameAnimalWithin)
+            .GroupBy(s => (Day: s.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.Category, s.Label, Unit: s.Unit + "s"))
+            .Select(g => new DailyCount(g.Key.Day, g.Key.Category, g.Key.Label, g.Count(), g.Key.Unit))
+            .OrderBy(c => c.Day, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
+            .ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The animals video sources saw, oldest first: each track is one (an animal that stays in view is
+    /// one), except that within one run of a stream — a flight — a track placed on the ground within
+    /// <paramref name="sameAnimalWithin"/> metres of an earlier track of its label is the same animal seen again.
+    /// </summary>
+    public IReadOnlyList<SeenAnimal> Animals(double sameAnimalWithin)
+    {
+        using var connection = Open();
+        var animals = new List<SeenAnimal>();
+        var placed = new Dictionary<(string Source, DateTimeOffset Flight, string Label), List<GeoPosition>>();
+
+        using var tracks = connection.Command("""
+            SELECT source_id, flight_started, label, category, first_seen, latitude, longitude, placed_by, track_id, last_seen, snapshot
+            FROM tracks ORDER BY first_seen
+            """);
+        using var reader = tracks.ExecuteReader();
+        while (reader.Read())
+        {
+            var flight = reader.IsDBNull(1) ? DateTimeOffset.MinValue : Time(reader.GetString(1));
+            var (source, label) = (reader.GetString(0), reader.GetString(2));
+            GeoPosition? recorded = reader.IsDBNull(5) ? null : new GeoPosition(reader.GetDouble(5), reader.GetDouble(6));
+            var position = reader.GetString(7) == "ground" ? recorded : null;
+            if (position is { } at)
+            {
+                if (!placed.TryGetValue((source, flight, label), out var earlier))
+                {
+                    placed[(source, flight, label)] = earlier = [];
+                }
+
+                if (earlier.Exists(e => Placement.GroundProjection.Distance(e, at) <= sameAnimalWithin))
+                {
+                    continue;
+                }
+
+                earlier.Add(at);
+            }
+
+            animals.Add(new SeenAnimal(
+                source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position,
+                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10), recorded));
+        }
+
+        return animals;
+    }
+
+    /// <summary>
+    /// Every placed record — video tracks and camera-trap detections with a position — of a source (or
+    /// all) seen between two times (or ever), oldest first: what a map of a flight or a site shows.
+    /// </summary>
+    /// <param name="source">The source, or null for all.</param>
+    /// <param name="from">From when, or null.</param>
+    /// <param name="to">Until when, or null.</param>
+    /// <param name="latest">Only the latest this many, or null for all.</param>
+    public IReadOnlyList<PlacedRecord> Placed(string? source, DateTimeOffset? from, DateTimeOffset? to, int? latest = null)
+    {
+        var rows = new List<PlacedRecord>();
+        {
+            using var connection = Open();
+            using var select = connection.Command("""
+                SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id
+                FROM tracks WHERE latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR last_seen >= $from) AND ($to IS NULL OR first_seen <= $to)
+                UNION ALL
+                SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id
+                FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
+                ORDER BY 7 DESC LIMIT $latest
+                """);
+            select.Parameters.AddWithValue("$latest", latest ?? -1);
+            select.Parameters.AddWithValue("$source", (object?)source ?? DBNull.Value);
+            select.Parameters.AddWithValue("$from", from is { } f ? RecordSchema.Text(f) : DBNull.Value);
+            select.Parameters.AddWithValue("$to", to is { } t ? RecordSchema.Text(t) : DBNull.Value);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                string? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                rows.Add(new PlacedRecord(
+                    reader.GetString(0), reader.GetString(1), Optional(2), reader.GetString(3), reader.GetString(4), reader.GetFloat(5),
+                    DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
+                    reader.GetInt32(8), new GeoPosition(reader.GetDouble(9), reader.GetDouble(10)), reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                    reader.GetString(12), Optional(13), Optional(14)));
+            }
+        }
+
+        rows.Reverse();
+        return rows;
+    }
+
+    /// <summary>The latest records of a label — camera-trap detections and video tracks — newest first.</summary>
+    public IReadOnlyList<LabelRecord> Latest(string label, int count)
+    {
+        var rows = new List<LabelRecord>();
+        {
+            using var connection = Open();
+            using var select = connection.Command("""
+                SELECT * FROM (
+                    SELECT 'detection', source_id, captured_at, confidence, latitude, longitude, alert_id FROM detections WHERE track_id IS NULL AND label = $label
+                    UNION ALL
+                    SELECT 'track', source_id, first_seen, best_confidence, latitude, longitude, alert_id FROM tracks WHERE label = $label)
+                ORDER BY 3 DESC LIMIT $count
+                """);
+            select.Parameters.AddWithValue("$label", label);
+            select.Parameters.AddWithValue("$count", count);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(new LabelRecord(
+                    reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetFloat(3),
+                    reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The camera-trap pictures done, taken in [<paramref name="from"/>, <paramref name="to"/>) (without capture times: done then).</summary>
+    public IEnumerable<PictureRow> Pictures(DateTimeOffset from, DateTimeOffset to)
+    {
+        var taken = HasPictureTimes ? "COALESCE(captured_at, done_at)" : "done_at";
+        var size = HasPictureTimes ? "width, height" : "NULL, NULL";
+        using var connection = Open();
+        using var select = connection.Command($"""
+            SELECT source_id, path, {taken}, {size}, detections, failure FROM files_done
+            WHERE {taken} >= $from AND {taken} < $to ORDER BY source_id, {taken}, path
+            """);
+        select.Parameters.AddWithValue("$from", RecordSchema.Text(from));
+        select.Parameters.AddWithValue("$to", RecordSchema.Text(to));
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new PictureRow(
+                reader.GetString(0), reader.GetString(1), Time(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+    }
+
+    /// <summary>The camera-trap detections taken in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public IEnumerable<DetectionRow> Detections(DateTimeOffset from, DateTimeOffset to)
+    {
+        using var connection = Open();
+        using var select = connection.Command($"""
+            SELECT id, source_id, {(_hasFilePaths ? "file_path" : "NULL")}, captured_at, label, category, confidence, x, y, width, height FROM detections
+            WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to ORDER BY id
+            """);
+        select.Parameters.AddWithValue("$from", RecordSchema.Text(from));
+        select.Parameters.AddWithValue("$to", RecordSchema.Text(to));
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new DetectionRow(
+                reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), Time(reader.GetString(3)), reader.GetString(4),
+                reader.GetString(5), reader.GetFloat(6), reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10));
+        }
+    }
+
+    /// <summary>Detections suppressed in [<paramref name="from"/>, <paramref name="to"/>) by reason; null when this database did not record them.</summary>
+    public SortedDictionary<string, int>? Suppressed(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!_hasSuppressed)
+        {
+            return null;
+        }
+
+        using var connection = Open();
+        using var select = connection.Command("SELECT reason, COUNT(*) FROM suppressed WHERE captured_at >= $from AND captured_at < $to GROUP BY reason");
+        select.Parameters.AddWithValue("$from", RecordSchema.Text(from));
+        select.Parameters.AddWithValue("$to", RecordSchema.Text(to));
+        using var reader = select.ExecuteReader();
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Per source, how long in [<paramref name="from"/>, <paramref name="to"/>) (not past
+    /// <paramref name="now"/>) it was down (reconnecting, failed or starting), how long the agent was
+    /// stopped, and how many times it went down; null when this database did not record states.
+    /// </summary>
+    public SortedDictionary<string, Downtime>? Downtimes(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
+        if (!_hasSourceStates)
+        {
+            return null;
+        }
+
+        var end = to < now ? to : now;
+        var result = new SortedDictionary<string, Downtime>(StringComparer.Ordinal);
+        using var connection = Open();
+        using var select = connection.Command("SELECT source_id, at, state FROM source_states WHERE at < $to ORDER BY source_id, at, rowid");
+        select.Parameters.AddWithValue("$to", RecordSchema.Text(end));
+        using var reader = select.ExecuteReader();
+        (string Source, DateTimeOffset At, string State)? previous = null;
+        void Close(DateTimeOffset until)
+        {
+            if (previous is not { } p)
+            {
+                return;
+            }
+
+            var (start, stop) = (p.At > from ? p.At : from, until < end ? until : end);
+            var spent = stop > start ? stop - start : TimeSpan.Zero;
+            var sum = result.GetValueOrDefault(p.Source);
+            result[p.Source] = p.State switch
+            {
+                "up" => sum,
+                "stopped" => sum with { Stopped = sum.Stopped + spent },
+                _ => sum with { Down = sum.Down + spent, Outages = sum.Outages + (p.At >= from && p.State != "starting" ? 1 : 0) },
+            };
+        }
+
+        while (reader.Read())
+        {
+            var row = (Source: reader.GetString(0), At: Time(reader.GetString(1)), State: reader.GetString(2));
+            Close(previous is { } p && p.Source == row.Source ? row.At : end);
+            previous = row;
+        }
+
+        Close(end);
+        return result;
+    }
+
+    /// <summary>The first and last capture time of anything recorded, or null for an empty database.</summary>
+    public (DateTimeOffset First, DateTimeOffset Last)? Extent()
+    {
+        using var connection = Open();
+        using var select = connection.Command("""
+            SELECT MIN(t), MAX(t) FROM (SELECT MIN(captured_at) AS t FROM detections UNION ALL SELECT MAX(captured_at) FROM detections
+                                        UNION ALL SELECT MIN(first_seen) FROM tracks UNION ALL SELECT MAX(last_seen) FROM tracks)
+            """);
+        using var reader = select.ExecuteReader();
+        return reader.Read() && !reader.IsDBNull(0) ? (Time(reader.GetString(0)), Time(reader.GetString(1))) : null;
+    }
+
+    /// <summary>A connection of its own for each query (pooled): queries may run on several threads at once, beside the agent's writes.</summary>
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static DateTimeOffset Time(string text) => RecordSchema.Time(text);
+
+    private sealed class Burst(string source, string label, string category, DateTimeOffset first, GeoPosition? position)
+    {
+        private string? _picture;
+        private int _inPicture;
+        private int _pictures;
+        private int _most;
+
+        public string Source { get; } = source;
+
+        public string Label { get; } = label;
+
+        public DateTimeOffset First { get; } = first;
+
+        public DateTimeOffset Last { get; private set; } = first;
+
+        public void Add(DateTimeOffset at, string picture)
+        {
+            Last = at;
+            if (picture != _picture)
+            {
+                (_picture, _inPicture) = (picture, 0);
+                _pictures++;
+            }
+
+            _most = Math.Max(_most, ++_inPicture);
+        }
+
+        public Sighting ToSighting() => new(
+            Source, Label, category, First, Last, _pictures, _most, position, "burst",
+            $"{Source}:{Label}:{First.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}");
+    }
+}

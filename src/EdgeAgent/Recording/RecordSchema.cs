@@ -1,0 +1,101 @@
+namespace EdgeAgent.Recording;
+
+using System.Globalization;
+using EdgeAgent.Common;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// The records' tables, written in one place for the write store and the read-only queries: the
+/// camera-trap detections, video tracks, detections set aside, sources' states and the ledger of
+/// files done; and how the records write a time.
+/// </summary>
+public static class RecordSchema
+{
+    /// <summary>Creates whichever of the tables is missing.</summary>
+    public const string Tables = """
+        CREATE TABLE IF NOT EXISTS detections (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+            latitude REAL, longitude REAL, uncertainty_m REAL, placed_by TEXT NOT NULL DEFAULT 'camera',
+            picture TEXT,
+            alert_id TEXT,
+            track_id TEXT);
+        CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
+        CREATE INDEX IF NOT EXISTS detections_by_time ON detections (captured_at);
+        CREATE INDEX IF NOT EXISTS detections_by_burst ON detections (source_id, label, captured_at);
+        CREATE TABLE IF NOT EXISTS tracks (
+            source_id TEXT NOT NULL,
+            track_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            frames INTEGER NOT NULL,
+            best_confidence REAL NOT NULL,
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+            latitude REAL, longitude REAL, uncertainty_m REAL, placed_by TEXT NOT NULL,
+            snapshot TEXT,
+            alert_id TEXT,
+            flight_started TEXT,
+            PRIMARY KEY (source_id, track_id));
+        CREATE TABLE IF NOT EXISTS suppressed (
+            source_id TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            file_path TEXT,
+            reason TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            confidence REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS suppressed_by_time ON suppressed (captured_at);
+        CREATE TABLE IF NOT EXISTS source_states (
+            source_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            detail TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS files_done (
+            source_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ticks INTEGER NOT NULL,
+            done_at TEXT NOT NULL,
+            detections INTEGER NOT NULL,
+            failure TEXT,
+            PRIMARY KEY (source_id, path, size, modified_ticks));
+        """;
+
+    /// <summary>
+    /// Adds what earlier versions did not keep: a picture's capture time and size (for its media
+    /// record), a detection's file, a track's flight (the run of its stream; earlier versions wrote
+    /// its start, yyyyMMddTHHmmssfff, at the head of the track id, and it is taken from there once).
+    /// </summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.AddColumnIfMissing("files_done", "captured_at", "TEXT");
+        connection.AddColumnIfMissing("files_done", "width", "INTEGER");
+        connection.AddColumnIfMissing("files_done", "height", "INTEGER");
+        connection.AddColumnIfMissing("detections", "file_path", "TEXT");
+        if (!connection.HasColumn("tracks", "flight_started"))
+        {
+            connection.AddColumnIfMissing("tracks", "flight_started", "TEXT");
+            using var backfill = connection.Command("""
+                UPDATE tracks SET flight_started =
+                    substr(track_id, 1, 4) || '-' || substr(track_id, 5, 2) || '-' || substr(track_id, 7, 2) || 'T' || substr(track_id, 10, 2) || ':' ||
+                    substr(track_id, 12, 2) || ':' || substr(track_id, 14, 2) || '.' || substr(track_id, 16, 3) || '0000Z'
+                WHERE track_id GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-*'
+                """);
+            backfill.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>How the records write a time: UTC, round-trip format, so that text order is time order.</summary>
+    public static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A time as the records wrote it.</summary>
+    public static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+}
