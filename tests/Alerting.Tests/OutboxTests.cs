@@ -49,6 +49,23 @@ public sealed class OutboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_animal_alert_keeps_its_taxon_and_the_classifiers_top_classes_across_a_reopen()
+    {
+        var elephant = new Taxon("mammalia", "proboscidea", "elephantidae", "loxodonta", "africana", "african elephant");
+        var named = new Classification(elephant, 0.93f, "mobilenet-v2-imagenet", [new ScoredClass("African elephant", 0.9f, elephant), new ScoredClass("tusker", 0.05f, null)]);
+        var person = NewAlert();
+        var alert = person with { Observation = person.Observation with { Detection = new Detection("elephant", DetectionCategory.Animal, 0.7f, new BoundingBox(1, 2, 3, 4)) { Taxon = named } } };
+        await _outbox.EnqueueAsync(alert, ["email"]);
+        await _outbox.DisposeAsync();
+        _outbox = Open();
+
+        var read = Assert.Single(await _outbox.ClaimDueAsync("email", 10)).Alert.Observation.Detection.Taxon!;
+        Assert.Equal(elephant, read.Taxon);
+        Assert.Equal((0.93f, "mobilenet-v2-imagenet"), (read.Score, read.Method));
+        Assert.Equal(named.Top, read.Top);
+    }
+
+    [Fact]
     public async Task A_failed_attempt_waits_for_its_retry_time()
     {
         await _outbox.EnqueueAsync(NewAlert(), ["email"]);

@@ -176,9 +176,9 @@ public sealed class DaemonTests
         // The trend, per day of capture (EXIF, read in the camera's time zone): one person, one car.
         var (code, csv, stderr) = await AgentProcess.RunAsync("counts", "--config", config);
         Assert.True(code == 0, stderr);
-        Assert.Equal("day,category,label,count,unit", csv.Split('\n')[0]);
-        Assert.Contains("2024-01-21,person,\"person\",1,bursts", csv, StringComparison.Ordinal);
-        Assert.Contains("2015-11-30,vehicle,\"car\",1,bursts", csv, StringComparison.Ordinal);
+        Assert.Equal("day,category,label,count,unit,taxon,scientific_name,taxon_rank", csv.Split('\n')[0]);
+        Assert.Contains("2024-01-21,person,\"person\",1,bursts,,,", csv, StringComparison.Ordinal);
+        Assert.Contains("2015-11-30,vehicle,\"car\",1,bursts,,,", csv, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,9 +72,9 @@ public sealed class DroneTests
             (code, var csv, stderr) = await AgentProcess.RunAsync("counts", "--config", config, "--flights");
             Assert.True(code == 0, stderr);
             var rows = csv.Trim().Split('\n');
-            Assert.Equal("source,flight_started,label,zone_id,zone,animals", rows[0]);
+            Assert.Equal("source,flight_started,label,zone_id,zone,animals,taxon,scientific_name,taxon_rank", rows[0]);
             var person = Assert.Single(rows, r => r.Contains("\"person\"", StringComparison.Ordinal));
-            Assert.EndsWith(alerts ? "\"rhino\",\"Rhino Sanctuary\",1" : "\"\",\"\",1", person, StringComparison.Ordinal);
+            Assert.EndsWith(alerts ? "\"rhino\",\"Rhino Sanctuary\",1,,," : "\"\",\"\",1,,,", person, StringComparison.Ordinal);
         }
 
         var alertCount = DaemonTests.Scalar(db, "SELECT COUNT(*) FROM outbox");

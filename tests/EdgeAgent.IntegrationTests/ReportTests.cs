@@ -60,17 +60,17 @@ public sealed class ReportTests
         // Hand-counted from the pictures: the elephants picture (EXIF 2010-08-04 08:43 at the camera, UTC+3) is one burst of 4 individuals;
         // the person (2024-01-21 15:19) and the car (2015-11-30 15:55) one burst each; the person on the stream one track.
         var perDay = Lines(folder.File("report/counts_per_day.csv"));
-        Assert.Contains("2010-08-04,elephant,animal,1", perDay);
+        Assert.Contains("2010-08-04,family Elephantidae,animal,1", perDay);
         Assert.Contains("2024-01-21,person,person,1", perDay);
         Assert.Contains("2015-11-30,car,vehicle,1", perDay);
         Assert.Contains($"{today},person,person,1", perDay);
         var perCamera = Lines(folder.File("report/counts_per_camera.csv"));
         Assert.Contains("MAST-1,person,person,1,1", perCamera);
-        Assert.Contains(perCamera, l => l.StartsWith("CT-07,elephant,animal,", StringComparison.Ordinal));
+        Assert.Contains(perCamera, l => l.StartsWith("CT-07,family Elephantidae,animal,", StringComparison.Ordinal));
         var diel = Lines(folder.File("report/diel_activity.csv"));
         Assert.Contains("car,15,1", diel);
-        Assert.Contains(diel, l => l == "elephant,8,1" || l == "elephant,8,2");
-        Assert.Contains("elephant,animal,2010-08-04T05:43:15Z,CT-07,rhino", Lines(folder.File("report/first_sightings.csv")));
+        Assert.Contains(diel, l => l == "family Elephantidae,8,1" || l == "family Elephantidae,8,2");
+        Assert.Contains("family Elephantidae,animal,2010-08-04T05:43:15Z,CT-07,rhino", Lines(folder.File("report/first_sightings.csv")));
         // The person and the car at 15:xx by the camera's clock (and the stream's person too if the test runs at 15:xx UTC).
         var threats = Lines(folder.File("report/threats_per_zone_hour.csv"));
         Assert.Contains(threats, l => l is "rhino,15,2" or "rhino,15,3");

@@ -122,7 +122,8 @@ public sealed class RecordingTests
         {
             old.Open();
             using var create = old.Command(RecordSchema.Tables.Replace("flight_started TEXT,", "", StringComparison.Ordinal) + """
-                INSERT INTO tracks VALUES ('DRONE-1', '20261126T021400250-7', 'zebra', 'animal', '2026-11-26T02:15:00.0000000Z', '2026-11-26T02:16:00.0000000Z',
+                INSERT INTO tracks (source_id, track_id, label, category, first_seen, last_seen, frames, best_confidence, x, y, width, height,
+                    latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id) VALUES ('DRONE-1', '20261126T021400250-7', 'zebra', 'animal', '2026-11-26T02:15:00.0000000Z', '2026-11-26T02:16:00.0000000Z',
                     10, 0.8, 1, 2, 3, 4, -1.4, 35.1, 5, 'ground', NULL, NULL);
                 """);
             create.ExecuteNonQuery();

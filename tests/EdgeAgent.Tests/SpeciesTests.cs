@@ -82,6 +82,53 @@ public sealed class SpeciesTests : IDisposable
     }
 
     [Fact]
+    public void A_coarse_answer_that_agrees_with_the_detectors_label_is_sought_under_the_label_and_a_conflicting_one_is_kept()
+    {
+        // Scores over the real classifier's 1000 classes: tusker 101 (WordNet: any tusked mammal), leopard 288, Indian and African elephant 385, 386.
+        float[] Scores(float tusker, float leopard, float indian, float african)
+        {
+            var scores = new float[1000];
+            (scores[101], scores[288], scores[385], scores[386]) = (tusker, leopard, indian, african);
+            return scores;
+        }
+
+        var elephantidae = Taxon.Parse("mammalia;proboscidea;elephantidae;;;")!;
+        var threshold = _manifest.Threshold;
+
+        // Alone the classifier can only say "a mammal" (tusker and African elephant share nothing finer);
+        // with the detector's "elephant" most of its score lies under the family, and within it the species is sure.
+        var mostlyElephant = Scores(tusker: 0.40f, leopard: 0.02f, indian: 0.02f, african: 0.56f);
+        Assert.Equal("mammalia", _manifest.Answer(mostlyElephant, threshold).Taxon.ScientificName);
+        var agreed = _manifest.Answer(mostlyElephant, threshold, detected: elephantidae);
+        Assert.Equal("loxodonta africana", agreed.Taxon.ScientificName);
+        Assert.Equal(0.56f / 0.58f, agreed.Score, 3);
+
+        // Little of its score under the family: the classifier's own answer stands.
+        Assert.Equal("mammalia", _manifest.Answer(Scores(tusker: 0.9f, leopard: 0.02f, indian: 0.04f, african: 0.04f), threshold, detected: elephantidae).Taxon.ScientificName);
+
+        // Under the family but split between its genera: the family, no finer.
+        Assert.Equal(elephantidae, _manifest.Answer(Scores(tusker: 0.3f, leopard: 0f, indian: 0.35f, african: 0.35f), threshold, detected: elephantidae).Taxon);
+
+        // A sure answer outside the detector's label is the classifier's: a leopard the detector took for an elephant.
+        Assert.Equal("panthera pardus", _manifest.Answer(Scores(tusker: 0.05f, leopard: 0.9f, indian: 0.02f, african: 0.03f), threshold, detected: elephantidae).Taxon.ScientificName);
+    }
+
+    [Fact]
+    public void A_track_or_burst_is_named_by_the_summed_score_of_its_looks_not_by_one_odd_look()
+    {
+        var vote = new TaxonVote();
+        Classification Look(Taxon taxon, float score) => new(taxon, score, "test", []);
+
+        Assert.Null(vote.Add(null));
+        Assert.Equal(Impala, vote.Add(Look(Impala, 0.6f))!.Taxon);
+        Assert.Equal(Leopard, vote.Add(Look(Leopard, 0.9f))!.Taxon);
+        Assert.Equal(Impala, vote.Add(Look(Impala, 0.7f))!.Taxon);
+
+        // The winner is reported as its most confident look.
+        Assert.Equal(0.7f, vote.Winner!.Score);
+    }
+
+    [Fact]
     public void An_expected_list_turns_a_species_outside_it_into_its_lowest_expected_ancestor()
     {
         var known = new[] { BlackBear, PolarBear, Leopard, Impala };

@@ -1,5 +1,7 @@
 namespace EdgeAgent.Alerting.Observations;
 
+using System.Text.Json.Serialization;
+
 /// <summary>
 /// A name in the tree of life at one rank, with the ranks above it, as Camtrap DP and MegaDetector's
 /// classification descriptions write them: <c>class;order;family;genus;species;common name</c>,
@@ -17,9 +19,11 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
     public static readonly Taxon Animal = new("", "", "", "", "", "animal");
 
     /// <summary>The finest rank given: <c>species</c> … <c>class</c>, or <c>kingdom</c> for <see cref="Animal"/>.</summary>
+    [JsonIgnore]
     public string Rank => Species.Length > 0 ? "species" : Genus.Length > 0 ? "genus" : Family.Length > 0 ? "family" : Order.Length > 0 ? "order" : Class.Length > 0 ? "class" : "kingdom";
 
     /// <summary>The scientific name at <see cref="Rank"/>: <c>loxodonta africana</c>, <c>bovidae</c>, <c>animalia</c>.</summary>
+    [JsonIgnore]
     public string ScientificName => Rank switch
     {
         "species" => $"{Genus} {Species}",
@@ -34,6 +38,7 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
     /// How people read it: the common name with the scientific name (<c>african elephant (Loxodonta
     /// africana)</c>), the rank where there is no common name (<c>family Bovidae</c>), <c>animal</c>.
     /// </summary>
+    [JsonIgnore]
     public string Display
     {
         get
@@ -46,9 +51,11 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
     }
 
     /// <summary>The taxonomy string: <c>class;order;family;genus;species;common name</c>.</summary>
+    [JsonIgnore]
     public string Description => string.Join(';', Class, Order, Family, Genus, Species, CommonName);
 
     /// <summary>Every name the taxon lies under or is, coarsest first (<c>mammalia</c> … <c>loxodonta africana</c>).</summary>
+    [JsonIgnore]
     public IEnumerable<string> Lineage
     {
         get
@@ -113,6 +120,7 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
     }
 
     /// <summary>This taxon and every rank above it that it names.</summary>
+    [JsonIgnore]
     public IEnumerable<Taxon> WithAncestors => Ranks.Select(Above).Prepend(this).Distinct();
 
     private static string Capitalized(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
@@ -126,6 +134,7 @@ public sealed record Taxon(string Class, string Order, string Family, string Gen
 public sealed record Classification(Taxon Taxon, float Score, string Method, IReadOnlyList<ScoredClass> Top)
 {
     /// <summary>How people read it: <c>african elephant (Loxodonta africana) 0.95</c>.</summary>
+    [JsonIgnore]
     public string Display => $"{Taxon.Display} {Score.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 

@@ -30,17 +30,18 @@ internal static class CountsCommand
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
             }
 
-            var records = new RecordQueries(database.Path);
+            var records = RecordsOpener.Open(database.Path, configuration["Detector:Model"]).Records;
             if (parse.GetValue(flights))
             {
                 PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName)));
                 return Task.FromResult(0);
             }
 
-            Console.WriteLine("day,category,label,count,unit");
+            // The taxon columns come last, so that scripts reading the columns before them keep working.
+            Console.WriteLine("day,category,label,count,unit,taxon,scientific_name,taxon_rank");
             foreach (var c in records.CountsPerDay(recording.BurstGap, recording.SameAnimalWithin))
             {
-                Console.WriteLine($"{c.Day},{c.Category},{Quoted(c.Label)},{c.Count},{c.Unit}");
+                Console.WriteLine($"{c.Day},{c.Category},{Quoted(c.Label)},{c.Count},{c.Unit},{Taxon(c.Taxon)}");
             }
 
             return Task.FromResult(0);
@@ -55,18 +56,23 @@ internal static class CountsCommand
     /// </summary>
     private static void PrintFlights(IReadOnlyList<SeenAnimal> animals, ZoneMap zones)
     {
-        Console.WriteLine("source,flight_started,label,zone_id,zone,animals");
+        Console.WriteLine("source,flight_started,label,zone_id,zone,animals,taxon,scientific_name,taxon_rank");
         var rows = animals
             .SelectMany(a => (a.Position is { } at ? zones.ZonesAt(at).Select(z => (z.Id, z.Name)).DefaultIfEmpty(("", "")) : [("unplaced", "")])
-                .Select(zone => (a.SourceId, a.Flight, a.Label, zone.Item1, zone.Item2)))
+                .Select(zone => (a.SourceId, a.Flight, a.Label, zone.Item1, zone.Item2, a.Named?.Taxon)))
             .GroupBy(r => r)
-            .OrderBy(g => g.Key.SourceId, StringComparer.Ordinal).ThenBy(g => g.Key.Flight).ThenBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Item4, StringComparer.Ordinal);
+            .OrderBy(g => g.Key.SourceId, StringComparer.Ordinal).ThenBy(g => g.Key.Flight).ThenBy(g => g.Key.Label, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Taxon?.Display, StringComparer.Ordinal).ThenBy(g => g.Key.Item4, StringComparer.Ordinal);
         foreach (var g in rows)
         {
-            var (source, flight, label, zoneId, zone) = g.Key;
-            Console.WriteLine($"{Quoted(source)},{flight.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)},{Quoted(label)},{Quoted(zoneId)},{Quoted(zone)},{g.Count()}");
+            var (source, flight, label, zoneId, zone, taxon) = g.Key;
+            Console.WriteLine($"{Quoted(source)},{flight.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)},{Quoted(label)},{Quoted(zoneId)},{Quoted(zone)},{g.Count()},{Taxon(taxon)}");
         }
     }
+
+    /// <summary>The taxon's columns: how people read it, its scientific name and rank; empty for what was not named (people, vehicles).</summary>
+    private static string Taxon(Alerting.Observations.Taxon? taxon) =>
+        taxon is null ? ",," : $"{Quoted(taxon.Display)},{Quoted(taxon.ScientificName)},{taxon.Rank}";
 
     private static string Quoted(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

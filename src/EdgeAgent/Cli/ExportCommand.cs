@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
-using EdgeAgent.Recording;
 using Microsoft.Extensions.Configuration;
 
 /// <summary>
@@ -32,7 +31,7 @@ internal static class ExportCommand
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
             }
 
-            var records = new RecordQueries(database.Path);
+            var records = RecordsOpener.Open(database.Path, configuration["Detector:Model"]).Records;
             var features = new JsonArray();
             foreach (var r in records.Placed(parse.GetValue(source), parse.GetValue(from), parse.GetValue(to)))
             {
@@ -47,6 +46,9 @@ internal static class ExportCommand
                         ["track_id"] = r.TrackId,
                         ["label"] = r.Label,
                         ["category"] = r.Category,
+                        ["taxon"] = r.Taxon?.Display,
+                        ["scientific_name"] = r.Taxon?.ScientificName,
+                        ["taxon_rank"] = r.Taxon?.Rank,
                         ["confidence"] = Math.Round(r.Confidence, 3),
                         ["first_seen"] = r.FirstSeen.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
                         ["last_seen"] = r.LastSeen.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),

@@ -2,7 +2,6 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Common;
@@ -32,7 +31,7 @@ internal static class ReportCommand
         };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
-            var (site, path, classifiedBy) = Site(parse.GetValue(config), parse.GetValue(database));
+            var (site, path, manifest) = Site(parse.GetValue(config), parse.GetValue(database));
             var last = parse.GetValue(to) ?? DateOnly.FromDateTime(DateTime.UtcNow);
             var first = parse.GetValue(from) ?? last.AddDays(-29);
             if (first > last)
@@ -45,7 +44,8 @@ internal static class ReportCommand
                 throw new ConfigurationException("say where to write: --output DIR (the report) and/or --camtrap-dp DIR (the package)");
             }
 
-            var records = new RecordQueries(path);
+            var (records, model) = RecordsOpener.Open(path, manifest);
+            var classifiedBy = $"edge-agent {model}".TrimEnd();
             var now = DateTimeOffset.UtcNow;
             var report = BiodiversityReport.Gather(records, site, first, last, now);
             if (report.Sightings == 0 && report.Pictures == 0)
@@ -59,7 +59,7 @@ internal static class ReportCommand
             if (parse.GetValue(output) is { } folder)
             {
                 var page = ReportFiles.Write(report, folder.FullName, now);
-                Console.WriteLine($"report: {page} ({report.Sightings} sightings of {report.Labels.Count} labels, {report.Pictures} pictures, {first:yyyy-MM-dd} to {last:yyyy-MM-dd})");
+                Console.WriteLine($"report: {page} ({report.Sightings} sightings of {report.Names.Count} taxa and labels, {report.Pictures} pictures, {first:yyyy-MM-dd} to {last:yyyy-MM-dd})");
             }
 
             if (parse.GetValue(camtrapDp) is { } package)
@@ -77,7 +77,7 @@ internal static class ReportCommand
         return command;
     }
 
-    private static (ReportSite Site, string Database, string ClassifiedBy) Site(FileInfo? config, FileInfo? database)
+    private static (ReportSite Site, string Database, string? Manifest) Site(FileInfo? config, FileInfo? database)
     {
         if ((config is null) == (database is null))
         {
@@ -87,7 +87,7 @@ internal static class ReportCommand
         if (config is null)
         {
             var recording = new RecordingOptions();
-            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, "edge-agent");
+            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, null);
         }
 
         var configuration = AgentConfiguration.Load(config.FullName);
@@ -95,20 +95,6 @@ internal static class ReportCommand
         var geofencing = configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName);
         var alerting = configuration.Section<AlertingOptions>(AlertingOptions.SectionName);
         var site = new ReportSite(ZoneMap.Load(geofencing), geofencing.Cameras, records.BurstGap, records.SameAnimalWithin, alerting.DeviceId);
-        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, $"edge-agent {ModelName(configuration["Detector:Model"])}".TrimEnd());
-    }
-
-    /// <summary>The model's name from its manifest, for <c>classifiedBy</c>; empty when it cannot be read.</summary>
-    private static string ModelName(string? manifest)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(manifest is { Length: > 0 } ? manifest : Path.Combine(AppContext.BaseDirectory, "models", "yolox-nano.json")));
-            return json.RootElement.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return "";
-        }
+        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, configuration["Detector:Model"]);
     }
 }

@@ -46,6 +46,13 @@ public sealed record DetectorOptions : Common.ISelfValidating
     /// <summary>The species stage: a classifier over each animal's crop, its threshold and the expected taxa.</summary>
     public Species.ClassifierOptions Classifier { get; init; } = new();
 
+    /// <summary>
+    /// Pictures are decoded whole, not reduced to the detector's input: tiles need every pixel, and a
+    /// classifier needs an animal's own pixels (a 200-pixel elephant of a 2048-pixel picture is a
+    /// 50-pixel smudge at the detector's scale).
+    /// </summary>
+    public bool DecodesWholePictures => Tiling.Enabled || Classifier.Model.Length > 0;
+
     /// <summary>Where inference runs: here with ONNX Runtime, or on a Triton Inference Server.</summary>
     public DetectorBackend Backend { get; init; } = DetectorBackend.Onnx;
 

@@ -75,7 +75,8 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
             (runsOn, infersOffCpu) = (detector.RunsOn, detector.InfersOffCpu);
             var manifest = detector.Manifest;
             var timings = new StageTimings();
-            var pipeline = new PictureBatchPipeline(detector, confidence, pipelineOptions, manifest.Input.Width, manifest.Input.Height);
+            var (minWidth, minHeight) = options.DecodesWholePictures ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
+            var pipeline = new PictureBatchPipeline(detector, confidence, pipelineOptions, minWidth, minHeight);
             var clock = Stopwatch.StartNew();
             var processed = 0;
             await pipeline.RunAsync(rounds, _ => processed++, timings, cancellationToken).ConfigureAwait(false);

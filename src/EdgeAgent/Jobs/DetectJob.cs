@@ -73,8 +73,8 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
             },
         };
 
-        // Tiling needs every pixel; otherwise decode no larger than the model input needs.
-        var (minWidth, minHeight) = request.Detector.Tiling.Enabled ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
+        // Tiles and crops need every pixel; otherwise decode no larger than the model input needs.
+        var (minWidth, minHeight) = request.Detector.DecodesWholePictures ? (0, 0) : (manifest.Input.Width, manifest.Input.Height);
         var pipeline = new PictureBatchPipeline(
             detector, ConfidencePolicy.For(manifest, request.Threshold), request.Pipeline, minWidth, minHeight,
             file => masks.GetValueOrDefault(file.Camera) ?? masks.GetValueOrDefault("*") ?? DetectionMask.None);

@@ -32,6 +32,9 @@ public sealed partial class ObservationStage(
     /// <summary>Each video source's tracker, and when it started: that run of the stream (a drone's flight).</summary>
     private readonly Dictionary<string, (IouTracker Tracker, DateTimeOffset Flight)> _trackers = new(StringComparer.Ordinal);
 
+    /// <summary>What each track's frames named it so far.</summary>
+    private readonly Dictionary<(string Source, string Track), TaxonVote> _votes = [];
+
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
     private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
 
@@ -197,12 +200,23 @@ public sealed partial class ObservationStage(
         var decisions = new Decisions();
         var placed = new List<PlacedDetection>();
         var sightings = new List<TrackSighting>();
+        if (_votes.Count > 10_000)
+        {
+            _votes.Clear();
+        }
+
         foreach (var tracked in tracker.Update(detections, frame.CapturedAt))
         {
-            var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var key = (frame.SourceId, tracked.TrackId);
+            if (!_votes.TryGetValue(key, out var vote))
+            {
+                _votes[key] = vote = new TaxonVote();
+            }
+
+            var named = vote.Add(tracked.Detection.Taxon);
+            var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
-            var alert = decide ? Decide(frame, tracked.Detection, placement, $"track:{tracked.TrackId}", decisions) : null;
+            var alert = decide ? Decide(frame, tracked.Detection with { Taxon = named }, placement, $"track:{tracked.TrackId}", decisions) : null;
             if (tracked.JustConfirmed && placement.Position is null && alert is null)
             {
                 if (_awaitingPosition.Count > 10_000)
@@ -216,7 +230,7 @@ public sealed partial class ObservationStage(
             placed.Add(new PlacedDetection(tracked.Detection, placement, alert?.Id, tracked.TrackId));
             if (tracked.Confirmed)
             {
-                sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id) { Flight = flight });
+                sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id) { Flight = flight, Taxon = named });
             }
         }
 

@@ -30,6 +30,9 @@ public sealed record TrackSighting(string TrackId, Detection Detection, Placemen
 {
     /// <summary>When the run of the stream that saw the track began (a drone's flight); null when not known.</summary>
     public DateTimeOffset? Flight { get; init; }
+
+    /// <summary>What the track's frames named it so far, by vote (<see cref="TaxonVote"/>); null when they named nothing.</summary>
+    public Classification? Taxon { get; init; }
 }
 
 /// <summary>

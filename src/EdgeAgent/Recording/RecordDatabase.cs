@@ -126,8 +126,9 @@ public sealed class RecordDatabase : IDisposable
         var d = placed.Detection;
         using var insert = _connection.Command("""
             INSERT INTO detections (source_id, captured_at, label, category, confidence, x, y, width, height,
-                latitude, longitude, uncertainty_m, placed_by, picture, alert_id, track_id, file_path)
-            VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $picture, $alert, $track, $file)
+                latitude, longitude, uncertainty_m, placed_by, picture, alert_id, track_id, file_path, taxon, taxon_score, taxon_method, taxon_top)
+            VALUES ($source, $at, $label, $category, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $picture, $alert, $track, $file,
+                $taxon, $taxonScore, $taxonMethod, $taxonTop)
             """, transaction);
         insert.Parameters.AddWithValue("$file", (object?)record.Frame.File?.Path ?? DBNull.Value);
         insert.Parameters.AddWithValue("$source", record.Frame.SourceId);
@@ -139,6 +140,7 @@ public sealed class RecordDatabase : IDisposable
         insert.Parameters.AddWithValue("$picture", (object?)(record.Picture ?? record.Frame.File?.Path) ?? DBNull.Value);
         insert.Parameters.AddWithValue("$alert", (object?)placed.AlertId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$track", (object?)placed.TrackId ?? DBNull.Value);
+        AddTaxon(insert, d.Taxon);
         insert.ExecuteNonQuery();
     }
 
@@ -179,8 +181,9 @@ public sealed class RecordDatabase : IDisposable
         // The box, position and snapshot follow the track's most confident detection.
         using var upsert = _connection.Command("""
             INSERT INTO tracks (source_id, track_id, label, category, first_seen, last_seen, frames, best_confidence,
-                x, y, width, height, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id, flight_started)
-            VALUES ($source, $track, $label, $category, $first, $at, 1, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $snapshot, $alert, $flight)
+                x, y, width, height, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id, flight_started, taxon, taxon_score, taxon_method, taxon_top)
+            VALUES ($source, $track, $label, $category, $first, $at, 1, $confidence, $x, $y, $w, $h, $lat, $lon, $uncertainty, $by, $snapshot, $alert, $flight,
+                $taxon, $taxonScore, $taxonMethod, $taxonTop)
             ON CONFLICT (source_id, track_id) DO UPDATE SET
                 last_seen = excluded.last_seen,
                 frames = frames + 1,
@@ -194,7 +197,11 @@ public sealed class RecordDatabase : IDisposable
                 placed_by = CASE WHEN excluded.best_confidence > best_confidence THEN excluded.placed_by ELSE placed_by END,
                 best_confidence = MAX(best_confidence, excluded.best_confidence),
                 snapshot = COALESCE(excluded.snapshot, snapshot),
-                alert_id = COALESCE(alert_id, excluded.alert_id)
+                alert_id = COALESCE(alert_id, excluded.alert_id),
+                taxon = COALESCE(excluded.taxon, taxon),
+                taxon_score = COALESCE(excluded.taxon_score, taxon_score),
+                taxon_method = COALESCE(excluded.taxon_method, taxon_method),
+                taxon_top = COALESCE(excluded.taxon_top, taxon_top)
             """, transaction);
         upsert.Parameters.AddWithValue("$source", record.Frame.SourceId);
         upsert.Parameters.AddWithValue("$track", sighting.TrackId);
@@ -207,6 +214,9 @@ public sealed class RecordDatabase : IDisposable
         upsert.Parameters.AddWithValue("$snapshot", (object?)sighting.Snapshot ?? DBNull.Value);
         upsert.Parameters.AddWithValue("$alert", (object?)sighting.AlertId ?? DBNull.Value);
         upsert.Parameters.AddWithValue("$flight", sighting.Flight is { } flight ? Text(flight) : DBNull.Value);
+
+        // The track's taxon is the vote of its frames so far, not this frame's answer.
+        AddTaxon(upsert, sighting.Taxon ?? d.Taxon);
         upsert.ExecuteNonQuery();
     }
 
@@ -220,6 +230,14 @@ public sealed class RecordDatabase : IDisposable
         command.Parameters.AddWithValue("$lon", (object?)placement.Position?.Longitude ?? DBNull.Value);
         command.Parameters.AddWithValue("$uncertainty", (object?)placement.Uncertainty ?? DBNull.Value);
         command.Parameters.AddWithValue("$by", placement.By.ToString().ToLowerInvariant());
+    }
+
+    private static void AddTaxon(SqliteCommand command, Classification? named)
+    {
+        command.Parameters.AddWithValue("$taxon", (object?)named?.Taxon.Description ?? DBNull.Value);
+        command.Parameters.AddWithValue("$taxonScore", (object?)named?.Score ?? DBNull.Value);
+        command.Parameters.AddWithValue("$taxonMethod", (object?)named?.Method ?? DBNull.Value);
+        command.Parameters.AddWithValue("$taxonTop", named is { Top.Count: > 0 } ? RecordSchema.TopClasses(named.Top) : DBNull.Value);
     }
 
     private static void Bind(SqliteCommand command, FileKey file)

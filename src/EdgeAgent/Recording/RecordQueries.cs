@@ -23,10 +23,18 @@ public sealed class RecordQueries
     private readonly bool _hasFilePaths;
     private readonly bool _hasSuppressed;
     private readonly bool _hasSourceStates;
+    private readonly bool _hasTaxa;
+    private readonly IReadOnlyDictionary<string, Taxon> _labelTaxa;
 
     /// <summary>Opens a records database; a missing file or one of an older layout is a <see cref="ConfigurationException"/>.</summary>
-    public RecordQueries(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="labelTaxa">
+    /// The taxa of the detector's animal labels (its manifest's taxonomy), for animals recorded before
+    /// records kept taxa; without them such animals are known by their label only.
+    /// </param>
+    public RecordQueries(string path, IReadOnlyDictionary<string, Taxon>? labelTaxa = null)
     {
+        _labelTaxa = labelTaxa ?? new Dictionary<string, Taxon>();
         Path = System.IO.Path.GetFullPath(path);
         if (!File.Exists(Path))
         {
@@ -57,6 +65,7 @@ public sealed class RecordQueries
         _hasFilePaths = connection.HasColumn("detections", "file_path");
         _hasSuppressed = connection.HasColumn("suppressed", "reason");
         _hasSourceStates = connection.HasColumn("source_states", "state");
+        _hasTaxa = connection.HasColumn("detections", "taxon") && connection.HasColumn("tracks", "taxon");
     }
 
     /// <summary>The database file.</summary>
@@ -76,7 +85,7 @@ public sealed class RecordQueries
         var picture = _hasFilePaths ? "COALESCE(file_path, captured_at)" : "captured_at";
         using var connection = Open();
         using var select = connection.Command($"""
-            SELECT source_id, label, category, captured_at, latitude, longitude, {picture}
+            SELECT source_id, label, category, captured_at, latitude, longitude, {picture}, {TaxonColumns}
             FROM detections WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to
             ORDER BY source_id, label, captured_at
             """);
@@ -100,7 +109,7 @@ public sealed class RecordQueries
             }
 
             burst ??= new Burst(source, label, reader.GetString(2), at, reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)));
-            burst.Add(at, file);
+            burst.Add(at, file, NamedAt(reader, 7, label, burst.Category));
         }
 
         if (burst is not null && burst.First >= from)
@@ -112,7 +121,8 @@ public sealed class RecordQueries
         {
             yield return new Sighting(
                 animal.SourceId, animal.Label, animal.Category, animal.FirstSeen, animal.LastSeen == default ? animal.FirstSeen : animal.LastSeen, 0, 1,
-                animal.Position ?? animal.Recorded, "track", animal.TrackId);
+                animal.Position ?? animal.Recorded, "track", animal.TrackId)
+            { Named = animal.Named };
         }
     }
 
@@ -125,10 +135,10 @@ public sealed class RecordQueries
     /// <param name="since">Only what began from then on; null: everything.</param>
     public IReadOnlyList<DailyCount> CountsPerDay(TimeSpan burstGap, double sameAnimalWithin = 0, DateTimeOffset? since = null) =>
         Sightings(since ?? DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), burstGap, sameAnimalWithin)
-            .GroupBy(s => (Day: s.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.Category, s.Label, Unit: s.Unit + "s"))
-            .Select(g => new DailyCount(g.Key.Day, g.Key.Category, g.Key.Label, g.Count(), g.Key.Unit))
+            .GroupBy(s => (Day: s.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.Category, s.Label, s.Named?.Taxon, Unit: s.Unit + "s"))
+            .Select(g => new DailyCount(g.Key.Day, g.Key.Category, g.Key.Label, g.Count(), g.Key.Unit) { Taxon = g.Key.Taxon })
             .OrderBy(c => c.Day, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
-            .ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
+            .ThenBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Label, StringComparer.Ordinal).ThenBy(c => c.Unit, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The animals video sources saw, oldest first: each track is one (an animal that stays in view is
@@ -141,8 +151,8 @@ public sealed class RecordQueries
         var animals = new List<SeenAnimal>();
         var placed = new Dictionary<(string Source, DateTimeOffset Flight, string Label), List<GeoPosition>>();
 
-        using var tracks = connection.Command("""
-            SELECT source_id, flight_started, label, category, first_seen, latitude, longitude, placed_by, track_id, last_seen, snapshot
+        using var tracks = connection.Command($"""
+            SELECT source_id, flight_started, label, category, first_seen, latitude, longitude, placed_by, track_id, last_seen, snapshot, {TaxonColumns}
             FROM tracks ORDER BY first_seen
             """);
         using var reader = tracks.ExecuteReader();
@@ -169,7 +179,8 @@ public sealed class RecordQueries
 
             animals.Add(new SeenAnimal(
                 source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position,
-                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10), recorded));
+                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10), recorded)
+            { Named = NamedAt(reader, 11, label, reader.GetString(3)) });
         }
 
         return animals;
@@ -188,11 +199,13 @@ public sealed class RecordQueries
         var rows = new List<PlacedRecord>();
         {
             using var connection = Open();
-            using var select = connection.Command("""
-                SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id
+            using var select = connection.Command($"""
+                SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id,
+                    {TaxonColumns}
                 FROM tracks WHERE latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR last_seen >= $from) AND ($to IS NULL OR first_seen <= $to)
                 UNION ALL
-                SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id
+                SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id,
+                    {TaxonColumns}
                 FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
                 ORDER BY 7 DESC LIMIT $latest
                 """);
@@ -208,7 +221,8 @@ public sealed class RecordQueries
                     reader.GetString(0), reader.GetString(1), Optional(2), reader.GetString(3), reader.GetString(4), reader.GetFloat(5),
                     DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
                     reader.GetInt32(8), new GeoPosition(reader.GetDouble(9), reader.GetDouble(10)), reader.IsDBNull(11) ? null : reader.GetDouble(11),
-                    reader.GetString(12), Optional(13), Optional(14)));
+                    reader.GetString(12), Optional(13), Optional(14))
+                { Taxon = NamedAt(reader, 15, reader.GetString(3), reader.GetString(4))?.Taxon });
             }
         }
 
@@ -269,7 +283,8 @@ public sealed class RecordQueries
     {
         using var connection = Open();
         using var select = connection.Command($"""
-            SELECT id, source_id, {(_hasFilePaths ? "file_path" : "NULL")}, captured_at, label, category, confidence, x, y, width, height FROM detections
+            SELECT id, source_id, {(_hasFilePaths ? "file_path" : "NULL")}, captured_at, label, category, confidence, x, y, width, height, {TaxonColumns},
+                {(_hasTaxa ? "taxon_method" : "NULL")} FROM detections
             WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to ORDER BY id
             """);
         select.Parameters.AddWithValue("$from", RecordSchema.Text(from));
@@ -279,7 +294,11 @@ public sealed class RecordQueries
         {
             yield return new DetectionRow(
                 reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), Time(reader.GetString(3)), reader.GetString(4),
-                reader.GetString(5), reader.GetFloat(6), reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10));
+                reader.GetString(5), reader.GetFloat(6), reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10))
+            {
+                Named = NamedAt(reader, 11, reader.GetString(4), reader.GetString(5), reader.GetFloat(6)),
+                NamedBy = reader.IsDBNull(13) ? (reader.GetString(5) == "animal" && _labelTaxa.ContainsKey(reader.GetString(4)) ? "detector" : null) : reader.GetString(13),
+            };
         }
     }
 
@@ -365,6 +384,24 @@ public sealed class RecordQueries
         return reader.Read() && !reader.IsDBNull(0) ? (Time(reader.GetString(0)), Time(reader.GetString(1))) : null;
     }
 
+    /// <summary>The taxon and its score, where the records keep them.</summary>
+    private string TaxonColumns => _hasTaxa ? "taxon, taxon_score" : "NULL, NULL";
+
+    /// <summary>
+    /// What a row was named as, from the taxon and score at <paramref name="column"/>: the taxon it
+    /// was recorded with, else (an animal recorded before records kept taxa) its label's taxon, with
+    /// <paramref name="confidence"/> as its score.
+    /// </summary>
+    private Named? NamedAt(SqliteDataReader reader, int column, string label, string category, float confidence = 0)
+    {
+        if (!reader.IsDBNull(column))
+        {
+            return new Named(Taxon.Parse(reader.GetString(column)) ?? Taxon.Animal, reader.IsDBNull(column + 1) ? confidence : reader.GetFloat(column + 1));
+        }
+
+        return category == "animal" && _labelTaxa.TryGetValue(label, out var taxon) ? new Named(taxon, confidence) : null;
+    }
+
     /// <summary>A connection of its own for each query (pooled): queries may run on several threads at once, beside the agent's writes.</summary>
     private SqliteConnection Open()
     {
@@ -377,6 +414,7 @@ public sealed class RecordQueries
 
     private sealed class Burst(string source, string label, string category, DateTimeOffset first, GeoPosition? position)
     {
+        private readonly TaxonVote _vote = new();
         private string? _picture;
         private int _inPicture;
         private int _pictures;
@@ -390,9 +428,12 @@ public sealed class RecordQueries
 
         public DateTimeOffset Last { get; private set; } = first;
 
-        public void Add(DateTimeOffset at, string picture)
+        public string Category { get; } = category;
+
+        public void Add(DateTimeOffset at, string picture, Named? named)
         {
             Last = at;
+            _vote.Add(named is null ? null : new Classification(named.Taxon, named.Score, "", []));
             if (picture != _picture)
             {
                 (_picture, _inPicture) = (picture, 0);
@@ -403,7 +444,8 @@ public sealed class RecordQueries
         }
 
         public Sighting ToSighting() => new(
-            Source, Label, category, First, Last, _pictures, _most, position, "burst",
-            $"{Source}:{Label}:{First.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}");
+            Source, Label, Category, First, Last, _pictures, _most, position, "burst",
+            $"{Source}:{Label}:{First.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}")
+        { Named = _vote.Winner is { } winner ? new Named(winner.Taxon, winner.Score) : null };
     }
 }

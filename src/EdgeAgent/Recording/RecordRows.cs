@@ -5,13 +5,27 @@ using EdgeAgent.Alerting.Observations;
 /// <summary>A record with a position: a video track or a camera-trap detection.</summary>
 public sealed record PlacedRecord(
     string Kind, string SourceId, string? TrackId, string Label, string Category, float Confidence, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
-    int Frames, GeoPosition Position, double? Uncertainty, string PlacedBy, string? Picture, string? AlertId);
+    int Frames, GeoPosition Position, double? Uncertainty, string PlacedBy, string? Picture, string? AlertId)
+{
+    /// <summary>The taxon it was named as, if any.</summary>
+    public Taxon? Taxon { get; init; }
+
+    /// <summary>How people read what it was: the taxon, else the detector's label.</summary>
+    public string Name => Taxon?.Display ?? Label;
+}
 
 /// <summary>A record of one label as a list shows it: a camera-trap detection or a video track, placed or not.</summary>
 public sealed record LabelRecord(string Kind, string SourceId, DateTimeOffset SeenAt, float Confidence, GeoPosition? Position, string? AlertId);
 
-/// <summary>One row of <c>counts</c>: how many of a label were seen on a day, and what was counted.</summary>
-public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit);
+/// <summary>One row of <c>counts</c>: how many of a label (and taxon) were seen on a day, and what was counted.</summary>
+public sealed record DailyCount(string Day, string Category, string Label, int Count, string Unit)
+{
+    /// <summary>The taxon they were named as, if any.</summary>
+    public Taxon? Taxon { get; init; }
+
+    /// <summary>How people read what was counted: the taxon, else the detector's label.</summary>
+    public string Name => Taxon?.Display ?? Label;
+}
 
 /// <summary>
 /// One animal (or person, or vehicle) a video source saw: a track, or several tracks of one flight
@@ -29,7 +43,14 @@ public sealed record DailyCount(string Day, string Category, string Label, int C
 /// <param name="Recorded">The position recorded with the track however it was placed (a fixed camera's own, say); null when none.</param>
 public sealed record SeenAnimal(
     string SourceId, DateTimeOffset Flight, string Label, string Category, DateTimeOffset FirstSeen, GeoPosition? Position,
-    string TrackId = "", DateTimeOffset LastSeen = default, string? Snapshot = null, GeoPosition? Recorded = null);
+    string TrackId = "", DateTimeOffset LastSeen = default, string? Snapshot = null, GeoPosition? Recorded = null)
+{
+    /// <summary>What its frames named it, by vote, if anything.</summary>
+    public Named? Named { get; init; }
+}
+
+/// <summary>A taxon a record was named as, with the answer's score.</summary>
+public sealed record Named(Taxon Taxon, float Score);
 
 /// <summary>
 /// What the records count as one sighting: a camera trap's burst of pictures of one label (the
@@ -47,7 +68,14 @@ public sealed record SeenAnimal(
 /// <param name="Unit"><c>burst</c> or <c>track</c>.</param>
 /// <param name="EventId">The burst's id (its camera, label and first picture's time) or the track id.</param>
 public sealed record Sighting(
-    string SourceId, string Label, string Category, DateTimeOffset Start, DateTimeOffset End, int Pictures, int Count, GeoPosition? Position, string Unit, string EventId);
+    string SourceId, string Label, string Category, DateTimeOffset Start, DateTimeOffset End, int Pictures, int Count, GeoPosition? Position, string Unit, string EventId)
+{
+    /// <summary>What it was named as (a burst: by the vote of its pictures), if anything.</summary>
+    public Named? Named { get; init; }
+
+    /// <summary>How people read what it was: the taxon, else the detector's label.</summary>
+    public string Name => Named?.Taxon.Display ?? Label;
+}
 
 /// <summary>A source's time down in a period: reconnecting, failed or starting; the agent stopped; how many times it went down.</summary>
 public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outages);
@@ -57,4 +85,11 @@ public sealed record PictureRow(string SourceId, string Path, DateTimeOffset Tak
 
 /// <summary>A camera-trap detection with the picture it came from.</summary>
 public sealed record DetectionRow(
-    long Id, string SourceId, string? Path, DateTimeOffset CapturedAt, string Label, string Category, float Confidence, float X, float Y, float Width, float Height);
+    long Id, string SourceId, string? Path, DateTimeOffset CapturedAt, string Label, string Category, float Confidence, float X, float Y, float Width, float Height)
+{
+    /// <summary>What it was named as, if anything.</summary>
+    public Named? Named { get; init; }
+
+    /// <summary>How it was named: the classifier's name, or <c>detector</c>.</summary>
+    public string? NamedBy { get; init; }
+}

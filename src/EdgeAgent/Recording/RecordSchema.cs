@@ -1,13 +1,18 @@
 namespace EdgeAgent.Recording;
 
 using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
 /// The records' tables, written in one place for the write store and the read-only queries: the
 /// camera-trap detections, video tracks, detections set aside, sources' states and the ledger of
-/// files done; and how the records write a time.
+/// files done; and how the records write a time. A detection or track named by the species stage
+/// keeps its taxon (<c>class;order;family;genus;species;common name</c>), the answer's score, how it
+/// was named (the classifier's name, or <c>detector</c>) and the classifier's raw top classes (JSON
+/// <c>[[label, score], …]</c>).
 /// </summary>
 public static class RecordSchema
 {
@@ -24,7 +29,9 @@ public static class RecordSchema
             latitude REAL, longitude REAL, uncertainty_m REAL, placed_by TEXT NOT NULL DEFAULT 'camera',
             picture TEXT,
             alert_id TEXT,
-            track_id TEXT);
+            track_id TEXT,
+            file_path TEXT,
+            taxon TEXT, taxon_score REAL, taxon_method TEXT, taxon_top TEXT);
         CREATE INDEX IF NOT EXISTS detections_by_day ON detections (substr(captured_at, 1, 10), label);
         CREATE INDEX IF NOT EXISTS detections_by_time ON detections (captured_at);
         CREATE INDEX IF NOT EXISTS detections_by_burst ON detections (source_id, label, captured_at);
@@ -42,6 +49,7 @@ public static class RecordSchema
             snapshot TEXT,
             alert_id TEXT,
             flight_started TEXT,
+            taxon TEXT, taxon_score REAL, taxon_method TEXT, taxon_top TEXT,
             PRIMARY KEY (source_id, track_id));
         CREATE TABLE IF NOT EXISTS suppressed (
             source_id TEXT NOT NULL,
@@ -70,7 +78,7 @@ public static class RecordSchema
 
     /// <summary>
     /// Adds what earlier versions did not keep: a picture's capture time and size (for its media
-    /// record), a detection's file, a track's flight (the run of its stream; earlier versions wrote
+    /// record), a detection's file, the taxon a detection or track was named as, a track's flight (the run of its stream; earlier versions wrote
     /// its start, yyyyMMddTHHmmssfff, at the head of the track id, and it is taken from there once).
     /// </summary>
     public static void Migrate(SqliteConnection connection)
@@ -80,6 +88,14 @@ public static class RecordSchema
         connection.AddColumnIfMissing("files_done", "width", "INTEGER");
         connection.AddColumnIfMissing("files_done", "height", "INTEGER");
         connection.AddColumnIfMissing("detections", "file_path", "TEXT");
+        foreach (var table in new[] { "detections", "tracks" })
+        {
+            connection.AddColumnIfMissing(table, "taxon", "TEXT");
+            connection.AddColumnIfMissing(table, "taxon_score", "REAL");
+            connection.AddColumnIfMissing(table, "taxon_method", "TEXT");
+            connection.AddColumnIfMissing(table, "taxon_top", "TEXT");
+        }
+
         if (!connection.HasColumn("tracks", "flight_started"))
         {
             connection.AddColumnIfMissing("tracks", "flight_started", "TEXT");
@@ -92,6 +108,10 @@ public static class RecordSchema
             backfill.ExecuteNonQuery();
         }
     }
+
+    /// <summary>A classifier's top classes as the records keep them: <c>[["african elephant", 0.91], …]</c>.</summary>
+    public static string TopClasses(IEnumerable<ScoredClass> top) =>
+        new JsonArray(top.Select(c => (JsonNode)new JsonArray(c.Label, Math.Round(c.Score, 4))).ToArray()).ToJsonString();
 
     /// <summary>How the records write a time: UTC, round-trip format, so that text order is time order.</summary>
     public static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

@@ -43,29 +43,32 @@ public sealed class BiodiversityReport
     /// <summary>The site.</summary>
     public ReportSite Site => _site;
 
-    /// <summary>Sightings per (UTC day, label).</summary>
-    public SortedDictionary<(DateOnly Day, string Label), int> PerDay { get; } = [];
+    // Sightings are kept by name: the taxon they were named as (common name with the scientific name,
+    // or the rank), or the detector's label for what has no taxon (people, vehicles).
 
-    /// <summary>Sightings per (ISO week's Monday, label).</summary>
-    public SortedDictionary<(DateOnly Week, string Label), int> PerWeek { get; } = [];
+    /// <summary>Sightings per (UTC day, name).</summary>
+    public SortedDictionary<(DateOnly Day, string Name), int> PerDay { get; } = [];
 
-    /// <summary>Sightings and individuals per (camera, label).</summary>
-    public SortedDictionary<(string Camera, string Label), (int Sightings, int Individuals)> PerCamera { get; } = [];
+    /// <summary>Sightings per (ISO week's Monday, name).</summary>
+    public SortedDictionary<(DateOnly Week, string Name), int> PerWeek { get; } = [];
 
-    /// <summary>Sightings per (zone, label); a sighting in overlapping zones counts in each.</summary>
-    public SortedDictionary<(string Zone, string Label), int> PerZone { get; } = [];
+    /// <summary>Sightings and individuals per (camera, name).</summary>
+    public SortedDictionary<(string Camera, string Name), (int Sightings, int Individuals)> PerCamera { get; } = [];
 
-    /// <summary>Per label, sightings by hour of the day in the camera's clock time.</summary>
+    /// <summary>Sightings per (zone, name); a sighting in overlapping zones counts in each.</summary>
+    public SortedDictionary<(string Zone, string Name), int> PerZone { get; } = [];
+
+    /// <summary>Per name, sightings by hour of the day in the camera's clock time.</summary>
     public SortedDictionary<string, int[]> Diel { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Per label, its first sighting in the period.</summary>
+    /// <summary>Per name, its first sighting in the period.</summary>
     public SortedDictionary<string, (Sighting Sighting, string Zone)> First { get; } = new(StringComparer.Ordinal);
 
     /// <summary>People and vehicles per (zone, hour of the day in the camera's clock time).</summary>
     public SortedDictionary<(string Zone, int Hour), int> Threats { get; } = [];
 
-    /// <summary>Per label, its category and what its sightings are (bursts, tracks).</summary>
-    public SortedDictionary<string, (string Category, SortedSet<string> Units)> Labels { get; } = new(StringComparer.Ordinal);
+    /// <summary>Per name, its category and what its sightings are (bursts, tracks).</summary>
+    public SortedDictionary<string, (string Category, SortedSet<string> Units)> Names { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Camera-trap pictures finished in the period.</summary>
     public int Pictures { get; private set; }
@@ -148,27 +151,28 @@ public sealed class BiodiversityReport
     private void Add(Sighting s)
     {
         Sightings++;
+        var name = s.Name;
         var day = DateOnly.FromDateTime(s.Start.UtcDateTime);
-        Increment(PerDay, (day, s.Label));
-        Increment(PerWeek, (day.AddDays(-(((int)day.DayOfWeek + 6) % 7)), s.Label));
-        var camera = PerCamera.GetValueOrDefault((s.SourceId, s.Label));
-        PerCamera[(s.SourceId, s.Label)] = (camera.Sightings + 1, camera.Individuals + s.Count);
+        Increment(PerDay, (day, name));
+        Increment(PerWeek, (day.AddDays(-(((int)day.DayOfWeek + 6) % 7)), name));
+        var camera = PerCamera.GetValueOrDefault((s.SourceId, name));
+        PerCamera[(s.SourceId, name)] = (camera.Sightings + 1, camera.Individuals + s.Count);
         var zones = ZonesOf(s);
         foreach (var zone in zones.Count == 0 ? [NoZone] : zones)
         {
-            Increment(PerZone, (zone, s.Label));
+            Increment(PerZone, (zone, name));
         }
 
         var hour = Local(s.SourceId, s.Start).Hour;
-        if (!Diel.TryGetValue(s.Label, out var hours))
+        if (!Diel.TryGetValue(name, out var hours))
         {
-            Diel[s.Label] = hours = new int[24];
+            Diel[name] = hours = new int[24];
         }
 
         hours[hour]++;
-        if (!First.TryGetValue(s.Label, out var first) || s.Start < first.Sighting.Start)
+        if (!First.TryGetValue(name, out var first) || s.Start < first.Sighting.Start)
         {
-            First[s.Label] = (s, zones.Count == 0 ? NoZone : string.Join(", ", zones));
+            First[name] = (s, zones.Count == 0 ? NoZone : string.Join(", ", zones));
         }
 
         if (s.Category is "person" or "vehicle")
@@ -179,9 +183,9 @@ public sealed class BiodiversityReport
             }
         }
 
-        if (!Labels.TryGetValue(s.Label, out var kind))
+        if (!Names.TryGetValue(name, out var kind))
         {
-            Labels[s.Label] = kind = (s.Category, new SortedSet<string>(StringComparer.Ordinal));
+            Names[name] = kind = (s.Category, new SortedSet<string>(StringComparer.Ordinal));
         }
 
         kind.Units.Add(s.Unit == "burst" ? "bursts" : "tracks");

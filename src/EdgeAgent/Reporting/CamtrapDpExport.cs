@@ -44,26 +44,6 @@ public static class CamtrapDpExport
         "observationTags", "observationComments",
     ];
 
-    /// <summary>
-    /// Scientific names for the detectors' animal labels (COCO's, MegaDetector's), at the rank a label
-    /// allows: "elephant" does not tell Loxodonta from Elephas. A label not here is exported with an
-    /// empty scientific name and its label as a tag.
-    /// </summary>
-    private static readonly Dictionary<string, (string Name, string Rank)> Taxa = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["animal"] = ("Animalia", "kingdom"),
-        ["bird"] = ("Aves", "class"),
-        ["cat"] = ("Felis catus", "species"),
-        ["dog"] = ("Canis familiaris", "species"),
-        ["horse"] = ("Equus caballus", "species"),
-        ["sheep"] = ("Ovis aries", "species"),
-        ["cow"] = ("Bos taurus", "species"),
-        ["elephant"] = ("Elephantidae", "family"),
-        ["bear"] = ("Ursidae", "family"),
-        ["zebra"] = ("Hippotigris", "subgenus"),
-        ["giraffe"] = ("Giraffa", "genus"),
-    };
-
     /// <summary>What was written, and the sources left out for want of a position.</summary>
     public sealed record Summary(int Deployments, int Media, int Observations, IReadOnlyList<string> LeftOut);
 
@@ -167,19 +147,20 @@ public static class CamtrapDpExport
         }
 
         var observations = 0;
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var taxa = new HashSet<Taxon>();
         var seenPictures = new HashSet<(string, string)>();
 
         // Databases of earlier versions did not record a detection's file: its picture is the one taken at its time.
         Dictionary<(string, DateTimeOffset), PictureRow>? byTime = null;
         using (var table = Table(Path.Combine(folder, "observations.csv"), ObservationFields))
         {
-            void Observation(Dictionary<string, string?> values)
+            void Observation(Dictionary<string, string?> values, Named? named = null)
             {
                 observations++;
-                if (values.GetValueOrDefault("scientificName") is { } name)
+                if (named is not null)
                 {
-                    names.Add(name);
+                    taxa.Add(named.Taxon);
+                    values["scientificName"] = ScientificName(named.Taxon);
                 }
 
                 Row(table, Fields(ObservationFields, values));
@@ -207,17 +188,16 @@ public static class CamtrapDpExport
                     ["eventEnd"] = Timestamp(picture.TakenAt),
                     ["observationLevel"] = "media",
                     ["observationType"] = Type(d.Category),
-                    ["scientificName"] = ScientificName(d.Category, d.Label),
                     ["count"] = "1",
                     ["bboxX"] = box?.X.ToString("0.####", C),
                     ["bboxY"] = box?.Y.ToString("0.####", C),
                     ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
                     ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
                     ["classificationMethod"] = "machine",
-                    ["classifiedBy"] = classifiedBy,
-                    ["classificationProbability"] = Math.Clamp(d.Confidence, 0, 1).ToString("0.###", C),
+                    ["classifiedBy"] = d.NamedBy is { } by && by != "detector" ? $"{classifiedBy} + {by}" : classifiedBy,
+                    ["classificationProbability"] = Math.Clamp(d.Named?.Score ?? d.Confidence, 0, 1).ToString("0.###", C),
                     ["observationTags"] = $"label:{d.Label}",
-                });
+                }, d.Named);
             }
 
             foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
@@ -247,20 +227,20 @@ public static class CamtrapDpExport
                     ["eventEnd"] = Timestamp(t.End),
                     ["observationLevel"] = "event",
                     ["observationType"] = Type(t.Category),
-                    ["scientificName"] = ScientificName(t.Category, t.Label),
                     ["count"] = "1",
                     ["classificationMethod"] = "machine",
                     ["classifiedBy"] = classifiedBy,
+                    ["classificationProbability"] = t.Named is { } named ? Math.Clamp(named.Score, 0, 1).ToString("0.###", C) : null,
                     ["observationTags"] = $"label:{t.Label}",
-                });
+                }, t.Named);
             }
         }
 
-        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), names, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), taxa, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new Summary(deployments.Count, pictures.Count, observations, leftOut);
     }
 
-    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, IReadOnlySet<string> names, DateTimeOffset now)
+    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, IReadOnlySet<Taxon> taxa, DateTimeOffset now)
     {
         var (south, north) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Latitude), positions.Max(p => p.Latitude));
         var (west, east) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Longitude), positions.Max(p => p.Longitude));
@@ -284,7 +264,7 @@ public static class CamtrapDpExport
             ["created"] = Timestamp(now),
             ["title"] = $"Camera observations of {device}, {report.From:yyyy-MM-dd} to {report.To:yyyy-MM-dd}",
             ["contributors"] = new JsonArray(new JsonObject { ["title"] = $"edge-agent {device}", ["role"] = "contributor" }),
-            ["description"] = "Exported by edge-agent. Classifications are a detector's (classificationMethod machine), not reviewed by people; labels are in observationTags.",
+            ["description"] = "Exported by edge-agent. Classifications are machine-made (a detector, and a species classifier where one is configured; its name is in classifiedBy), not reviewed by people; an animal the machine was unsure of carries the coarser taxon it was sure of; the detector's labels are in observationTags.",
             ["project"] = new JsonObject
             {
                 ["title"] = $"edge-agent {device}",
@@ -300,15 +280,36 @@ public static class CamtrapDpExport
                     Point(west, south), Point(east, south), Point(east, north), Point(west, north), Point(west, south))),
             },
             ["temporal"] = new JsonObject { ["start"] = report.From.ToString("yyyy-MM-dd", C), ["end"] = report.To.ToString("yyyy-MM-dd", C) },
-            ["taxonomic"] = new JsonArray(Taxa.Values.Where(t => names.Contains(t.Name)).DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal)
-                .Select(t => (JsonNode)new JsonObject { ["scientificName"] = t.Name, ["taxonRank"] = t.Rank }).ToArray()),
+            ["taxonomic"] = new JsonArray(taxa.DistinctBy(ScientificName).OrderBy(ScientificName, StringComparer.Ordinal).Select(Taxonomic).ToArray()),
         };
     }
 
     private static JsonArray Point(double longitude, double latitude) => new(Math.Round(longitude, 6), Math.Round(latitude, 6));
 
-    private static string? ScientificName(string category, string label) =>
-        category == "animal" && Taxa.TryGetValue(label, out var taxon) ? taxon.Name : null;
+    /// <summary>A taxon's scientific name as checklists write it: the genus (or the one name) capitalized, the epithet not.</summary>
+    private static string ScientificName(Taxon taxon) => Capitalized(taxon.ScientificName);
+
+    /// <summary>A taxon of the package's coverage, with the ranks above it and its English common name where the taxonomy gives one.</summary>
+    private static JsonNode Taxonomic(Taxon taxon)
+    {
+        var entry = new JsonObject { ["scientificName"] = ScientificName(taxon), ["taxonRank"] = taxon.Rank, ["kingdom"] = "Animalia" };
+        foreach (var (rank, name) in new[] { ("class", taxon.Class), ("order", taxon.Order), ("family", taxon.Family), ("genus", taxon.Genus) })
+        {
+            if (name.Length > 0)
+            {
+                entry[rank] = Capitalized(name);
+            }
+        }
+
+        if (taxon.CommonName.Length > 0 && taxon.Rank != "kingdom")
+        {
+            entry["vernacularNames"] = new JsonObject { ["eng"] = taxon.CommonName };
+        }
+
+        return entry;
+    }
+
+    private static string Capitalized(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
 
     private static string Type(string category) => category switch
     {

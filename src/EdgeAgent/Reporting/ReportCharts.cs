@@ -21,7 +21,7 @@ public static class ReportCharts
             _ => ("month", d => new DateOnly(d.Year, d.Month, 1)),
         };
         var bins = Enumerable.Range(0, days).Select(i => bin(report.From.AddDays(i))).Distinct().ToArray();
-        var counts = report.PerDay.GroupBy(c => (Bin: bin(c.Key.Day), c.Key.Label)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+        var counts = report.PerDay.GroupBy(c => (Bin: bin(c.Key.Day), c.Key.Name)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
         var plot = new Plot();
         Style(plot);
         var x = bins.Select(b => b.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();

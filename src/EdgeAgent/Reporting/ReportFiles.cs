@@ -13,7 +13,7 @@ public static class ReportFiles
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>Most labels drawn in the charts (all are in the tables and the CSV files).</summary>
-    public const int ChartedLabels = 12;
+    public const int ChartedNames = 12;
 
     /// <summary>Writes the report's files into <paramref name="folder"/>; returns the page's path.</summary>
     public static string Write(BiodiversityReport report, string folder, DateTimeOffset now)
@@ -28,13 +28,13 @@ public static class ReportFiles
 
     private static void WriteCsvFiles(BiodiversityReport r, string folder)
     {
-        string Category(string label) => r.Labels[label].Category;
-        Csv(folder, "counts_per_day.csv", "day,label,category,sightings", r.PerDay.Select(c => Row(c.Key.Day.ToString("yyyy-MM-dd", C), c.Key.Label, Category(c.Key.Label), c.Value)));
-        Csv(folder, "counts_per_week.csv", "week_starting,label,category,sightings", r.PerWeek.Select(c => Row(c.Key.Week.ToString("yyyy-MM-dd", C), c.Key.Label, Category(c.Key.Label), c.Value)));
-        Csv(folder, "counts_per_camera.csv", "camera,label,category,sightings,individuals", r.PerCamera.Select(c => Row(c.Key.Camera, c.Key.Label, Category(c.Key.Label), c.Value.Sightings, c.Value.Individuals)));
-        Csv(folder, "counts_per_zone.csv", "zone,label,category,sightings", r.PerZone.Select(c => Row(c.Key.Zone, c.Key.Label, Category(c.Key.Label), c.Value)));
-        Csv(folder, "diel_activity.csv", "label,hour,sightings", r.Diel.SelectMany(d => d.Value.Select((n, hour) => Row(d.Key, hour, n))));
-        Csv(folder, "first_sightings.csv", "label,category,first_seen_utc,camera,zone", r.First.Select(f => Row(f.Key, Category(f.Key), f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", C), f.Value.Sighting.SourceId, f.Value.Zone)));
+        string Category(string name) => r.Names[name].Category;
+        Csv(folder, "counts_per_day.csv", "day,name,category,sightings", r.PerDay.Select(c => Row(c.Key.Day.ToString("yyyy-MM-dd", C), c.Key.Name, Category(c.Key.Name), c.Value)));
+        Csv(folder, "counts_per_week.csv", "week_starting,name,category,sightings", r.PerWeek.Select(c => Row(c.Key.Week.ToString("yyyy-MM-dd", C), c.Key.Name, Category(c.Key.Name), c.Value)));
+        Csv(folder, "counts_per_camera.csv", "camera,name,category,sightings,individuals", r.PerCamera.Select(c => Row(c.Key.Camera, c.Key.Name, Category(c.Key.Name), c.Value.Sightings, c.Value.Individuals)));
+        Csv(folder, "counts_per_zone.csv", "zone,name,category,sightings", r.PerZone.Select(c => Row(c.Key.Zone, c.Key.Name, Category(c.Key.Name), c.Value)));
+        Csv(folder, "diel_activity.csv", "name,hour,sightings", r.Diel.SelectMany(d => d.Value.Select((n, hour) => Row(d.Key, hour, n))));
+        Csv(folder, "first_sightings.csv", "name,category,first_seen_utc,camera,zone", r.First.Select(f => Row(f.Key, Category(f.Key), f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", C), f.Value.Sighting.SourceId, f.Value.Zone)));
         Csv(folder, "threats_per_zone_hour.csv", "zone,hour,sightings", r.Threats.Select(t => Row(t.Key.Zone, t.Key.Hour, t.Value)));
         Csv(folder, "data_quality.csv", "measure,value", new[] { Row("pictures", r.Pictures), Row("sightings", r.Sightings) }
             .Concat(r.Failures.Select(f => Row($"failed: {f.Key}", f.Value)))
@@ -52,21 +52,23 @@ public static class ReportFiles
         html.Append(C, $"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Biodiversity report {r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}</title>
             <style>{Css}</style></head><body><h1>Biodiversity report, {r.From:yyyy-MM-dd} to {r.To:yyyy-MM-dd}</h1>
-            <p class="meta">{H(r.Site.DeviceId)} · made {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC · {r.Sightings} sightings of {r.Labels.Count} labels · {r.Pictures} camera-trap pictures</p>
+            <p class="meta">{H(r.Site.DeviceId)} · made {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC · {r.Sightings} sightings of {r.Names.Count} taxa and labels · {r.Pictures} camera-trap pictures</p>
             <p><b>What is counted.</b> A <i>sighting</i> is what the records count as one: for camera traps a burst — the pictures of one
             camera and label each taken within {r.Site.BurstGap.TotalSeconds:0} s of the one before (Recording:BurstGap) count once, and its
             individuals are the most boxes of that label in one of its pictures; for video a track — an animal that stays in view is one, and
             within one flight of a drone a track placed on the ground within {r.Site.SameAnimalWithin:0.#} m of an earlier one of its label
             (Recording:SameAnimalWithin) is the same animal seen again. Days are UTC; hours of the day are each camera's clock time (its
-            time zone in Geofencing:Cameras, UTC for a camera without one), not solar time. Labels are the detector's (a COCO model's
-            names are stand-ins for species).</p>
+            time zone in Geofencing:Cameras, UTC for a camera without one), not solar time. Animals are named by their taxon — a species
+            classifier's answer, rolled up to the genus, family or order it is sure of, or the taxon the detector's own label honestly
+            supports (a COCO "elephant" is family Elephantidae) — and a burst or track by the vote of its pictures or frames; people and
+            vehicles by the detector's label.</p>
             """);
         if (r.Sightings == 0)
         {
             html.Append("<p class=\"empty\">Nothing was seen in this period.</p>");
         }
 
-        var charted = r.Labels.Keys.OrderByDescending(l => r.PerDay.Where(c => c.Key.Label == l).Sum(c => c.Value)).Take(ChartedLabels).ToList();
+        var charted = r.Names.Keys.OrderByDescending(l => r.PerDay.Where(c => c.Key.Name == l).Sum(c => c.Value)).Take(ChartedNames).ToList();
         html.Append("<h2>Sightings over time</h2>");
         if (charted.Count > 0)
         {
@@ -74,12 +76,12 @@ public static class ReportFiles
         }
 
         html.Append(Table(
-            ["week starting", .. r.Labels.Keys],
-            r.PerWeek.GroupBy(c => c.Key.Week).Select(w => (IEnumerable<object>)[w.Key.ToString("yyyy-MM-dd", C), .. r.Labels.Keys.Select(l => (object)w.Where(c => c.Key.Label == l).Sum(c => c.Value))])));
+            ["week starting", .. r.Names.Keys],
+            r.PerWeek.GroupBy(c => c.Key.Week).Select(w => (IEnumerable<object>)[w.Key.ToString("yyyy-MM-dd", C), .. r.Names.Keys.Select(l => (object)w.Where(c => c.Key.Name == l).Sum(c => c.Value))])));
 
         html.Append("<h2>Per camera and per zone</h2><div class=\"side\">");
-        html.Append(Table(["camera", "label", "sightings", "individuals"], r.PerCamera.Select(c => (IEnumerable<object>)[c.Key.Camera, c.Key.Label, c.Value.Sightings, c.Value.Individuals])));
-        html.Append(Table(["zone", "label", "sightings"], r.PerZone.Select(c => (IEnumerable<object>)[ZoneName(r, c.Key.Zone), c.Key.Label, c.Value])));
+        html.Append(Table(["camera", "name", "sightings", "individuals"], r.PerCamera.Select(c => (IEnumerable<object>)[c.Key.Camera, c.Key.Name, c.Value.Sightings, c.Value.Individuals])));
+        html.Append(Table(["zone", "name", "sightings"], r.PerZone.Select(c => (IEnumerable<object>)[ZoneName(r, c.Key.Zone), c.Key.Name, c.Value])));
         html.Append("</div>");
         var perCamera = r.PerCamera.GroupBy(c => c.Key.Camera).ToDictionary(g => g.Key, g => g.Sum(c => c.Value.Sightings), StringComparer.Ordinal);
         html.Append(StationPage.Map(new MapView(r.Site.Zones.Zones, r.Site.Cameras, [], []), camera => $"{camera.Id}: {perCamera.GetValueOrDefault(camera.Id)}"));
@@ -92,10 +94,10 @@ public static class ReportFiles
 
         html.Append("</div><h2>First sightings</h2>");
         html.Append(Table(
-            ["label", "category", "first seen (UTC)", "camera's clock", "camera", "zone"],
+            ["name", "category", "first seen (UTC)", "camera's clock", "camera", "zone"],
             r.First.OrderBy(f => f.Value.Sighting.Start).Select(f => (IEnumerable<object>)
             [
-                f.Key, r.Labels[f.Key].Category, f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", C),
+                f.Key, r.Names[f.Key].Category, f.Value.Sighting.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", C),
                 $"{r.Local(f.Value.Sighting.SourceId, f.Value.Sighting.Start):yyyy-MM-dd HH:mm} {r.TimeZoneOf(f.Value.Sighting.SourceId)}", f.Value.Sighting.SourceId,
                 ZoneName(r, f.Value.Zone),
             ])));

@@ -161,8 +161,8 @@ public sealed partial class DropFolderService(
         await _decoders.WaitAsync().ConfigureAwait(false);
         try
         {
-            // Tiling needs every pixel; otherwise the decode need not be larger than the model's input.
-            var picture = detectorOptions.Value.Tiling.Enabled
+            // Tiles and crops need every pixel; otherwise the decode need not be larger than the model's input.
+            var picture = detectorOptions.Value.DecodesWholePictures
                 ? PictureReader.Read(file.FullPath, 0, 0, maxMegapixels: options.Value.MaxPictureMegapixels)
                 : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height, maxMegapixels: options.Value.MaxPictureMegapixels);
             return (picture, folder.DronePhotos ? PhotoPose(file) : cameras.PoseOf(folder.Id));

@@ -38,6 +38,14 @@ public sealed record ClassifierManifest
     /// <summary>The square crop around a box is grown by this share of its side: some background helps a classifier.</summary>
     public float CropPadding { get; init; } = 0.15f;
 
+    /// <summary>
+    /// When the classifier's answer is coarser than the taxon the detector's own label supports and
+    /// agrees with it (the classifier: "a mammal"; the detector: "an elephant", family Elephantidae),
+    /// and at least this share of the classifier's score lies under that taxon, the answer is sought
+    /// under it: the two models together name what neither names alone. 0 turns it off.
+    /// </summary>
+    public float DetectorAgreement { get; init; } = 0.5f;
+
     /// <summary>Full path of the ONNX file.</summary>
     [JsonIgnore]
     public string ModelPath { get; private init; } = "";
@@ -51,10 +59,16 @@ public sealed record ClassifierManifest
     public Taxonomy Taxonomy { get; private init; } = Taxonomy.Empty;
 
     /// <summary>The answer for one crop's class scores (rolled up, see <see cref="Taxonomy.RollUp"/>), with the five best classes beside it.</summary>
-    public Classification Answer(float[] scores, float threshold, ExpectedTaxa? expected = null)
+    public Classification Answer(float[] scores, float threshold, ExpectedTaxa? expected = null, Taxon? detected = null)
     {
         ArgumentNullException.ThrowIfNull(scores);
         var (taxon, score) = Taxonomy.RollUp(scores, threshold, expected);
+        if (detected is not null && DetectorAgreement > 0 && taxon != detected && detected.IsWithin(taxon.ScientificName)
+            && Taxonomy.RollUpWithin(scores, detected, DetectorAgreement, threshold, expected) is { } agreed)
+        {
+            (taxon, score) = agreed;
+        }
+
         var top = scores.Select((s, c) => new ScoredClass(Labels[c], s, Taxonomy.Taxa.ElementAtOrDefault(c))).OrderByDescending(c => c.Score).Take(5).ToList();
         return new Classification(taxon, score, Name, top);
     }
@@ -72,9 +86,9 @@ public sealed record ClassifierManifest
             problems.Add("input needs a positive width and height, and three means and three positive standard deviations");
         }
 
-        if (manifest.Threshold is <= 0 or > 1 || manifest.CropPadding is < 0 or > 2)
+        if (manifest.Threshold is <= 0 or > 1 || manifest.CropPadding is < 0 or > 2 || manifest.DetectorAgreement is < 0 or > 1)
         {
-            problems.Add($"threshold ({manifest.Threshold}) must lie in (0, 1] and cropPadding ({manifest.CropPadding}) in [0, 2]");
+            problems.Add($"threshold ({manifest.Threshold}) must lie in (0, 1], cropPadding ({manifest.CropPadding}) in [0, 2] and detectorAgreement ({manifest.DetectorAgreement}) in [0, 1]");
         }
 
         var labels = ModelManifest.ReadLabels(Path.Combine(folder, manifest.LabelsFile), problems);

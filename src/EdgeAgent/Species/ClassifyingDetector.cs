@@ -78,7 +78,8 @@ public sealed class ClassifyingDetector : IDetector
         timings?.Add(Stage.Classify, start);
         for (var a = 0; a < animals.Count; a++)
         {
-            named[animals[a]] = named[animals[a]] with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, _expected) };
+            var detected = named[animals[a]];
+            named[animals[a]] = detected with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, _expected, Manifest.LabelTaxa.GetValueOrDefault(detected.Label)) };
         }
 
         return named;

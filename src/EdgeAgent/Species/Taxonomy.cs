@@ -120,6 +120,46 @@ public sealed class Taxonomy
 
         return (Taxon.Animal, total);
     }
+
+    /// <summary>
+    /// The answer sought under <paramref name="within"/> (the taxon the detector's label supports):
+    /// null when less than <paramref name="share"/> of the animals' score lies under it; else the
+    /// roll-up of the scores under it, each taken as a share of their sum — <paramref name="within"/>
+    /// itself when no finer rank reaches the threshold.
+    /// </summary>
+    public (Taxon Taxon, float Score)? RollUpWithin(ReadOnlySpan<float> scores, Taxon within, float share, float threshold, ExpectedTaxa? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(within);
+        var under = new float[scores.Length];
+        var (inside, total) = (0f, 0f);
+        for (var i = 0; i < Math.Min(scores.Length, _taxa.Length); i++)
+        {
+            if (_taxa[i] is not { } taxon)
+            {
+                continue;
+            }
+
+            total += scores[i];
+            if (taxon.IsWithin(within.ScientificName))
+            {
+                under[i] = scores[i];
+                inside += scores[i];
+            }
+        }
+
+        if (inside <= 0 || inside < share * total)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < under.Length; i++)
+        {
+            under[i] /= inside;
+        }
+
+        var (answer, score) = RollUp(under, threshold, expected);
+        return answer.IsWithin(within.ScientificName) ? (answer, score) : (within, 1f);
+    }
 }
 
 /// <summary>Taxa expected at a place, and every name on their branches (they and the ranks above them).</summary>

@@ -74,15 +74,15 @@ public sealed class StationData(
         return new MapView(zones.Zones, geofencing.Value.Cameras, records.Placed(null, time.GetUtcNow() - MapPeriod, null, MapRecords), Alerts());
     }
 
-    /// <summary>Per label, the counts of the last <see cref="CountDays"/> days (oldest first), as the records count them.</summary>
-    public IReadOnlyList<(string Label, string Category, string Unit, int[] PerDay)> Counts()
+    /// <summary>Per taxon (or label, for what has none), the counts of the last <see cref="CountDays"/> days (oldest first), as the records count them.</summary>
+    public IReadOnlyList<(string Name, string Label, string Category, string Unit, int[] PerDay)> Counts()
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
         var first = today.AddDays(1 - CountDays);
         return records.CountsPerDay(recording.Value.BurstGap, recording.Value.SameAnimalWithin, new DateTimeOffset(first, TimeSpan.Zero))
             .Select(c => (Count: c, Day: DateTime.ParseExact(c.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
             .Where(c => c.Day >= first && c.Day <= today)
-            .GroupBy(c => (c.Count.Label, c.Count.Category, c.Count.Unit))
+            .GroupBy(c => (c.Count.Name, c.Count.Label, c.Count.Category, c.Count.Unit))
             .Select(g =>
             {
                 var perDay = new int[CountDays];
@@ -91,9 +91,9 @@ public sealed class StationData(
                     perDay[(day - first).Days] += count.Count;
                 }
 
-                return (g.Key.Label, g.Key.Category, g.Key.Unit, perDay);
+                return (g.Key.Name, g.Key.Label, g.Key.Category, g.Key.Unit, perDay);
             })
-            .OrderByDescending(c => c.perDay.Sum()).ThenBy(c => c.Label, StringComparer.Ordinal)
+            .OrderByDescending(c => c.perDay.Sum()).ThenBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
     }
 

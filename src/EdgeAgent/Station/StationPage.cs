@@ -101,7 +101,8 @@ public static class StationPage
             var where = o.Position is { } p ? string.Create(C, $"{p.Latitude:0.00000}, {p.Longitude:0.00000}{(o.Uncertainty is { } m ? $" ± {m:0} m" : "")}") : "unknown";
             html.Append(C, $"<article class=\"alert {severity}\" data-alert=\"{H(alert.Id)}\">");
             html.Append(C, $"<img loading=\"lazy\" alt=\"{H(o.Detection.Label)} at {H(o.SourceId)}\" width=\"320\" src=\"/alerts/{U(alert.Id)}/picture\">");
-            html.Append(C, $"<div><h3><span class=\"severity\">{alert.Severity}</span> {H(o.Detection.Label)} {o.Detection.Confidence:0.00}");
+            var named = o.Detection.Taxon is { } taxon ? $" — {H(taxon.Display)}" : "";
+            html.Append(C, $"<div><h3><span class=\"severity\">{alert.Severity}</span> {H(o.Detection.Label)} {o.Detection.Confidence:0.00}{named}");
             html.Append(C, $"{(alert.ZoneName is { } name ? $" in {H(name)}" : "")} — {H(o.SourceId)}</h3><dl>");
             html.Append(C, $"<dt>Seen</dt><dd>{o.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{local}</dd><dt>Where</dt><dd>{where}</dd>");
             html.Append(C, $"<dt>Rule</dt><dd>{H(alert.Rule)}</dd>");
@@ -135,17 +136,17 @@ public static class StationPage
         return html.ToString();
     }
 
-    /// <summary>Per label, a bar per day over the last 30 days, linked to its records.</summary>
-    public static string Counts(IReadOnlyList<(string Label, string Category, string Unit, int[] PerDay)> counts, DateTime firstDay)
+    /// <summary>Per taxon (or label), a bar per day over the last 30 days, linked to the label's records.</summary>
+    public static string Counts(IReadOnlyList<(string Name, string Label, string Category, string Unit, int[] PerDay)> counts, DateTime firstDay)
     {
         if (counts.Count == 0)
         {
             return "<p>Nothing recorded in the last 30 days.</p>";
         }
 
-        var html = new StringBuilder("<table class=\"counts\"><thead><tr><th>Label</th><th>Counted as</th><th>Total</th>");
+        var html = new StringBuilder("<table class=\"counts\"><thead><tr><th>What</th><th>Detector's label</th><th>Counted as</th><th>Total</th>");
         html.Append(C, $"<th>{firstDay:MMM d} … {firstDay.AddDays(StationData.CountDays - 1):MMM d}</th></tr></thead><tbody>");
-        foreach (var (label, category, unit, perDay) in counts)
+        foreach (var (name, label, category, unit, perDay) in counts)
         {
             var most = Math.Max(1, perDay.Max());
             var bars = new StringBuilder();
@@ -155,7 +156,7 @@ public static class StationPage
                 bars.Append(C, $"<rect x=\"{i * 6}\" y=\"{30 - height:0.#}\" width=\"5\" height=\"{height:0.#}\"><title>{firstDay.AddDays(i):yyyy-MM-dd}: {perDay[i]}</title></rect>");
             }
 
-            html.Append(C, $"<tr class=\"{H(category)}\"><td><a href=\"/records?label={U(label)}\">{H(label)}</a></td><td>{H(unit)}</td><td>{perDay.Sum()}</td>");
+            html.Append(C, $"<tr class=\"{H(category)}\"><td>{H(name)}</td><td><a href=\"/records?label={U(label)}\">{H(label)}</a></td><td>{H(unit)}</td><td>{perDay.Sum()}</td>");
             html.Append(C, $"<td><svg class=\"bars\" viewBox=\"0 0 {perDay.Length * 6} 30\" width=\"{perDay.Length * 6}\" height=\"30\">{bars}</svg></td></tr>");
         }
 
@@ -217,7 +218,7 @@ public static class StationPage
         foreach (var r in map.Records)
         {
             svg.Append(C, $"<circle class=\"record {H(r.Category)}\" cx=\"{projection.X(r.Position.Longitude):0.#}\" cy=\"{projection.Y(r.Position.Latitude):0.#}\" r=\"3\">");
-            svg.Append(C, $"<title>{H(r.Label)} {r.Confidence:0.00}, {H(r.SourceId)}, {r.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
+            svg.Append(C, $"<title>{H(r.Name)} {r.Confidence:0.00}, {H(r.SourceId)}, {r.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
         }
 
         foreach (var camera in map.Cameras)
