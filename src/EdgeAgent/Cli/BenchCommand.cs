@@ -49,6 +49,11 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));
             Console.WriteLine(string.Create(c, $"pipeline / decoding alone: {100 * pipeline.PicturesPerSecond / decodedAlone.PicturesPerSecond:F0} %"));
             Console.WriteLine(string.Create(c, $"detector threads outside inference: {100 * (1 - pipeline.InferenceShare):F1} %"));
+            if (pipeline.Timings.MeanMilliseconds(Stage.Classify) is > 0 and var classify)
+            {
+                // One classifier call per picture with animals, all of its crops in one batch.
+                Console.WriteLine(string.Create(c, $"species classifier: {classify:F2} ms per call (pipeline), {bare.Timings.MeanMilliseconds(Stage.Classify):F2} ms (bare loop)"));
+            }
             return 0;
         }));
         return command;
