@@ -88,6 +88,58 @@ public sealed class PictureReaderTests
         Assert.Contains("truncated JPEG", error.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<int, bool> Appendices => new() { { 10, false }, { 10, true }, { 4096, true }, { 1 << 20, false }, { 1 << 20, true } };
+
+    /// <summary>What camera makes append after the image: their settings as text, or binary blocks (with FF D8 and FF D9 bytes among them).</summary>
+    [Theory]
+    [MemberData(nameof(Appendices))]
+    public void Data_a_camera_appends_after_the_image_is_ignored_and_every_shared_picture_is_whole(int length, bool binary)
+    {
+        var appendix = binary
+            ? Enumerable.Range(0, length).Select(i => (byte)(i % 7 == 0 ? 0xFF : i % 11 == 0 ? 0xD9 : i * 31)).ToArray()
+            : System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("Trigger\tPIR\tSensitivity\tHigh\n", (length / 20) + 1)))[..length];
+        foreach (var path in Directory.GetFiles(TestPaths.CameraTrap, "*.jpg").Concat(Directory.GetFiles(TestPaths.Images, "*.jpg")))
+        {
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(PictureEnd.Jpeg(bytes) > bytes.Length / 2, path);
+            using var whole = PictureReader.Decode(bytes, 416, 416);
+            using var appended = PictureReader.Decode([.. bytes, .. appendix], 416, 416);
+            Assert.Equal((whole.Width, whole.Height, whole.DateTimeOriginal), (appended.Width, appended.Height, appended.DateTimeOriginal));
+
+            // Cut inside the image data, with or without the appendix's bytes after it: still an upload in progress.
+            var cut = bytes[..(bytes.Length * 2 / 3)];
+            Assert.False(Assert.Throws<PictureException>(() => PictureReader.Decode(cut, 416, 416)).Final);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(false, 4)]
+    [InlineData(true, 2)]
+    public void Progressive_and_restart_marker_jpegs_are_walked_to_their_end(bool progressive, int restartInterval)
+    {
+        using var picture = Cv2.ImRead(Human);
+        var bytes = picture.ImEncode(".jpg", [(int)ImwriteFlags.JpegProgressive, progressive ? 1 : 0, (int)ImwriteFlags.JpegRstInterval, restartInterval, (int)ImwriteFlags.JpegQuality, 60]);
+
+        Assert.Equal(bytes.Length, PictureEnd.Jpeg([.. bytes, .. "camera notes"u8.ToArray()]));
+        Assert.Equal(-1, PictureEnd.Jpeg(bytes[..^1]));
+    }
+
+    [Fact]
+    public void A_png_is_whole_at_its_iend_chunk_whatever_follows()
+    {
+        using var picture = Cv2.ImRead(Human);
+        var png = picture.Resize(new Size(320, 240)).ImEncode(".png");
+
+        Assert.Equal(png.Length, PictureEnd.Png([.. png, 1, 2, 3]));
+        using var appended = PictureReader.Decode([.. png, .. "trailer"u8.ToArray()], 0, 0);
+        Assert.Equal(320, appended.Width);
+        var error = Assert.Throws<PictureException>(() => PictureReader.Decode(png[..(png.Length - 20)], 0, 0));
+        Assert.Contains("truncated PNG", error.Message, StringComparison.Ordinal);
+        Assert.False(error.Final);
+    }
+
     [Fact]
     public void A_text_file_is_reported()
     {

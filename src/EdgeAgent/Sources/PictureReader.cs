@@ -96,11 +96,17 @@ public static class PictureReader
             throw new PictureException("not a JPEG or PNG picture", final: bytes.Length >= 8);
         }
 
-        if (isJpeg && !EndsWithEndOfImage(bytes))
+        // libjpeg decodes a cut-off JPEG without an error and fills the missing part with grey; a
+        // half-uploaded picture must be reported, not silently half-analysed. Data a camera appends
+        // after the image is no sign of that.
+        if (isJpeg && PictureEnd.Jpeg(bytes) < 0)
         {
-            // libjpeg decodes a cut-off JPEG without an error and fills the missing part with grey;
-            // a half-uploaded picture must be reported, not silently half-analysed.
-            throw new PictureException("truncated JPEG (no end-of-image marker): the file is incomplete");
+            throw new PictureException("truncated JPEG (its image data does not reach an end-of-image marker): the file is incomplete");
+        }
+
+        if (isPng && PictureEnd.Png(bytes) < 0)
+        {
+            throw new PictureException("truncated PNG (no IEND chunk): the file is incomplete");
         }
 
         var (width, height, dateTimeOriginal) = ReadMetadata(bytes);
@@ -163,18 +169,6 @@ public static class PictureReader
             : 0;
         var forLimit = new[] { 1, 2, 4, 8 }.FirstOrDefault(f => (long)width * height / ((long)f * f) <= maxPixels, 8);
         return Math.Max(Math.Max(forModel, 1), forLimit);
-    }
-
-    private static bool EndsWithEndOfImage(byte[] bytes)
-    {
-        // Some cameras pad the file after the marker; skip zero padding.
-        var end = bytes.Length;
-        while (end > 2 && bytes[end - 1] == 0)
-        {
-            end--;
-        }
-
-        return bytes[end - 2] == 0xFF && bytes[end - 1] == 0xD9;
     }
 
     private static (int Width, int Height, string? DateTimeOriginal) ReadMetadata(byte[] bytes)
