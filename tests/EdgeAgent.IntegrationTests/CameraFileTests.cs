@@ -55,7 +55,10 @@ public sealed class CameraFileTests
         // Long enough that a picture taken only after giving up on it could not pass.
         var config = DaemonTests.DaemonConfig(folder, null, null, drops: new JsonArray(new JsonObject
         {
-            ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5", ["GiveUpAfter"] = "00:10:00",
+            ["Id"] = "CT-07",
+            ["Path"] = drop,
+            ["StableFor"] = "00:00:00.5",
+            ["GiveUpAfter"] = "00:10:00",
         }));
         var human = await File.ReadAllBytesAsync(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"));
         await File.WriteAllBytesAsync(Path.Combine(drop, "IMG_0002.JPG"), human[..(human.Length / 2)]);
