@@ -72,4 +72,45 @@ public sealed class CameraFileTests
         await AgentProcess.SignalAsync(agent.Process, "TERM");
         Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
     }
+
+    [Fact]
+    public async Task A_picture_from_a_reset_clock_is_flagged_and_counted_as_arrived_now()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var json = AgentConfig.Create(folder);
+        json["Geofencing"]!["Cameras"]![0]!["DeployedSince"] = "2024-01-01T00:00:00Z";
+        json["Sources"] = new JsonObject { ["DropFolders"] = new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }) };
+        var config = AgentConfig.Write(folder, json);
+
+        // The elephants as a camera writes them after a battery change: its clock back at 2000-01-01 (the EXIF text rewritten in place).
+        var bytes = await File.ReadAllBytesAsync(TestPaths.Picture(TestPaths.CameraTrap, "sn__african_elephants.jpg"));
+        var said = System.Text.Encoding.ASCII.GetBytes("2010:08:04 08:43:15");
+        var reset = System.Text.Encoding.ASCII.GetBytes("2000:01:01 00:00:00");
+        for (var at = bytes.AsSpan().IndexOf(said); at >= 0; at = bytes.AsSpan().IndexOf(said))
+        {
+            reset.CopyTo(bytes, at);
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(drop, "IMG_0001.JPG"), bytes);
+        using (var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 1, agent);
+            await agent.WaitForErrorAsync("before its deployment on 2024-01-01", Patience);
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
+        }
+
+        Assert.Equal(1, DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM files_done WHERE camera_time < '2000-01-02' AND timestamp_issue LIKE '%reset clock%'"));
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, csv, error) = await AgentProcess.RunAsync("counts", "--config", config);
+        Assert.True(code == 0, error);
+        Assert.Contains(csv.Split('\n'), l => l.StartsWith($"{today},animal,\"elephant\",1,bursts,", StringComparison.Ordinal));
+
+        (code, var output, error) = await AgentProcess.RunAsync("report", "--config", config, "--to", today, "--camtrap-dp", folder.File("package"));
+        Assert.True(code == 0, output + error);
+        Assert.Empty(CamtrapDpChecks.Problems(folder.File("package")));
+        Assert.Equal("true", CamtrapDpChecks.ReadCsv(folder.File("package/deployments.csv"))[1][17]);
+        Assert.Contains("reset clock", CamtrapDpChecks.ReadCsv(folder.File("package/media.csv"))[1][10], StringComparison.Ordinal);
+    }
 }

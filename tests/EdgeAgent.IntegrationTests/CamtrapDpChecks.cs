@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EdgeAgent.Testing;
 
 /// <summary>
 /// Checks a Camtrap DP 1.0.2 package against what the standard requires, as its documentation and
@@ -26,44 +27,47 @@ internal static partial class CamtrapDpChecks
 
     private sealed record Field(string Name, Kind Kind = Kind.Text, bool Required = false, double? Min = null, double? Max = null, string[]? Enum = null, string? Pattern = null);
 
-    private static readonly Field[] Deployments =
-    [
-        new("deploymentID", Required: true), new("locationID"), new("locationName"),
-        new("latitude", Kind.Number, true, -90, 90), new("longitude", Kind.Number, true, -180, 180), new("coordinateUncertainty", Kind.Integer, Min: 1),
-        new("deploymentStart", Kind.DateTime, true), new("deploymentEnd", Kind.DateTime, true), new("setupBy"), new("cameraID"), new("cameraModel"),
-        new("cameraDelay", Kind.Integer, Min: 0), new("cameraHeight", Kind.Number, Min: 0), new("cameraDepth", Kind.Number, Min: 0),
-        new("cameraTilt", Kind.Integer, Min: -90, Max: 90), new("cameraHeading", Kind.Integer, Min: 0, Max: 360), new("detectionDistance", Kind.Number, Min: 0),
-        new("timestampIssues", Kind.Boolean), new("baitUse", Kind.Boolean),
-        new("featureType", Enum: ["roadPaved", "roadDirt", "trailHiking", "trailGame", "roadUnderpass", "roadOverpass", "roadBridge", "culvert", "burrow", "nestSite", "carcass", "waterSource", "fruitingTree"]),
-        new("habitat"), new("deploymentGroups"), new("deploymentTags"), new("deploymentComments"),
-    ];
+    private static readonly string Standard = Path.Combine(TestPaths.Shared, "standards", "camtrap-dp-1.0.2");
 
-    private static readonly Field[] Media =
-    [
-        new("mediaID", Required: true), new("deploymentID", Required: true), new("captureMethod", Enum: ["activityDetection", "timeLapse"]),
-        new("timestamp", Kind.DateTime, true), new("filePath", Required: true), new("filePublic", Kind.Boolean, true), new("fileName"),
-        new("fileMediatype", Required: true, Pattern: "^(image|video|audio)/.*$"), new("exifData"), new("favorite", Kind.Boolean), new("mediaComments"),
-    ];
+    private static readonly Field[] Deployments = FromSchema("deployments");
 
-    private static readonly Field[] Observations =
-    [
-        new("observationID", Required: true), new("deploymentID", Required: true), new("mediaID"), new("eventID"),
-        new("eventStart", Kind.DateTime, true), new("eventEnd", Kind.DateTime, true), new("observationLevel", Required: true, Enum: ["media", "event"]),
-        new("observationType", Required: true, Enum: ["animal", "human", "vehicle", "blank", "unknown", "unclassified"]),
-        new("cameraSetupType", Enum: ["setup", "calibration"]), new("scientificName"), new("count", Kind.Integer, Min: 1),
-        new("lifeStage", Enum: ["adult", "subadult", "juvenile"]), new("sex", Enum: ["female", "male"]), new("behavior"), new("individualID"),
-        new("individualPositionRadius", Kind.Number, Min: 0), new("individualPositionAngle", Kind.Number, Min: -90, Max: 90), new("individualSpeed", Kind.Number, Min: 0),
-        new("bboxX", Kind.Number, Min: 0, Max: 1), new("bboxY", Kind.Number, Min: 0, Max: 1), new("bboxWidth", Kind.Number, Min: 1e-15, Max: 1),
-        new("bboxHeight", Kind.Number, Min: 1e-15, Max: 1), new("classificationMethod", Enum: ["human", "machine"]), new("classifiedBy"),
-        new("classificationTimestamp", Kind.DateTime), new("classificationProbability", Kind.Number, Min: 0, Max: 1), new("observationTags"), new("observationComments"),
-    ];
+    private static readonly Field[] Media = FromSchema("media");
+
+    private static readonly Field[] Observations = FromSchema("observations");
+
+    /// <summary>The package-level part of the profile: what a package must have and how its coverage is written.</summary>
+    private static readonly JsonNode Profile = JsonNode.Parse(File.ReadAllText(Path.Combine(Standard, "camtrap-dp-profile.json")))!["allOf"]![1]!;
+
+    /// <summary>A table's fields as the standard's own table schema states them: names in order, types and constraints.</summary>
+    private static Field[] FromSchema(string table)
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Standard, $"{table}-table-schema.json")))!;
+        return schema["fields"]!.AsArray().Select(f =>
+        {
+            var constraints = f!["constraints"];
+            var kind = (string?)f["type"] switch
+            {
+                "number" => Kind.Number,
+                "integer" => Kind.Integer,
+                "boolean" => Kind.Boolean,
+                "datetime" => Kind.DateTime,
+                _ => Kind.Text,
+            };
+            return new Field(
+                (string)f["name"]!, kind, (bool?)constraints?["required"] ?? false, (double?)constraints?["minimum"], (double?)constraints?["maximum"],
+                constraints?["enum"]?.AsArray().Select(e => (string)e!).ToArray(), (string?)constraints?["pattern"]);
+        }).ToArray();
+    }
+
+    private static string[] Strings(JsonNode? array) => array?.AsArray().Select(e => (string)e!).ToArray() ?? [];
 
     /// <summary>Every problem of the package in <paramref name="folder"/>; empty when it conforms.</summary>
     public static List<string> Problems(string folder)
     {
         var problems = new List<string>();
         var package = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "datapackage.json")))!.AsObject();
-        foreach (var key in new[] { "resources", "profile", "created", "contributors", "project", "spatial", "temporal", "taxonomic" }.Where(k => package[k] is null))
+        var properties = Profile["properties"]!;
+        foreach (var key in Strings(Profile["required"]).Where(k => package[k] is null))
         {
             problems.Add($"datapackage.json: no '{key}'");
         }
@@ -84,23 +88,40 @@ internal static partial class CamtrapDpChecks
         }
 
         var project = package["project"];
-        if (project?["title"] is null || project["samplingDesign"] is null || project["captureMethod"] is not JsonArray || project["individualAnimals"] is null || project["observationLevel"] is not JsonArray)
+        var projectSchema = properties["project"]!;
+        if (project is null || Strings(projectSchema["required"]).Any(k => project[k] is null))
         {
-            problems.Add("datapackage.json: project needs title, samplingDesign, captureMethod, individualAnimals and observationLevel");
+            problems.Add($"datapackage.json: project needs {string.Join(", ", Strings(projectSchema["required"]))}");
         }
-        else if (!new[] { "simpleRandom", "systematicRandom", "clusteredRandom", "experimental", "targeted", "opportunistic" }.Contains((string?)project["samplingDesign"]))
+        else if (!Strings(projectSchema["properties"]!["samplingDesign"]!["enum"]).Contains((string?)project["samplingDesign"]))
         {
             problems.Add($"datapackage.json: project.samplingDesign '{project["samplingDesign"]}' is not in the vocabulary");
         }
 
-        if (package["temporal"]?["start"] is null || package["temporal"]?["end"] is null)
+        // Coverage: dates, a GeoJSON geometry with an extent, taxa with ranks from the vocabulary.
+        foreach (var end in Strings(properties["temporal"]!["required"]))
         {
-            problems.Add("datapackage.json: temporal needs start and end");
+            if (package["temporal"]?[end] is not JsonValue date || !DateOnly.TryParseExact((string)date!, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                problems.Add($"datapackage.json: temporal.{end} '{package["temporal"]?[end]}' is not a date (YYYY-MM-DD)");
+            }
         }
 
-        if (package["taxonomic"] is JsonArray taxa && taxa.Any(t => t?["scientificName"] is null))
+        problems.AddRange(SpatialProblems(package["spatial"]));
+        var taxonSchema = properties["taxonomic"]!["items"]!;
+        var ranks = Strings(taxonSchema["properties"]!["taxonRank"]!["enum"]);
+        foreach (var taxon in package["taxonomic"] as JsonArray ?? [])
         {
-            problems.Add("datapackage.json: every taxonomic entry needs a scientificName");
+            problems.AddRange(Strings(taxonSchema["required"]).Where(k => taxon?[k] is null).Select(k => $"datapackage.json: taxonomic entry {taxon?.ToJsonString()} has no {k}"));
+            if (taxon?["taxonRank"] is { } rank && !ranks.Contains((string?)rank))
+            {
+                problems.Add($"datapackage.json: taxonRank '{rank}' of {taxon["scientificName"]} is not one of {string.Join(", ", ranks)}");
+            }
+
+            if (taxon?["vernacularNames"] is JsonObject names && names.Any(n => !Regex.IsMatch(n.Key, "^[a-z]{3}$") || n.Value is not JsonValue))
+            {
+                problems.Add($"datapackage.json: vernacularNames of {taxon["scientificName"]} must map three-letter language codes to names");
+            }
         }
 
         var resources = package["resources"] as JsonArray ?? [];
@@ -130,6 +151,12 @@ internal static partial class CamtrapDpChecks
         problems.AddRange(observations.Where(r => r["mediaID"].Length > 0 && !mediaIds.Contains(r["mediaID"])).Select(r => $"observation {r["observationID"]}: media '{r["mediaID"]}' is not in media"));
         problems.AddRange(observations.Where(r => r["observationLevel"] == "media" && r["mediaID"].Length == 0).Select(r => $"observation {r["observationID"]}: a media-level observation needs its mediaID"));
         problems.AddRange(observations.Where(r => r["observationLevel"] == "event" && r["eventID"].Length == 0).Select(r => $"observation {r["observationID"]}: an event-level observation needs its eventID"));
+        var covered = (package["taxonomic"] as JsonArray ?? []).Select(t => (string?)t?["scientificName"]).ToHashSet();
+        problems.AddRange(observations.Where(r => r["scientificName"].Length > 0 && !covered.Contains(r["scientificName"])).Select(r => $"observation {r["observationID"]}: '{r["scientificName"]}' is not in the package's taxonomic coverage"));
+
+        // A relative filePath names a file inside the package.
+        problems.AddRange(media.Where(r => !r["filePath"].Contains(':', StringComparison.Ordinal) && !File.Exists(Path.Combine(folder, r["filePath"])))
+            .Select(r => $"media {r["mediaID"]}: filePath '{r["filePath"]}' is relative, but the package has no such file"));
         return problems;
     }
 
@@ -213,6 +240,35 @@ internal static partial class CamtrapDpChecks
     }
 
     private static bool IsDateTime(string value) => DateTimeWithZone().IsMatch(value);
+
+    /// <summary>GeoJSON (RFC 7946) geometry of the package's extent: a point, several, or a polygon that encloses an area.</summary>
+    private static IEnumerable<string> SpatialProblems(JsonNode? spatial)
+    {
+        static bool IsPosition(JsonNode? p) => p is JsonArray { Count: 2 } xy && (double)xy[0]! is >= -180 and <= 180 && (double)xy[1]! is >= -90 and <= 90;
+        switch ((string?)spatial?["type"])
+        {
+            case "Point" when IsPosition(spatial!["coordinates"]):
+            case "MultiPoint" when spatial!["coordinates"] is JsonArray { Count: > 0 } points && points.All(IsPosition):
+                yield break;
+            case "Polygon" when spatial!["coordinates"] is JsonArray { Count: 1 } rings && rings[0] is JsonArray { Count: >= 4 } ring && ring.All(IsPosition):
+                var corners = ring.Select(p => ((double)p![0]!, (double)p[1]!)).ToList();
+                if (corners[0] != corners[^1])
+                {
+                    yield return "datapackage.json: spatial polygon's ring is not closed";
+                }
+
+                var area = corners.Zip(corners.Skip(1)).Sum(e => (e.First.Item1 * e.Second.Item2) - (e.Second.Item1 * e.First.Item2));
+                if (Math.Abs(area) < 1e-12)
+                {
+                    yield return "datapackage.json: spatial polygon encloses no area";
+                }
+
+                yield break;
+            default:
+                yield return $"datapackage.json: spatial {spatial?.ToJsonString()} is not a GeoJSON point, multipoint or polygon";
+                yield break;
+        }
+    }
 
     private static void Unique(string table, string column, List<Dictionary<string, string>> rows, List<string> problems) =>
         problems.AddRange(rows.GroupBy(r => r[column]).Where(g => g.Count() > 1).Select(g => $"{table}: {column} '{g.Key}' is not unique"));

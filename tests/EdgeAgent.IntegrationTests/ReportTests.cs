@@ -92,6 +92,21 @@ public sealed class ReportTests
         Assert.Contains(observations, r => r[7] == "vehicle");
         var media = CamtrapDpChecks.ReadCsv(folder.File("package/media.csv"));
         Assert.Equal(15, media.Count - 1);
+
+        // Each picture by its absolute place on the agent; the coverage is what was recorded, not the period asked for.
+        Assert.All(media.Skip(1), r => Assert.True(File.Exists(new Uri(r[4]).LocalPath), $"{r[4]} is not where the picture is"));
+        var package = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(folder.File("package/datapackage.json")))!;
+        Assert.Equal(media.Skip(1).Min(r => r[3])![..10], (string?)package["temporal"]!["start"]);
+        Assert.Equal(today, (string?)package["temporal"]!["end"]);
+
+        // With the pictures copied in, except the one with a person, which stays where it is.
+        (code, output, error) = await AgentProcess.RunAsync(
+            "report", "--config", config, "--from", "2000-01-01", "--to", today, "--camtrap-dp", folder.File("with-media"), "--include-media");
+        Assert.True(code == 0, output + error);
+        Assert.Empty(CamtrapDpChecks.Problems(folder.File("with-media")));
+        var copied = CamtrapDpChecks.ReadCsv(folder.File("with-media/media.csv")).Skip(1).ToList();
+        Assert.Equal(14, copied.Count(r => r[4].StartsWith("media/CT-07/", StringComparison.Ordinal)));
+        Assert.StartsWith("file:///", Assert.Single(copied, r => r[6] == "sn__human.jpg")[4], StringComparison.Ordinal);
         var broken = Directory.CreateDirectory(folder.File("broken")).FullName;
         foreach (var file in Directory.GetFiles(folder.File("package")))
         {

@@ -18,6 +18,9 @@ public sealed class CameraRegistry(IOptions<GeofencingOptions> options)
             ? new CameraPose(new GeoPosition(c.Latitude, c.Longitude), c.Height, c.Heading, c.Tilt, c.Roll, c.FieldOfView, c.Range)
             : null;
 
+    /// <summary>When the camera was deployed, if configured.</summary>
+    public DateTimeOffset? DeployedSince(string sourceId) => _cameras.TryGetValue(sourceId, out var c) ? c.DeployedSince : null;
+
     /// <summary>The site's time zone; UTC when none is configured.</summary>
     public TimeZoneInfo TimeZoneOf(string sourceId) =>
         _cameras.TryGetValue(sourceId, out var c) && c.TimeZone.Length > 0 ? TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone) : TimeZoneInfo.Utc;

@@ -78,6 +78,9 @@ public sealed class CameraSite
     /// <summary>The source id that its pictures carry, e.g. <c>CT-07</c>.</summary>
     public string Id { get; set; } = "";
 
+    /// <summary>When the camera was set up: a picture dated earlier comes from a reset clock.</summary>
+    public DateTimeOffset? DeployedSince { get; set; }
+
     /// <summary>Latitude, WGS 84 degrees.</summary>
     public double Latitude { get; set; }
 

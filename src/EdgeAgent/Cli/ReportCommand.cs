@@ -8,6 +8,7 @@ using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
 using EdgeAgent.Reporting;
+using EdgeAgent.Sources;
 
 /// <summary>
 /// <c>edge-agent report --config FILE [--from DATE] [--to DATE] --output DIR [--camtrap-dp DIR]</c>:
@@ -25,13 +26,20 @@ internal static class ReportCommand
         var to = new Option<DateOnly?>("--to") { Description = "Last day (UTC), included; default: today" };
         var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for index.html and the CSV files" };
         var camtrapDp = new Option<DirectoryInfo?>("--camtrap-dp") { Description = $"Folder for a Camtrap DP {CamtrapDpExport.Version} package of the same period" };
+        var baseUrl = new Option<Uri?>("--media-base-url") { Description = "Where the pictures are published: the package names each as URL/SOURCE/PATH" };
+        var includeMedia = new Option<bool>("--include-media") { Description = "Copy the pictures into the package (pictures with people only with --include-people)" };
+        var includePeople = new Option<bool>("--include-people") { Description = "With --include-media, copy pictures with people too" };
         var command = new Command("report", "Write the biodiversity report of a period (HTML with charts, CSV) and, if asked, a Camtrap DP package")
         {
-            config, database, from, to, output, camtrapDp,
+            config, database, from, to, output, camtrapDp, baseUrl, includeMedia, includePeople,
         };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
-            var (site, path, manifest) = Site(parse.GetValue(config), parse.GetValue(database));
+            var (site, path, manifest, folders) = Site(parse.GetValue(config), parse.GetValue(database));
+            if (parse.GetValue(baseUrl) is { IsAbsoluteUri: false } relative)
+            {
+                throw new ConfigurationException($"--media-base-url '{relative}' is not an absolute URL (https://…)");
+            }
             var last = parse.GetValue(to) ?? DateOnly.FromDateTime(DateTime.UtcNow);
             var first = parse.GetValue(from) ?? last.AddDays(-29);
             if (first > last)
@@ -64,8 +72,13 @@ internal static class ReportCommand
 
             if (parse.GetValue(camtrapDp) is { } package)
             {
-                var written = CamtrapDpExport.Write(records, report, package.FullName, classifiedBy, now);
-                Console.WriteLine($"camtrap-dp {CamtrapDpExport.Version}: {package.FullName} ({written.Deployments} deployments, {written.Media} media, {written.Observations} observations)");
+                var location = new MediaLocation(folders, parse.GetValue(baseUrl)?.AbsoluteUri, parse.GetValue(includeMedia), parse.GetValue(includePeople));
+                var written = CamtrapDpExport.Write(records, report, package.FullName, classifiedBy, now, location);
+                Console.WriteLine($"camtrap-dp {CamtrapDpExport.Version}: {package.FullName} ({written.Deployments} deployments, {written.Media} media, {written.Observations} observations, {written.Copied} pictures copied in)");
+                if (written.Unlocated > 0)
+                {
+                    Console.Error.WriteLine($"edge-agent: {written.Unlocated} pictures are named by their path in their drop folder only: give --config (their folders), --media-base-url or --include-media");
+                }
                 foreach (var source in written.LeftOut)
                 {
                     Console.Error.WriteLine($"edge-agent: source {source} left out of the package: it has no position (add it to Geofencing:Cameras)");
@@ -77,7 +90,7 @@ internal static class ReportCommand
         return command;
     }
 
-    private static (ReportSite Site, string Database, string? Manifest) Site(FileInfo? config, FileInfo? database)
+    private static (ReportSite Site, string Database, string? Manifest, IReadOnlyDictionary<string, string> Folders) Site(FileInfo? config, FileInfo? database)
     {
         if ((config is null) == (database is null))
         {
@@ -87,7 +100,7 @@ internal static class ReportCommand
         if (config is null)
         {
             var recording = new RecordingOptions();
-            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, null);
+            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, null, new Dictionary<string, string>());
         }
 
         var configuration = AgentConfiguration.Load(config.FullName);
@@ -95,6 +108,9 @@ internal static class ReportCommand
         var geofencing = configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName);
         var alerting = configuration.Section<AlertingOptions>(AlertingOptions.SectionName);
         var site = new ReportSite(ZoneMap.Load(geofencing), geofencing.Cameras, records.BurstGap, records.SameAnimalWithin, alerting.DeviceId);
-        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, configuration["Detector:Model"]);
+        // Where each drop folder keeps the pictures it finished: in place, or under processed/ when they are moved.
+        var folders = configuration.Section<SourcesOptions>(SourcesOptions.SectionName).DropFolders.ToDictionary(
+            f => f.Id, f => f.AfterProcessing == AfterProcessing.Move ? Path.Combine(f.Path, DropFolderService.ProcessedFolder) : f.Path, StringComparer.Ordinal);
+        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, configuration["Detector:Model"], folders);
     }
 }

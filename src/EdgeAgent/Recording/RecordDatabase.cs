@@ -86,8 +86,8 @@ public sealed class RecordDatabase : IDisposable
                 if (record.Frame.File is { } file)
                 {
                     using var done = _connection.Command("""
-                        INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure, captured_at, width, height)
-                        VALUES ($s, $p, $z, $m, $now, $count, $failure, $captured, $width, $height)
+                        INSERT OR REPLACE INTO files_done (source_id, path, size, modified_ticks, done_at, detections, failure, captured_at, width, height, camera_time, timestamp_issue)
+                        VALUES ($s, $p, $z, $m, $now, $count, $failure, $captured, $width, $height, $cameraTime, $issue)
                         """, transaction);
                     Bind(done, file);
                     done.Parameters.AddWithValue("$captured", Text(record.Frame.CapturedAt));
@@ -96,6 +96,8 @@ public sealed class RecordDatabase : IDisposable
                     done.Parameters.AddWithValue("$now", Text(now));
                     done.Parameters.AddWithValue("$count", record.Detections.Count);
                     done.Parameters.AddWithValue("$failure", (object?)record.Failure ?? DBNull.Value);
+                    done.Parameters.AddWithValue("$cameraTime", record.Frame.Clock?.CameraTime is { } said ? Text(said) : DBNull.Value);
+                    done.Parameters.AddWithValue("$issue", (object?)record.Frame.Clock?.Issue ?? DBNull.Value);
                     done.ExecuteNonQuery();
                 }
 

@@ -24,6 +24,7 @@ public sealed class RecordQueries
     private readonly bool _hasSuppressed;
     private readonly bool _hasSourceStates;
     private readonly bool _hasTaxa;
+    private readonly bool _hasClockIssues;
     private readonly IReadOnlyDictionary<string, Taxon> _labelTaxa;
 
     /// <summary>Opens a records database; a missing file or one of an older layout is a <see cref="ConfigurationException"/>.</summary>
@@ -66,6 +67,7 @@ public sealed class RecordQueries
         _hasSuppressed = connection.HasColumn("suppressed", "reason");
         _hasSourceStates = connection.HasColumn("source_states", "state");
         _hasTaxa = connection.HasColumn("detections", "taxon") && connection.HasColumn("tracks", "taxon");
+        _hasClockIssues = connection.HasColumn("files_done", "timestamp_issue");
     }
 
     /// <summary>The database file.</summary>
@@ -264,7 +266,7 @@ public sealed class RecordQueries
         var size = HasPictureTimes ? "width, height" : "NULL, NULL";
         using var connection = Open();
         using var select = connection.Command($"""
-            SELECT source_id, path, {taken}, {size}, detections, failure FROM files_done
+            SELECT source_id, path, {taken}, {size}, detections, failure, {(_hasClockIssues ? "timestamp_issue" : "NULL")} FROM files_done
             WHERE {taken} >= $from AND {taken} < $to ORDER BY source_id, {taken}, path
             """);
         select.Parameters.AddWithValue("$from", RecordSchema.Text(from));
@@ -274,7 +276,10 @@ public sealed class RecordQueries
         {
             yield return new PictureRow(
                 reader.GetString(0), reader.GetString(1), Time(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6))
+            {
+                TimestampIssue = reader.IsDBNull(7) ? null : reader.GetString(7),
+            };
         }
     }
 

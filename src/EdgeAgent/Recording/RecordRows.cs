@@ -81,7 +81,11 @@ public sealed record Sighting(
 public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outages);
 
 /// <summary>A picture the agent finished: its file, when it was taken, its size and its detections, or why it failed.</summary>
-public sealed record PictureRow(string SourceId, string Path, DateTimeOffset TakenAt, int? Width, int? Height, int Detections, string? Failure);
+public sealed record PictureRow(string SourceId, string Path, DateTimeOffset TakenAt, int? Width, int? Height, int Detections, string? Failure)
+{
+    /// <summary>Why the camera's own capture time was not taken (a reset clock, no EXIF time); null when it was.</summary>
+    public string? TimestampIssue { get; init; }
+}
 
 /// <summary>A camera-trap detection with the picture it came from.</summary>
 public sealed record DetectionRow(

@@ -78,7 +78,8 @@ public static class RecordSchema
 
     /// <summary>
     /// Adds what earlier versions did not keep: a picture's capture time and size (for its media
-    /// record), a detection's file, the taxon a detection or track was named as, a track's flight (the run of its stream; earlier versions wrote
+    /// record) and, where its camera's clock could not be believed, what the clock said and why
+    /// (<c>camera_time</c>, <c>timestamp_issue</c>), a detection's file, the taxon a detection or track was named as, a track's flight (the run of its stream; earlier versions wrote
     /// its start, yyyyMMddTHHmmssfff, at the head of the track id, and it is taken from there once).
     /// </summary>
     public static void Migrate(SqliteConnection connection)
@@ -88,6 +89,8 @@ public static class RecordSchema
         connection.AddColumnIfMissing("files_done", "width", "INTEGER");
         connection.AddColumnIfMissing("files_done", "height", "INTEGER");
         connection.AddColumnIfMissing("detections", "file_path", "TEXT");
+        connection.AddColumnIfMissing("files_done", "camera_time", "TEXT");
+        connection.AddColumnIfMissing("files_done", "timestamp_issue", "TEXT");
         foreach (var table in new[] { "detections", "tracks" })
         {
             connection.AddColumnIfMissing(table, "taxon", "TEXT");

@@ -44,14 +44,22 @@ public static class CamtrapDpExport
         "observationTags", "observationComments",
     ];
 
-    /// <summary>What was written, and the sources left out for want of a position.</summary>
-    public sealed record Summary(int Deployments, int Media, int Observations, IReadOnlyList<string> LeftOut);
+    /// <summary>What was written, the sources left out for want of a position, the pictures copied in and those whose place is not known.</summary>
+    public sealed record Summary(int Deployments, int Media, int Observations, IReadOnlyList<string> LeftOut)
+    {
+        /// <summary>Pictures copied into the package.</summary>
+        public int Copied { get; init; }
+
+        /// <summary>Pictures whose location is not known: named by their path in their drop folder.</summary>
+        public int Unlocated { get; init; }
+    }
 
     /// <summary>Writes the package of [<paramref name="report"/>'s period] into <paramref name="folder"/>.</summary>
-    public static Summary Write(RecordQueries records, BiodiversityReport report, string folder, string classifiedBy, DateTimeOffset now)
+    public static Summary Write(RecordQueries records, BiodiversityReport report, string folder, string classifiedBy, DateTimeOffset now, MediaLocation? location = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(report);
+        location ??= MediaLocation.Unknown;
         Directory.CreateDirectory(folder);
         var (start, end) = BiodiversityReport.Bounds(report.From, report.To);
         var site = report.Site;
@@ -117,6 +125,7 @@ public static class CamtrapDpExport
                 // The standard's tilt is up from horizontal and both are whole degrees; ours is down from horizontal.
                 ["cameraTilt"] = camera?.Tilt is { } tilt ? Math.Round(-tilt).ToString("0", C) : null,
                 ["cameraHeading"] = camera?.Heading is { } heading ? (Math.Round(heading) % 360).ToString("0", C) : null,
+                ["timestampIssues"] = pictures.Any(m => m.SourceId == p.Key && m.TimestampIssue is not null) ? "true" : "false",
                 ["deploymentComments"] = camera is null ? "position: the mean of its placed sightings" : null,
             });
         }).ToList();
@@ -124,24 +133,33 @@ public static class CamtrapDpExport
 
         // Media and observations are written as they are read: a month of a large site is millions of rows.
         var mediaIds = new Dictionary<(string Source, string Path), (string Id, PictureRow Picture)>();
+        var withPeople = location.Include && !location.IncludePeople
+            ? records.Detections(start, end).Where(d => d.Category == "person" && d.Path is not null).Select(d => (d.SourceId, d.Path!)).ToHashSet()
+            : [];
+        var (copied, unlocated) = (0, 0);
         using (var media = Table(Path.Combine(folder, "media.csv"), MediaFields))
         {
             foreach (var p in pictures)
             {
                 var id = Id("m", p.SourceId, p.Path);
                 mediaIds[(p.SourceId, p.Path)] = (id, p);
+                var filePath = location.Include && !withPeople.Contains((p.SourceId, p.Path)) ? CopyIn(location, p, folder) : null;
+                copied += filePath is null ? 0 : 1;
+                filePath ??= location.Of(p.SourceId, p.Path);
+                unlocated += filePath is null ? 1 : 0;
                 Row(media, Fields(MediaFields, new()
                 {
                     ["mediaID"] = id,
                     ["deploymentID"] = p.SourceId,
                     ["captureMethod"] = "activityDetection",
                     ["timestamp"] = Timestamp(p.TakenAt),
-                    ["filePath"] = p.Path,
+                    ["filePath"] = filePath ?? p.Path,
 
                     // Pictures of people and of where rhinos are must not go public by default.
                     ["filePublic"] = "false",
                     ["fileName"] = Path.GetFileName(p.Path),
                     ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
+                    ["mediaComments"] = p.TimestampIssue,
                 }));
             }
         }
@@ -236,14 +254,40 @@ public static class CamtrapDpExport
             }
         }
 
-        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), taxa, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Summary(deployments.Count, pictures.Count, observations, leftOut);
+        var covered = periods.Count == 0 ? ((DateTimeOffset, DateTimeOffset)?)null : (periods.Values.Min(p => p.First), periods.Values.Max(p => p.Last));
+        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), covered, taxa, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new Summary(deployments.Count, pictures.Count, observations, leftOut) { Copied = copied, Unlocated = unlocated };
     }
 
-    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, IReadOnlySet<Taxon> taxa, DateTimeOffset now)
+    /// <summary>Copies a picture into the package's <c>media</c> folder; its path there, or null when it is not on this machine.</summary>
+    private static string? CopyIn(MediaLocation location, PictureRow picture, string package)
     {
-        var (south, north) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Latitude), positions.Max(p => p.Latitude));
-        var (west, east) = positions.Count == 0 ? (0, 0) : (positions.Min(p => p.Longitude), positions.Max(p => p.Longitude));
+        if (location.LocalFile(picture.SourceId, picture.Path) is not { } file || !File.Exists(file))
+        {
+            return null;
+        }
+
+        // Names from outside the agent never leave the package's media folder, and never hold the ".." the standard forbids.
+        var relative = $"media/{Safe(picture.SourceId)}/{string.Join('/', picture.Path.Split('/', '\\').Select(Safe))}";
+        var target = Path.GetFullPath(Path.Combine(package, relative));
+        if (!target.StartsWith(Path.GetFullPath(Path.Combine(package, "media")) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target, overwrite: true);
+        return relative;
+    }
+
+    private static string Safe(string name)
+    {
+        var safe = new string(name.Replace("..", "_", StringComparison.Ordinal).Select(c => char.IsControl(c) || c is ':' or '~' ? '_' : c).ToArray());
+        return safe.Length > 0 && safe[0] != '.' ? safe : "_" + safe;
+    }
+
+    private static JsonObject Package(BiodiversityReport report, List<GeoPosition> positions, (DateTimeOffset First, DateTimeOffset Last)? covered, IReadOnlySet<Taxon> taxa, DateTimeOffset now)
+    {
         var device = report.Site.DeviceId;
         JsonObject Resource(string name) => new()
         {
@@ -273,18 +317,38 @@ public static class CamtrapDpExport
                 ["individualAnimals"] = false,
                 ["observationLevel"] = new JsonArray("media", "event"),
             },
-            ["spatial"] = new JsonObject
-            {
-                ["type"] = "Polygon",
-                ["coordinates"] = new JsonArray(new JsonArray(
-                    Point(west, south), Point(east, south), Point(east, north), Point(west, north), Point(west, south))),
-            },
-            ["temporal"] = new JsonObject { ["start"] = report.From.ToString("yyyy-MM-dd", C), ["end"] = report.To.ToString("yyyy-MM-dd", C) },
+            ["spatial"] = Spatial(positions),
+
+            // The deployments' own span (what was recorded), not the period asked for, which may end in the future.
+            ["temporal"] = covered is { } span
+                ? new JsonObject { ["start"] = span.First.UtcDateTime.ToString("yyyy-MM-dd", C), ["end"] = span.Last.UtcDateTime.ToString("yyyy-MM-dd", C) }
+                : new JsonObject { ["start"] = report.From.ToString("yyyy-MM-dd", C), ["end"] = report.To.ToString("yyyy-MM-dd", C) },
             ["taxonomic"] = new JsonArray(taxa.DistinctBy(ScientificName).OrderBy(ScientificName, StringComparer.Ordinal).Select(Taxonomic).ToArray()),
         };
     }
 
     private static JsonArray Point(double longitude, double latitude) => new(Math.Round(longitude, 6), Math.Round(latitude, 6));
+
+    /// <summary>The deployments' extent as GeoJSON: a point for one place, their bounding box when it encloses an area, else the points (cameras in a line).</summary>
+    private static JsonObject Spatial(List<GeoPosition> positions)
+    {
+        var places = positions.Select(p => (Longitude: Math.Round(p.Longitude, 6), Latitude: Math.Round(p.Latitude, 6))).Distinct().ToList();
+        if (places.Count <= 1)
+        {
+            var (longitude, latitude) = places.Count == 0 ? (0, 0) : places[0];
+            return new JsonObject { ["type"] = "Point", ["coordinates"] = Point(longitude, latitude) };
+        }
+
+        var (south, north) = (places.Min(p => p.Latitude), places.Max(p => p.Latitude));
+        var (west, east) = (places.Min(p => p.Longitude), places.Max(p => p.Longitude));
+        return south == north || west == east
+            ? new JsonObject { ["type"] = "MultiPoint", ["coordinates"] = new JsonArray(places.Select(p => (JsonNode)Point(p.Longitude, p.Latitude)).ToArray()) }
+            : new JsonObject
+            {
+                ["type"] = "Polygon",
+                ["coordinates"] = new JsonArray(new JsonArray(Point(west, south), Point(east, south), Point(east, north), Point(west, north), Point(west, south))),
+            };
+    }
 
     /// <summary>A taxon's scientific name as checklists write it: the genus (or the one name) capitalized, the epithet not.</summary>
     private static string ScientificName(Taxon taxon) => Capitalized(taxon.ScientificName);

@@ -22,13 +22,17 @@ public sealed partial class DropFolderService(
     IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, RecordDatabase database, RecordWriter writer,
     CameraRegistry cameras, IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
 {
-    private const string ProcessedFolder = "processed";
+    /// <summary>Where a folder's pictures go when they are moved once done.</summary>
+    public const string ProcessedFolder = "processed";
 
     /// <summary>
     /// Files known to be done and left in place, so a rescan of a folder of thousands does not ask the
     /// database for each. Moved files leave the scan, so they are not kept here.
     /// </summary>
     private readonly HashSet<FileKey> _done = [];
+
+    /// <summary>Cameras whose clock was warned about (without EXIF time, or wrong): once each, not for every picture.</summary>
+    private readonly HashSet<(string Source, bool NoExif)> _clockWarned = [];
 
     /// <summary>Files on their way through the pipeline: a rescan must not take them again.</summary>
     private readonly HashSet<FileKey> _inFlight = [];
@@ -204,7 +208,11 @@ public sealed partial class DropFolderService(
             {
                 var (decoded, picturePose) = await picture.ConfigureAwait(false);
                 AgentMetrics.FramesRead.WithLabels(folder.Id).Inc();
-                frame = new Frame(folder.Id, CaptureTime(folder.Id, decoded.CapturedAt, key), decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, picturePose);
+                var clock = Clock(folder, decoded.CapturedAt, key);
+                frame = new Frame(folder.Id, clock.At, decoded.Pixels, decoded.Width, decoded.Height, decoded.DecodeScale, key, picturePose)
+                {
+                    Clock = clock.Issue is null ? null : clock,
+                };
             }
             catch (PictureException e) when (!e.Final && quiet < folder.GiveUpAfter)
             {
@@ -286,16 +294,20 @@ public sealed partial class DropFolderService(
         }
     }
 
-    /// <summary>EXIF time is the camera's local clock: read it in the site's time zone. Without EXIF, the file's time.</summary>
-    private DateTimeOffset CaptureTime(string sourceId, DateTime? exif, FileKey key)
+    /// <summary>
+    /// EXIF time is the camera's local clock: read in the site's time zone, and judged (a reset or
+    /// wrong clock is flagged, once per camera in the log). Without EXIF, the file's time.
+    /// </summary>
+    private CaptureTime Clock(DropFolderOptions folder, DateTime? exif, FileKey key)
     {
-        if (exif is { } local)
+        DateTimeOffset? said = exif is { } local ? new DateTimeOffset(local, cameras.TimeZoneOf(folder.Id).GetUtcOffset(local)) : null;
+        var clock = CaptureClock.Judge(said, new DateTimeOffset(key.ModifiedTicks, TimeSpan.Zero), time.GetUtcNow(), cameras.DeployedSince(folder.Id), folder.MaxPictureAge);
+        if (clock.Issue is { } issue && _clockWarned.Add((folder.Id, said is null)))
         {
-            var zone = cameras.TimeZoneOf(sourceId);
-            return new DateTimeOffset(local, zone.GetUtcOffset(local));
+            LogClock(logger, folder.Id, key.Path, issue);
         }
 
-        return new DateTimeOffset(key.ModifiedTicks, TimeSpan.Zero);
+        return clock;
     }
 
     private void MoveIfAsked(DropFolderOptions folder, string root, PictureFile file)
@@ -323,6 +335,9 @@ public sealed partial class DropFolderService(
     }
 
     private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<(Picture Picture, CameraPose? Pose)> Picture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: {Issue} (said once per camera; each such picture is flagged in the records)")]
+    private static partial void LogClock(ILogger logger, string source, string file, string issue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder {Source}: watching {Folder}")]
     private static partial void LogWatching(ILogger logger, string source, string folder);

@@ -50,6 +50,9 @@ public sealed class Frame : IDisposable
     /// <summary>Run the model on tiles of it too, when it is large: a drone's animals are a few dozen pixels in a 4K frame.</summary>
     public bool Tile { get; init; }
 
+    /// <summary>Why a camera-trap picture's own capture time was not taken (<see cref="CaptureClock"/>), and what it said; null when it was.</summary>
+    public CaptureTime? Clock { get; init; }
+
     /// <summary>The frame's place in its source's order, given when the detector takes it; results leave the pipeline in this order.</summary>
     public long Sequence { get; internal set; }
 

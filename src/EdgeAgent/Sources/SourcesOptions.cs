@@ -83,6 +83,11 @@ public sealed class SourcesOptions : ISelfValidating
                 yield return $"{key}:GiveUpAfter: cannot be negative";
             }
 
+            if (folder.MaxPictureAge is { } age && age <= TimeSpan.Zero)
+            {
+                yield return $"{key}:MaxPictureAge: {folder.MaxPictureAge} must be positive";
+            }
+
             foreach (var problem in MaskProblems(folder.Masks).Concat(StaticObjectProblems(folder.StaticObjects)))
             {
                 yield return $"{key}:{problem}";
@@ -251,6 +256,13 @@ public sealed class DropFolderOptions
 
     /// <summary>A file that still does not decode this long after its last change is recorded as failed.</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A capture time more than this before the picture arrives is taken for a reset clock; off when
+    /// not set, since an archive or a card read after a season is legitimately old (90 days suits a
+    /// camera that uploads as it shoots).
+    /// </summary>
+    public TimeSpan? MaxPictureAge { get; set; }
 
     /// <summary>Masked areas of this camera's view.</summary>
     public List<MaskPolygon> Masks { get; set; } = [];
