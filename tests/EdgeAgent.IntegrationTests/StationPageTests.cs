@@ -180,6 +180,17 @@ public sealed class StationPageTests : IAsyncLifetime
         // A POST without the form's anti-forgery token is refused even with a session.
         Assert.Equal(400, (await page.APIRequest.PostAsync($"http://127.0.0.1:{port}/alerts/x/email/retry")).Status);
 
+        // Logging out ends the session on the agent: the old cookie, copied before, no longer opens the page.
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "edge-agent-session");
+        var copied = await Browser.NewContextAsync();
+        await copied.AddCookiesAsync([new() { Name = session.Name, Value = session.Value, Domain = session.Domain, Path = session.Path }]);
+        Assert.Equal(200, (await copied.APIRequest.GetAsync($"http://127.0.0.1:{port}/fragments/sources", new() { MaxRedirects = 0 })).Status);
+        await page.ClickAsync("form[action='/logout'] button");
+        await page.WaitForURLAsync("**/login");
+        Assert.Equal(401, (await copied.APIRequest.GetAsync($"http://127.0.0.1:{port}/fragments/sources", new() { MaxRedirects = 0 })).Status);
+        Assert.Equal(302, (await copied.APIRequest.GetAsync($"http://127.0.0.1:{port}/", new() { MaxRedirects = 0 })).Status);
+        await copied.CloseAsync();
+
         // Five tries a minute from one address: the sixth is refused whatever the password.
         var other = await Browser.NewPageAsync();
         var statuses = new List<int>();

@@ -102,6 +102,7 @@ public sealed partial class StationServer(
             c.ExpireTimeSpan = station.SessionLifetime;
             c.SlidingExpiration = true;
             c.LoginPath = "/login";
+            c.SessionStore = new StationSessions();
         });
         builder.Services.AddRateLimiter(r =>
         {
