@@ -105,6 +105,14 @@ public sealed class ConfigurationErrorTests
         var config = AgentConfig.Write(folder, json);
 
         AssertConfigurationError(await AgentProcess.RunAsync("send-test-alert", "--config", config), config, "Email:Password must not be written in a file", "Email__Password");
+
+        // A drone link's signing key is a secret too.
+        json.Remove("Email");
+        json["Sources"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "Streams": [ { "Id": "DRONE-1", "Url": "udp://127.0.0.1:5600", "Telemetry": { "Kind": "Mavlink", "Listen": "127.0.0.1:14550", "SigningKey": "our passphrase" } } ] }
+            """);
+        config = AgentConfig.Write(folder, json);
+        AssertConfigurationError(await AgentProcess.RunAsync("check-config", "--config", config), "Sources:Streams:0:Telemetry:SigningKey must not be written in a file", "Sources__Streams__0__Telemetry__SigningKey");
     }
 
     [Fact]

@@ -55,4 +55,68 @@ public sealed class MavlinkTests
         Assert.False(decoder.Read([.. heartbeat, .. position[..^3]]));
         Assert.Equal((0, 0), (decoder.Frames, decoder.CrcFailures));
     }
+
+    [Theory]
+    [InlineData(16, 180)] // YAW_LOCK alone (legacy): the earth frame
+    [InlineData(64, 180)] // YAW_IN_EARTH_FRAME
+    [InlineData(48, 270)] // YAW_LOCK + YAW_IN_VEHICLE_FRAME: the vehicle's frame, added to its heading
+    [InlineData(32, 270)] // YAW_IN_VEHICLE_FRAME
+    [InlineData(0, 270)] // nothing said: the vehicle's frame
+    public void The_gimbals_yaw_is_read_in_the_frame_its_flags_name(ushort flags, double azimuth)
+    {
+        var decoder = new MavlinkDecoder();
+        decoder.Read([.. MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 90), .. MavlinkFrames.GimbalDeviceAttitudeStatus(0, -30, 180, flags)]);
+
+        Assert.Equal(azimuth, decoder.Latest(Now)!.SensorAzimuth!.Value, 3);
+    }
+
+    [Fact]
+    public void The_heading_follows_every_attitude_and_an_unknown_heading_is_not_kept()
+    {
+        var decoder = new MavlinkDecoder();
+        decoder.Read(MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 65));
+        Assert.Equal(65, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+
+        // GLOBAL_POSITION_INT says the heading is no longer known (UINT16_MAX).
+        decoder.Read(MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 655.35));
+        Assert.Null(decoder.Latest(Now)!.PlatformHeading);
+
+        decoder.Read(MavlinkFrames.Attitude(0, 0, 90));
+        Assert.Equal(90, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+        decoder.Read(MavlinkFrames.Attitude(0, 0, -90));
+        Assert.Equal(270, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+    }
+
+    [Fact]
+    public void A_good_frame_after_a_stray_magic_byte_and_junk_in_the_same_datagram_is_read()
+    {
+        var decoder = new MavlinkDecoder();
+        byte[] junk = [0xFD, 0xF0, 0x00, 0x00, 0x01, 0x01, 0x01, 0x21, 0x00, 0x00, 0x42, 0x13];
+
+        Assert.True(decoder.Read([.. junk, .. MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 90)]));
+        Assert.Equal(-1.2001, decoder.Latest(Now)!.Latitude!.Value, 7);
+    }
+
+    [Fact]
+    public void With_a_signing_key_only_frames_it_signed_are_taken_and_a_replay_is_not()
+    {
+        var key = System.Security.Cryptography.SHA256.HashData("the aircraft's passphrase"u8);
+        var other = System.Security.Cryptography.SHA256.HashData("an attacker's"u8);
+        var decoder = new MavlinkDecoder(key);
+        var here = MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 90);
+        var elsewhere = MavlinkFrames.GlobalPositionInt(-1.5, 35.4, 1650, 100, 90);
+
+        Assert.True(decoder.Read(MavlinkFrames.Signed(here, key, timestamp: 1_000)));
+        Assert.False(decoder.Read(MavlinkFrames.Signed(elsewhere, other, timestamp: 2_000)));
+        Assert.False(decoder.Read(elsewhere));
+        Assert.False(decoder.Read(MavlinkFrames.Signed(elsewhere, key, timestamp: 1_000)));
+
+        Assert.Equal(-1.2001, decoder.Latest(Now)!.Latitude!.Value, 7);
+        Assert.Equal((3, 3), (decoder.SignatureFailures, decoder.Rejected));
+
+        // Without a key a signed frame is taken, its signature unchecked, and counted as such.
+        var unkeyed = new MavlinkDecoder();
+        Assert.True(unkeyed.Read(MavlinkFrames.Signed(elsewhere, other, timestamp: 3_000)));
+        Assert.Equal(1, unkeyed.UncheckedSignatures);
+    }
 }

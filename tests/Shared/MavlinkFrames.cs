@@ -16,8 +16,13 @@ internal static class MavlinkFrames
             ("int32_t", "alt", [altitude * 1000]), ("int32_t", "relative_alt", [relativeAltitude * 1000]),
             ("int16_t", "vx", [0]), ("int16_t", "vy", [0]), ("int16_t", "vz", [0]), ("uint16_t", "hdg", [heading * 100])]);
 
-    /// <summary>A gimbal's attitude from Euler angles in degrees (ZYX), its yaw held in the earth frame (flags 16, YAW_LOCK).</summary>
-    public static byte[] GimbalDeviceAttitudeStatus(double roll, double pitch, double yaw)
+    public static byte[] Attitude(double roll, double pitch, double yaw) =>
+        Frame(30, "ATTITUDE", [
+            ("uint32_t", "time_boot_ms", [1000]), ("float", "roll", [roll * Math.PI / 180]), ("float", "pitch", [pitch * Math.PI / 180]), ("float", "yaw", [yaw * Math.PI / 180]),
+            ("float", "rollspeed", [0]), ("float", "pitchspeed", [0]), ("float", "yawspeed", [0])]);
+
+    /// <summary>A gimbal's attitude from Euler angles in degrees (ZYX); flags 16 (YAW_LOCK) by default: its yaw held in the earth frame.</summary>
+    public static byte[] GimbalDeviceAttitudeStatus(double roll, double pitch, double yaw, ushort flags = 16)
     {
         var (r, p, y) = (roll * Math.PI / 360, pitch * Math.PI / 360, yaw * Math.PI / 360);
         var q = new[]
@@ -28,7 +33,7 @@ internal static class MavlinkFrames
             (Math.Cos(r) * Math.Cos(p) * Math.Sin(y)) - (Math.Sin(r) * Math.Sin(p) * Math.Cos(y)),
         };
         return Frame(285, "GIMBAL_DEVICE_ATTITUDE_STATUS", [
-            ("uint8_t", "target_system", [0]), ("uint8_t", "target_component", [0]), ("uint32_t", "time_boot_ms", [1000]), ("uint16_t", "flags", [16]),
+            ("uint8_t", "target_system", [0]), ("uint8_t", "target_component", [0]), ("uint32_t", "time_boot_ms", [1000]), ("uint16_t", "flags", [flags]),
             ("float", "q", q), ("float", "angular_velocity_x", [0]), ("float", "angular_velocity_y", [0]), ("float", "angular_velocity_z", [0]),
             ("uint32_t", "failure_flags", [0])]);
     }
@@ -38,6 +43,29 @@ internal static class MavlinkFrames
             ("uint32_t", "time_boot_ms", [1000]), ("int32_t", "lat_camera", [int.MaxValue]), ("int32_t", "lon_camera", [int.MaxValue]), ("int32_t", "alt_camera", [int.MaxValue]),
             ("int32_t", "lat_image", [int.MaxValue]), ("int32_t", "lon_image", [int.MaxValue]), ("int32_t", "alt_image", [int.MaxValue]),
             ("float", "q", [double.NaN, double.NaN, double.NaN, double.NaN]), ("float", "hfov", [horizontal]), ("float", "vfov", [vertical])]);
+
+    /// <summary>
+    /// The frame signed (MAVLink 2 message signing): the incompatibility flag set, the CRC made again,
+    /// then the link id, the 48-bit timestamp and the first 48 bits of SHA-256 over the key, the frame
+    /// and those seven bytes.
+    /// </summary>
+    public static byte[] Signed(byte[] frame, byte[] key, ulong timestamp, byte link = 1)
+    {
+        var signed = frame.ToList();
+        signed[2] |= 0x01;
+        var length = signed[1];
+        var id = signed[7] | (signed[8] << 8) | (signed[9] << 16);
+        var crc = Crc([Extras[id]], Crc([.. signed.Skip(1).Take(9 + length)]));
+        (signed[10 + length], signed[11 + length]) = ((byte)crc, (byte)(crc >> 8));
+        var stamp = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(stamp, timestamp);
+        signed.Add(link);
+        signed.AddRange(stamp[..6]);
+        signed.AddRange(System.Security.Cryptography.SHA256.HashData([.. key, .. signed])[..6]);
+        return [.. signed];
+    }
+
+    private static readonly Dictionary<int, byte> Extras = [];
 
     private static int Size(string type) => type switch
     {
@@ -61,6 +89,7 @@ internal static class MavlinkFrames
         }
 
         var extra = (byte)((crcExtra & 0xFF) ^ (crcExtra >> 8));
+        Extras[id] = extra;
         var payload = new List<byte>();
         foreach (var (type, _, values) in wire)
         {

@@ -21,7 +21,7 @@ internal static class CheckConfigCommand
                 .Where(e => e.Value is not null && Sections.Any(s => e.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
             {
-                var secret = new[] { "password", "secret", "token" }.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase));
+                var secret = new[] { "password", "secret", "token", "signingkey" }.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase));
                 Console.WriteLine($"{key} = {(secret && value!.Length > 0 ? "********" : value)}");
             }
 

@@ -18,6 +18,9 @@ public static class AgentConfiguration
     /// <summary>Keys of earlier versions whose values now live elsewhere.</summary>
     private static readonly string[] MovedToDatabasePath = ["Outbox:Path", "Recording:DatabasePath"];
 
+    private static readonly System.Text.RegularExpressions.Regex StreamSecrets = new(
+        @"^Sources:Streams:\d+:Telemetry:SigningKey$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password"];
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
@@ -58,7 +61,9 @@ public static class AgentConfiguration
                 $"configuration file {path}: {key} has moved to Database:Path: one database holds the ledger of pictures, the records and the outbox, so that they are committed together");
         }
 
-        foreach (var key in SecretKeys.Where(k => !string.IsNullOrEmpty(fileOnly[k])))
+        // Per-stream secrets sit under an index: Sources:Streams:0:Telemetry:SigningKey.
+        var streamSecrets = fileOnly.AsEnumerable().Where(e => !string.IsNullOrEmpty(e.Value) && StreamSecrets.IsMatch(e.Key)).Select(e => e.Key);
+        foreach (var key in SecretKeys.Where(k => !string.IsNullOrEmpty(fileOnly[k])).Concat(streamSecrets))
         {
             throw new ConfigurationException(
                 $"configuration file {path}: {key} must not be written in a file; set the environment variable {key.Replace(":", "__", StringComparison.Ordinal)} or a systemd credential of that name");

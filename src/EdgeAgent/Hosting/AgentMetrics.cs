@@ -7,6 +7,10 @@ public static class AgentMetrics
 {
     public static readonly Counter FramesRead = Metrics.CreateCounter("edge_agent_frames_read_total", "Frames and pictures read, per source.", "source");
 
+    /// <summary>Telemetry frames refused (a failed checksum or signature), per source.</summary>
+    public static readonly Counter TelemetryRejected = Metrics.CreateCounter(
+        "edge_agent_telemetry_rejected_total", "Live telemetry frames refused for a failed checksum or signature, per source.", "source");
+
     public static readonly Counter FramesDropped = Metrics.CreateCounter("edge_agent_frames_dropped_total", "Video frames replaced by a newer one before detection, per source.", "source");
 
     public static readonly Gauge SourceUp = Metrics.CreateGauge("edge_agent_source_up", "1 while a source delivers, 0 while it is reconnecting.", "source");

@@ -75,15 +75,36 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>
-    /// A live stream's telemetry: MAVLink from the aircraft on its own port, or the KLV inside a
-    /// network stream, which the ffmpeg process reading the video sends to a loopback port.
+    /// A live stream's telemetry: MAVLink from the aircraft on its own port (checked against the
+    /// link's signing key when one is set), or the KLV inside a network stream, which the ffmpeg
+    /// process reading the video sends to a loopback port. Refused frames are counted and said.
     /// </summary>
-    private static LiveTelemetryListener? LiveTelemetryOf(StreamOptions stream) => stream.Telemetry.Kind switch
+    private LiveTelemetryListener? LiveTelemetryOf(StreamOptions stream)
     {
-        TelemetryKind.Mavlink => new LiveTelemetryListener(IPEndPoint.Parse(stream.Telemetry.Listen), new MavlinkDecoder(), stream.Telemetry, TimeProvider.System),
-        TelemetryKind.Klv when stream.IsNetworkStream => new LiveTelemetryListener(new IPEndPoint(IPAddress.Loopback, 0), new KlvStreamDecoder(), stream.Telemetry, TimeProvider.System),
-        _ => null,
-    };
+        var warned = false;
+        void Rejected(int count)
+        {
+            AgentMetrics.TelemetryRejected.WithLabels(stream.Id).Inc(count);
+            if (!warned)
+            {
+                warned = true;
+                LogTelemetryRejected(logger, stream.Id);
+            }
+        }
+
+        if (stream.Telemetry.Kind == TelemetryKind.Mavlink && stream.Telemetry.SigningKeyBytes is null)
+        {
+            LogUnsigned(logger, stream.Id);
+        }
+
+        return stream.Telemetry.Kind switch
+        {
+            TelemetryKind.Mavlink => new LiveTelemetryListener(
+                IPEndPoint.Parse(stream.Telemetry.Listen), new MavlinkDecoder(stream.Telemetry.SigningKeyBytes), stream.Telemetry, TimeProvider.System, Rejected),
+            TelemetryKind.Klv when stream.IsNetworkStream => new LiveTelemetryListener(new IPEndPoint(IPAddress.Loopback, 0), new KlvStreamDecoder(), stream.Telemetry, TimeProvider.System, Rejected),
+            _ => null,
+        };
+    }
 
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
     private string ReadUntilLost(StreamOptions stream, LiveTelemetryListener? live, Lazy<PoseTimeline> recorded, CancellationToken stoppingToken, ref int failures)
@@ -223,6 +244,12 @@ public sealed partial class VideoStreamService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry of stream {Source}: frames refused for a failed checksum or signature (counted in edge_agent_telemetry_rejected_total; said once)")]
+    private static partial void LogTelemetryRejected(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MAVLink of stream {Source} is taken without signature checks: anyone on the link could move the aircraft's reported position; set Sources__Streams__N__Telemetry__SigningKey to take only frames the aircraft signed")]
+    private static partial void LogUnsigned(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source} is up ({Width}×{Height})")]
     private static partial void LogUp(ILogger logger, string source, int width, int height);

@@ -12,6 +12,9 @@ public interface ILiveTelemetryDecoder
 
     /// <summary>The latest pose, stamped <paramref name="now"/>, or null until a position has come.</summary>
     PoseSample? Latest(DateTimeOffset now);
+
+    /// <summary>Frames refused so far (a failed checksum or signature): never trusted, counted.</summary>
+    int Rejected => 0;
 }
 
 /// <summary>
@@ -27,12 +30,19 @@ public sealed class LiveTelemetryListener : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
+    private readonly Action<int>? _onRejected;
     private DateTimeOffset _lastUpdate;
 
     /// <summary>Binds the address (port 0: any free one, see <see cref="Port"/>) and starts listening.</summary>
-    public LiveTelemetryListener(IPEndPoint listen, ILiveTelemetryDecoder decoder, StreamTelemetryOptions options, TimeProvider time)
+    /// <param name="listen">Where to listen.</param>
+    /// <param name="decoder">What reads the datagrams.</param>
+    /// <param name="options">The stream's telemetry settings.</param>
+    /// <param name="time">The clock that ages the pose.</param>
+    /// <param name="onRejected">Told how many more frames the decoder refused, after each datagram that had any.</param>
+    public LiveTelemetryListener(IPEndPoint listen, ILiveTelemetryDecoder decoder, StreamTelemetryOptions options, TimeProvider time, Action<int>? onRejected = null)
     {
         _decoder = decoder;
+        _onRejected = onRejected;
         _options = options;
         _time = time;
         _socket = new UdpClient(listen);
@@ -83,12 +93,21 @@ public sealed class LiveTelemetryListener : IDisposable
                 continue;
             }
 
+            int refused;
             lock (_lock)
             {
+                var before = _decoder.Rejected;
                 if (_decoder.Read(datagram.Buffer))
                 {
                     _lastUpdate = _time.GetUtcNow();
                 }
+
+                refused = _decoder.Rejected - before;
+            }
+
+            if (refused > 0)
+            {
+                _onRejected?.Invoke(refused);
             }
         }
     }

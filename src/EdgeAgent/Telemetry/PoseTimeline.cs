@@ -35,6 +35,18 @@ public sealed class StreamTelemetryOptions
     /// <summary>For MAVLink: the UDP address and port to listen on, e.g. <c>127.0.0.1:14550</c> (<c>0.0.0.0:14550</c> for a radio on the network).</summary>
     public string Listen { get; set; } = "";
 
+    /// <summary>
+    /// For MAVLink: the link's signing key — 64 hex digits, or a passphrase whose SHA-256 is the key
+    /// (as ground stations make it). With it, only frames signed with it are taken. A secret: from
+    /// the environment or a systemd credential, never the file.
+    /// </summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>The signing key's 32 bytes, or null when none is set.</summary>
+    public byte[]? SigningKeyBytes => SigningKey.Length == 0 ? null
+        : SigningKey.Length == 64 && SigningKey.All(char.IsAsciiHexDigit) ? Convert.FromHexString(SigningKey)
+        : System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(SigningKey));
+
     /// <summary>A frame further than this from every sample has no pose (and is placed at no position).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -4,17 +4,22 @@ using System.Buffers.Binary;
 using EdgeAgent.Alerting.Observations;
 
 /// <summary>
-/// MAVLink 2 (ArduPilot, PX4): frames checked with their CRC and the message's CRC_EXTRA, and the four
-/// messages that say where the aircraft and its camera are and look — GLOBAL_POSITION_INT (33),
-/// ATTITUDE (30), GIMBAL_DEVICE_ATTITUDE_STATUS (285) and CAMERA_FOV_STATUS (271) — folded into the
-/// latest pose. Other messages are skipped; a frame that fails its CRC is counted and never trusted.
+/// MAVLink 2 (ArduPilot, PX4): frames checked with their CRC and the message's CRC_EXTRA and, with a
+/// signing key, their signature; and the four messages that say where the aircraft and its camera are
+/// and look — GLOBAL_POSITION_INT (33), ATTITUDE (30), GIMBAL_DEVICE_ATTITUDE_STATUS (285) and
+/// CAMERA_FOV_STATUS (271) — folded into the latest pose. Other messages are skipped; a frame that
+/// fails its CRC or its signature is counted and never trusted, and the reader looks for the next
+/// frame from the byte after its start, so junk before a good frame costs only the junk.
 /// </summary>
-public sealed class MavlinkDecoder : ILiveTelemetryDecoder
+public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDecoder
 {
     private const byte Magic = 0xFD;
+    private const int SignatureLength = 13;
 
-    // Gimbal device flags: yaw held in the earth frame (YAW_LOCK, and YAW_IN_EARTH_FRAME of newer releases).
-    private const ushort YawInEarthFrame = 16 | 64;
+    // Gimbal device flags (common.xml): YAW_LOCK 16 (legacy: yaw held in the earth frame), YAW_IN_VEHICLE_FRAME 32, YAW_IN_EARTH_FRAME 64.
+    private const ushort YawLock = 16;
+    private const ushort YawInVehicleFrame = 32;
+    private const ushort YawInEarthFrame = 64;
 
     // CRC_EXTRA of each message taken, from its definition (a CRC over its name and fields).
     private static readonly Dictionary<int, byte> CrcExtras = new() { [30] = 39, [33] = 104, [271] = 22, [285] = 137 };
@@ -23,7 +28,8 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
     private double? _longitude;
     private double? _altitude;
     private double? _height;
-    private double? _heading;
+    private double? _attitudeYaw;
+    private double? _positionHeading;
     private double? _pitch;
     private double? _roll;
     private (double Roll, double Pitch, double Yaw, bool EarthYaw)? _gimbal;
@@ -31,8 +37,22 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
     private double? _vfov;
     private GeoPosition? _imageCentre;
 
+    /// <summary>The latest signature timestamp per (system, component, link): a replayed frame is not newer.</summary>
+    private readonly Dictionary<(byte System, byte Component, byte Link), ulong> _signedUpTo = [];
+
     /// <summary>Frames whose CRC did not match.</summary>
     public int CrcFailures { get; private set; }
+
+    /// <summary>Frames refused for their signature: unsigned, signed with another key, or replayed (with a signing key).</summary>
+    public int SignatureFailures { get; private set; }
+
+    /// <summary>Signed frames taken unchecked, for want of a signing key.</summary>
+    public int UncheckedSignatures { get; private set; }
+
+    /// <inheritdoc />
+    public int Rejected => CrcFailures + SignatureFailures;
+
+    private double? Heading => _attitudeYaw ?? _positionHeading;
 
     /// <summary>Frames of the four messages taken.</summary>
     public int Frames { get; private set; }
@@ -53,35 +73,88 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
 
             var length = data[at + 1];
             var signed = (data[at + 2] & 0x01) != 0;
-            var total = 10 + length + 2 + (signed ? 13 : 0);
-            if (at + total > data.Length)
-            {
-                return changed;
-            }
-
+            var total = 10 + length + 2 + (signed ? SignatureLength : 0);
             var id = data[at + 7] | (data[at + 8] << 8) | (data[at + 9] << 16);
-            if (CrcExtras.TryGetValue(id, out var crcExtra))
+
+            // A frame that does not fit, or that is not one of ours, may be junk that happens to start
+            // with the magic byte: look again from the next byte rather than skip a good frame.
+            if (at + total > data.Length || !CrcExtras.TryGetValue(id, out var crcExtra))
             {
-                var crc = Crc(data.Slice(at + 1, 9 + length), crcExtra);
-                if (crc != BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(at + 10 + length, 2)))
-                {
-                    CrcFailures++;
-                }
-                else
-                {
-                    // MAVLink 2 drops trailing zero bytes of a payload: put them back.
-                    payload.Clear();
-                    data.Slice(at + 10, length).CopyTo(payload);
-                    Apply(id, payload);
-                    Frames++;
-                    changed = true;
-                }
+                at++;
+                continue;
             }
 
+            var frame = data.Slice(at, total);
+            if (Crc(frame.Slice(1, 9 + length), crcExtra) != BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(10 + length, 2)))
+            {
+                CrcFailures++;
+                at++;
+                continue;
+            }
+
+            if (!SignatureAccepted(frame, signed, length))
+            {
+                SignatureFailures++;
+                at += total;
+                continue;
+            }
+
+            // MAVLink 2 drops trailing zero bytes of a payload: put them back.
+            payload.Clear();
+            frame.Slice(10, length).CopyTo(payload);
+            Apply(id, payload);
+            Frames++;
+            changed = true;
             at += total;
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// With a signing key, only a frame signed with it (the first 48 bits of SHA-256 over the key, the
+    /// header, payload and CRC, the link id and the timestamp) and newer than the last from its sender
+    /// and link is taken; without one, any frame is, its signature unchecked.
+    /// </summary>
+    private bool SignatureAccepted(ReadOnlySpan<byte> frame, bool signed, int length)
+    {
+        if (signingKey is null)
+        {
+            UncheckedSignatures += signed ? 1 : 0;
+            return true;
+        }
+
+        if (!signed)
+        {
+            return false;
+        }
+
+        var signature = frame[^SignatureLength..];
+        Span<byte> digest = stackalloc byte[32];
+        using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+        {
+            sha.AppendData(signingKey);
+            sha.AppendData(frame[..(10 + length + 2)]);
+            sha.AppendData(signature[..7]);
+            sha.GetHashAndReset(digest);
+        }
+
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest[..6], signature[7..]))
+        {
+            return false;
+        }
+
+        Span<byte> stamp = stackalloc byte[8];
+        signature.Slice(1, 6).CopyTo(stamp);
+        var timestamp = BinaryPrimitives.ReadUInt64LittleEndian(stamp);
+        var sender = (frame[5], frame[6], signature[0]);
+        if (_signedUpTo.TryGetValue(sender, out var last) && timestamp <= last)
+        {
+            return false;
+        }
+
+        _signedUpTo[sender] = timestamp;
+        return true;
     }
 
     /// <summary>The latest pose, stamped <paramref name="now"/>, or null until a position has come.</summary>
@@ -92,7 +165,7 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
             return null;
         }
 
-        var gimbalYaw = _gimbal is { } g ? (g.EarthYaw ? g.Yaw : g.Yaw + (_heading ?? double.NaN)) : (double?)null;
+        var gimbalYaw = _gimbal is { } g ? (g.EarthYaw ? g.Yaw : g.Yaw + (Heading ?? double.NaN)) : (double?)null;
         return new PoseSample
         {
             Time = now,
@@ -100,7 +173,7 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
             Longitude = _longitude,
             Altitude = _altitude,
             HeightAboveGround = _height,
-            PlatformHeading = _heading,
+            PlatformHeading = Heading,
             PlatformPitch = _pitch,
             PlatformRoll = _roll,
 
@@ -152,22 +225,23 @@ public sealed class MavlinkDecoder : ILiveTelemetryDecoder
                 _longitude = BinaryPrimitives.ReadInt32LittleEndian(p[8..]) / 1e7;
                 _altitude = BinaryPrimitives.ReadInt32LittleEndian(p[12..]) / 1000.0;
                 _height = BinaryPrimitives.ReadInt32LittleEndian(p[16..]) / 1000.0;
+                // UINT16_MAX: the heading is not known (any more).
                 var hdg = BinaryPrimitives.ReadUInt16LittleEndian(p[26..]);
-                if (hdg != ushort.MaxValue)
-                {
-                    _heading = hdg / 100.0;
-                }
+                _positionHeading = hdg == ushort.MaxValue ? null : hdg / 100.0;
 
                 break;
             case 30: // ATTITUDE: time, roll, pitch, yaw (rad), rates
                 _roll = double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[4..]));
                 _pitch = double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[8..]));
-                _heading ??= (double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[12..])) + 360) % 360;
+                // The vehicle's yaw, as often as the autopilot sends it: it is the heading, before GLOBAL_POSITION_INT's.
+                _attitudeYaw = (double.RadiansToDegrees(BinaryPrimitives.ReadSingleLittleEndian(p[12..])) + 360) % 360;
                 break;
             case 285: // GIMBAL_DEVICE_ATTITUDE_STATUS: time, q[4], angular velocity ×3, failure flags, flags, target ×2
                 var (roll, pitch, yaw) = Euler(p[4..20]);
+                // The frame flags win; without them, the legacy YAW_LOCK means the earth frame.
                 var flags = BinaryPrimitives.ReadUInt16LittleEndian(p[36..]);
-                _gimbal = (roll, pitch, yaw, (flags & YawInEarthFrame) != 0);
+                var earthYaw = (flags & YawInVehicleFrame) == 0 && (flags & (YawInEarthFrame | YawLock)) != 0;
+                _gimbal = (roll, pitch, yaw, earthYaw);
                 break;
             case 271: // CAMERA_FOV_STATUS: time, camera lat/lon/alt, image-centre lat/lon/alt, q[4], hfov, vfov (deg)
                 var latImage = BinaryPrimitives.ReadInt32LittleEndian(p[16..]);
