@@ -71,7 +71,6 @@ public static class AgentHost
     /// with the container, after every stage.
     /// </summary>
     public static IServiceCollection AddFieldDaemon(this IServiceCollection services, IConfiguration configuration) => services
-        .AddDetection(configuration)
         .AddHealth(configuration)
         .AddStation(configuration)
         .AddRecording(configuration)

@@ -5,7 +5,7 @@ using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Placement;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
-using EdgeAgent.Tracking;
+using EdgeAgent.Pipeline;
 using OpenCvSharp;
 
 /// <summary>Burst confirmation on the records of pictures a test makes up, with a clock the test moves.</summary>

@@ -5,6 +5,7 @@ using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Recording;
 using EdgeAgent.Testing;
+using EdgeAgent.Jobs;
 using EdgeAgent.Tracking;
 
 public sealed class MegaDetectorResultsTests

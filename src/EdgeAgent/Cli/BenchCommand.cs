@@ -43,7 +43,7 @@ internal static class BenchCommand
             }
 
             // Decoding alone on the pipeline's decoders: the ceiling when inference costs the cores nothing (a GPU).
-            var decoders = PipelineOptions.DecodeWorkersFor(infersOffCpu, options.ReadPipeline(parse).DecodeWorkers);
+            var decoders = Sources.PictureReader.DecodeWorkersFor(infersOffCpu, options.ReadPipeline(parse).DecodeWorkers);
             var decodedAlone = await BenchJob.RunDecodeOnlyAsync(parse.GetValue(inputs)!, ModelManifest.Load(options.Read(parse).Model), decoders, parse.GetValue(repeat), cancellationToken).ConfigureAwait(false);
             Print(decodedAlone);
             Console.WriteLine(string.Create(c, $"pipeline / bare loop: {pipeline.PicturesPerSecond / bare.PicturesPerSecond:F2}x"));

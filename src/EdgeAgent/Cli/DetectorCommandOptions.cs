@@ -149,7 +149,7 @@ internal sealed class DetectorCommandOptions
         CudnnConvolutionSearch = parse.GetValue(_cudnnSearch)!,
         Backend = parse.GetValue(_backend),
         Triton = new TritonOptions { Url = parse.GetValue(_tritonUrl)!, Model = parse.GetValue(_tritonModel) ?? "" },
-        Classifier = new Species.ClassifierOptions
+        Classifier = new ClassifierOptions
         {
             Model = parse.GetValue(_classifier) ?? "",
             Threshold = parse.GetValue(_classifierThreshold),

@@ -12,6 +12,9 @@ public sealed record DetectorOptions : Common.ISelfValidating
     /// <summary>Frames run through the detector at once by the daemon; 0 means one per processor core.</summary>
     public int Workers { get; init; }
 
+    /// <summary>Detector workers: <see cref="Workers"/>, or one per core.</summary>
+    public int WorkerCount => Workers > 0 ? Workers : Environment.ProcessorCount;
+
     /// <summary>Which execution provider to use.</summary>
     public ExecutionProvider Provider { get; init; } = ExecutionProvider.Auto;
 
@@ -44,7 +47,7 @@ public sealed record DetectorOptions : Common.ISelfValidating
     public TilingOptions Tiling { get; init; } = new();
 
     /// <summary>The species stage: a classifier over each animal's crop, its threshold and the expected taxa.</summary>
-    public Species.ClassifierOptions Classifier { get; init; } = new();
+    public ClassifierOptions Classifier { get; init; } = new();
 
     /// <summary>
     /// Pictures are decoded whole, not reduced to the detector's input: tiles need every pixel, and a

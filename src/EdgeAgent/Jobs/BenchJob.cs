@@ -2,6 +2,7 @@ namespace EdgeAgent.Jobs;
 
 using System.Diagnostics;
 using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;

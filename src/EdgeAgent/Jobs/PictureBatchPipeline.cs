@@ -25,7 +25,7 @@ public sealed record PictureOutcome(
 /// <summary>How many threads decode and how many run the detector.</summary>
 public sealed record PipelineOptions
 {
-    /// <summary>Threads that read and decode pictures; 0 sizes them from the cores and where inference runs (<see cref="DecodeWorkersFor(bool, int)"/>).</summary>
+    /// <summary>Threads that read and decode pictures; 0 sizes them from the cores and where inference runs (<see cref="PictureReader.DecodeWorkersFor(bool, int)"/>).</summary>
     public int DecodeWorkers { get; init; }
 
     /// <summary>Threads that run the detector, each on its own picture.</summary>
@@ -34,20 +34,6 @@ public sealed record PipelineOptions
     /// <summary>Larger pictures are decoded reduced (JPEG) or refused.</summary>
     public int MaxMegapixels { get; init; } = PictureReader.DefaultMaxMegapixels;
 
-    /// <summary>
-    /// Decode threads for a detector: when inference runs on a GPU or a Triton server, decoding is the
-    /// work left to the cores, so all but one decode (measured: 78 pictures/s with one decoder on an
-    /// H100, 254 with four); on the CPU one decoder keeps the detector fed and leaves it the other cores.
-    /// </summary>
-    public static int DecodeWorkersFor(IDetector detector, int configured)
-    {
-        ArgumentNullException.ThrowIfNull(detector);
-        return DecodeWorkersFor(detector.InfersOffCpu, configured);
-    }
-
-    /// <summary>Decode threads when inference does or does not run off the CPU; see the other overload.</summary>
-    public static int DecodeWorkersFor(bool infersOffCpu, int configured) =>
-        configured > 0 ? configured : infersOffCpu ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
 }
 
 /// <summary>
@@ -79,7 +65,7 @@ public sealed class PictureBatchPipeline(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var detectWorkers = Math.Max(1, options.DetectWorkers);
-        var decodeWorkers = PipelineOptions.DecodeWorkersFor(detector, options.DecodeWorkers);
+        var decodeWorkers = PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.DecodeWorkers);
         var hub = new FrameHub(fileCapacity: decodeWorkers + detectWorkers);
         var decodedFrom = new ConcurrentDictionary<Frame, (PictureFile File, string? DateTimeOriginal)>(ReferenceEqualityComparer.Instance);
         var outcomeLock = new Lock();

@@ -15,9 +15,6 @@ using Microsoft.Extensions.Options;
 public sealed class DetectionStage(
     FrameHub hub, IDetector detector, Resequencer resequencer, IOptions<DetectorOptions> options, IOptions<RecordingOptions> recording, AgentHealth health) : BackgroundService
 {
-    /// <summary>Worker count: configured, or one per core.</summary>
-    public static int WorkerCount(DetectorOptions options) => options?.Workers > 0 ? options.Workers : Environment.ProcessorCount;
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +26,7 @@ public sealed class DetectionStage(
         try
         {
             await workers.RunAsync(
-                WorkerCount(options.Value),
+                options.Value.WorkerCount,
                 hub,
                 detected =>
                 {

@@ -140,7 +140,12 @@ public sealed partial class ObservationStage(
         if (detected.Failure is { } failure)
         {
             AgentMetrics.FailedFrames.WithLabels(frame.SourceId).Inc();
-            LogDetectFailed(logger, frame.SourceId, failure);
+            if (frame.Failure is null)
+            {
+                // A picture that could not be read was said by its source, with its name.
+                LogDetectFailed(logger, frame.SourceId, failure);
+            }
+
             return FrameRecord.Failed(frame, failure);
         }
 

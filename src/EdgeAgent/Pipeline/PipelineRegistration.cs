@@ -2,19 +2,34 @@ namespace EdgeAgent.Pipeline;
 
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Hosting;
 using EdgeAgent.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-/// <summary>Registration of the daemon's detect and observation stages.</summary>
+/// <summary>Registration of the daemon's detector and its detect and observation stages.</summary>
 public static class PipelineRegistration
 {
-    /// <summary>Registers <c>Tracking</c>, the resequencer between them, and the two stages.</summary>
+    /// <summary>
+    /// Registers <c>Detector</c> and the one detector (ONNX Runtime, or Triton with the local model as
+    /// fallback, with the species stage), shared by every worker; <c>Tracking</c>; the resequencer
+    /// between the stages; and the two stages.
+    /// </summary>
     public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatedOptions<DetectorOptions>(configuration, DetectorOptions.SectionName);
+        services.AddSingleton<IDetector>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DetectorOptions>>().Value;
+            return DetectorFactory.Create(
+                options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / options.WorkerCount) },
+                sp.GetRequiredService<ILoggerFactory>(),
+                backend => AgentMetrics.FramesByBackend.WithLabels(backend.ToString().ToLowerInvariant()).Inc());
+        });
         services.AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName);
-        services.AddSingleton(sp => new Resequencer(capacity: (2 * DetectionStage.WorkerCount(sp.GetRequiredService<IOptions<DetectorOptions>>().Value)) + 2));
+        services.AddSingleton(sp => new Resequencer(capacity: (2 * sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount) + 2));
         services.AddHostedService<ObservationStage>();
         services.AddHostedService<DetectionStage>();
         return services;

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Pipeline;
 
 using System.Threading.Channels;
-using EdgeAgent.Detection;
 
 /// <summary>
 /// Puts detected frames back into their source's order. Several detector workers finish frames in

@@ -5,13 +5,6 @@ using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Placement;
 using EdgeAgent.Sources;
 
-/// <summary>A camera-trap file as the ledger knows it: the same path with another size or time is another picture.</summary>
-public readonly record struct FileKey(string SourceId, string Path, long Size, long ModifiedTicks)
-{
-    /// <summary>The picture as the subject of an alert: what makes its alert ids.</summary>
-    public string Subject => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"file:{Path}:{Size}:{ModifiedTicks}");
-}
-
 /// <summary>A detection on the map, with the alert it raised and its track, if any.</summary>
 public sealed record PlacedDetection(Detection Detection, Placement Placement, string? AlertId = null, string? TrackId = null);
 

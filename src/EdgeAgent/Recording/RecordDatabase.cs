@@ -3,6 +3,7 @@ namespace EdgeAgent.Recording;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Common;
+using EdgeAgent.Sources;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Options;
 /// records and alerts — in one transaction, so after any crash a picture is either fully done or not
 /// at all, and an alert is never stored without the record that raised it.
 /// </summary>
-public sealed class RecordDatabase : IDisposable
+public sealed class RecordDatabase : IPictureLedger, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();

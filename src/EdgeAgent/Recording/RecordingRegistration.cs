@@ -13,6 +13,7 @@ public static class RecordingRegistration
         services.AddStateDatabase(configuration);
         services.AddValidatedOptions<RecordingOptions>(configuration, RecordingOptions.SectionName);
         services.AddSingleton<RecordDatabase>();
+        services.AddSingleton<Sources.IPictureLedger>(sp => sp.GetRequiredService<RecordDatabase>());
 
         // The read side opens the file the write store has created (and brought up to date).
         services.AddSingleton(sp => new RecordQueries(sp.GetRequiredService<RecordDatabase>().Path));

@@ -5,7 +5,6 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
-using EdgeAgent.Recording;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Dji;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +18,7 @@ using Microsoft.Extensions.Options;
 /// restarts. The folder is the queue: nothing is dropped, the reader simply waits for the detector.
 /// </summary>
 public sealed partial class DropFolderService(
-    IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, RecordDatabase database, RecordWriter writer,
+    IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, IPictureLedger ledger,
     CameraRegistry cameras, IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
 {
     /// <summary>Where a folder's pictures go when they are moved once done.</summary>
@@ -37,9 +36,9 @@ public sealed partial class DropFolderService(
     /// <summary>Files on their way through the pipeline: a rescan must not take them again.</summary>
     private readonly HashSet<FileKey> _inFlight = [];
 
-    private readonly int _decodeWorkers = Jobs.PipelineOptions.DecodeWorkersFor(detector, options.Value.DecodeWorkers);
+    private readonly int _decodeWorkers = PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.Value.DecodeWorkers);
 
-    private readonly SemaphoreSlim _decoders = new(Jobs.PipelineOptions.DecodeWorkersFor(detector, options.Value.DecodeWorkers));
+    private readonly SemaphoreSlim _decoders = new(PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.Value.DecodeWorkers));
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -223,12 +222,10 @@ public sealed partial class DropFolderService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Whatever the decoder threw, this picture failed; the folder goes on.
+                // Whatever the decoder threw, this picture failed; the folder goes on. Its failure
+                // takes the same path as a picture (so it is recorded in its turn, exactly once).
                 LogFailed(logger, folder.Id, file.Name, e.Message);
-                frame = new Frame(folder.Id, time.GetUtcNow(), new OpenCvSharp.Mat(), 0, 0, 1f, key, pose);
-                _ = Finish(folder, root, file, frame);
-                await writer.EnqueueAsync(FrameRecord.Failed(frame, e.Message), stoppingToken).ConfigureAwait(false);
-                continue;
+                frame = new Frame(folder.Id, time.GetUtcNow(), new OpenCvSharp.Mat(), 0, 0, 1f, key, pose) { Failure = e.Message };
             }
 
             _ = Finish(folder, root, file, frame);
@@ -272,7 +269,7 @@ public sealed partial class DropFolderService(
             }
         }
 
-        if (!database.IsDone(key))
+        if (!ledger.IsDone(key))
         {
             return false;
         }

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Sources;
 
 using EdgeAgent.Alerting.Observations;
-using EdgeAgent.Recording;
 using OpenCvSharp;
 
 /// <summary>
@@ -49,6 +48,9 @@ public sealed class Frame : IDisposable
 
     /// <summary>Run the model on tiles of it too, when it is large: a drone's animals are a few dozen pixels in a 4K frame.</summary>
     public bool Tile { get; init; }
+
+    /// <summary>Why the picture could not be read or decoded: it goes through the stages to be recorded as failed, without detection.</summary>
+    public string? Failure { get; init; }
 
     /// <summary>Why a camera-trap picture's own capture time was not taken (<see cref="CaptureClock"/>), and what it said; null when it was.</summary>
     public CaptureTime? Clock { get; init; }

@@ -2,7 +2,6 @@ namespace EdgeAgent.Sources;
 
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
-using EdgeAgent.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ public static class SourcesRegistration
         services.AddValidatedOptions<SourcesOptions>(configuration, SourcesOptions.SectionName);
 
         // Room for a picture per worker and two more, so a worker never waits on a decode that just finished.
-        services.AddSingleton(sp => new FrameHub(fileCapacity: DetectionStage.WorkerCount(sp.GetRequiredService<IOptions<DetectorOptions>>().Value) + 2));
+        services.AddSingleton(sp => new FrameHub(fileCapacity: sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount + 2));
         services.AddHostedService<DropFolderService>();
         services.AddHostedService<VideoStreamService>();
         return services;

@@ -3,6 +3,7 @@ namespace EdgeAgent.IntegrationTests.Triton;
 using System.Diagnostics;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Detection.Triton;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,8 @@
-namespace EdgeAgent.Detection;
+namespace EdgeAgent.Pipeline;
 
 using System.Diagnostics;
 using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Detection;
 using EdgeAgent.Sources;
 
 /// <summary>What the detector found in one frame, in the frame's original pixels, or why it could not look.</summary>
@@ -84,6 +85,11 @@ public sealed class DetectorWorkers(IDetector detector, ConfidencePolicy confide
     public DetectedFrame Detect(Frame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Failure is { } unread)
+        {
+            return new DetectedFrame(frame, [], unread);
+        }
+
         try
         {
             var start = Stopwatch.GetTimestamp();

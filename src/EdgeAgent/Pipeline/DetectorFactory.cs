@@ -1,5 +1,6 @@
-namespace EdgeAgent.Detection;
+namespace EdgeAgent.Pipeline;
 
+using EdgeAgent.Detection;
 using EdgeAgent.Species;
 using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton;

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Species;
+namespace EdgeAgent.Detection;
 
 /// <summary>The species stage (configuration section <c>Detector:Classifier</c>; <c>detect --classifier</c>).</summary>
 public sealed record ClassifierOptions

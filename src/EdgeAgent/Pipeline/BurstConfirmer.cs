@@ -1,4 +1,4 @@
-namespace EdgeAgent.Tracking;
+namespace EdgeAgent.Pipeline;
 
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Recording;

@@ -1,6 +1,7 @@
-namespace EdgeAgent.Tracking;
+namespace EdgeAgent.Jobs;
 
 using EdgeAgent.Recording;
+using EdgeAgent.Tracking;
 
 /// <summary>Applies repeat-detection elimination to a whole results file, camera by camera.</summary>
 public static class RepeatSuppression

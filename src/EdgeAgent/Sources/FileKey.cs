@@ -1,0 +1,19 @@
+namespace EdgeAgent.Sources;
+
+/// <summary>A camera-trap file as the ledger knows it: the same path with another size or time is another picture.</summary>
+/// <param name="SourceId">The drop folder's camera.</param>
+/// <param name="Path">The file's path inside its drop folder.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="ModifiedTicks">Its last write time (UTC ticks).</param>
+public readonly record struct FileKey(string SourceId, string Path, long Size, long ModifiedTicks)
+{
+    /// <summary>The picture as the subject of an alert: what makes its alert ids.</summary>
+    public string Subject => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"file:{Path}:{Size}:{ModifiedTicks}");
+}
+
+/// <summary>The ledger of camera-trap files done: a file is done once its record is committed, and never taken again.</summary>
+public interface IPictureLedger
+{
+    /// <summary>Whether the file's record was committed.</summary>
+    bool IsDone(FileKey file);
+}
