@@ -84,6 +84,20 @@ public sealed class ReportTests
         Assert.Contains("CT-07,0,0,0", downtime);
         Assert.Contains(downtime, l => l.StartsWith("MAST-1,", StringComparison.Ordinal) && l.Split(',')[2] == "1" && double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) > 0);
 
+        // Effort from when each source was up, and the indices made from it: consistent with each other.
+        var effort = Lines(folder.File("report/effort.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(effort["CT-07"] > 0);
+        foreach (var row in Lines(folder.File("report/relative_abundance.csv")).Skip(1).Select(l => l.Split(',')))
+        {
+            var (sightings, days, rai) = (int.Parse(row[^3], System.Globalization.CultureInfo.InvariantCulture), effort[row[0]], double.Parse(row[^1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(100 * sightings / days, rai, 100 * sightings / days * 0.01); // within the rounding of camera_days
+        }
+
+        Assert.Contains(Lines(folder.File("report/naive_occupancy.csv")), l => l.StartsWith("family Elephantidae,1,", StringComparison.Ordinal));
+        var accumulation = Lines(folder.File("report/species_accumulation.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.NotEmpty(accumulation);
+        Assert.True(accumulation.Zip(accumulation.Skip(1)).All(p => int.Parse(p.First[2], System.Globalization.CultureInfo.InvariantCulture) <= int.Parse(p.Second[2], System.Globalization.CultureInfo.InvariantCulture)));
+
         // The package conforms; a broken copy does not (the checks can fail).
         Assert.Empty(CamtrapDpChecks.Problems(folder.File("package")));
         var observations = CamtrapDpChecks.ReadCsv(folder.File("package/observations.csv"));

@@ -343,6 +343,7 @@ public sealed class RecordQueries
 
         var end = to < now ? to : now;
         var result = new SortedDictionary<string, Downtime>(StringComparer.Ordinal);
+        var upPerDay = new Dictionary<string, SortedDictionary<DateOnly, TimeSpan>>(StringComparer.Ordinal);
         using var connection = Open();
         using var select = connection.Command("SELECT source_id, at, state FROM source_states WHERE at < $to ORDER BY source_id, at, rowid");
         select.Parameters.AddWithValue("$to", RecordSchema.Text(end));
@@ -358,9 +359,23 @@ public sealed class RecordQueries
             var (start, stop) = (p.At > from ? p.At : from, until < end ? until : end);
             var spent = stop > start ? stop - start : TimeSpan.Zero;
             var sum = result.GetValueOrDefault(p.Source);
+            if (p.State == "up")
+            {
+                // Effort is counted per day, for the accumulation of species against camera-days.
+                var days = upPerDay.TryGetValue(p.Source, out var known) ? known : upPerDay[p.Source] = [];
+                for (var at = start; at < stop;)
+                {
+                    var midnight = new DateTimeOffset(at.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+                    var dayEnd = midnight < stop ? midnight : stop;
+                    var day = DateOnly.FromDateTime(at.UtcDateTime);
+                    days[day] = days.GetValueOrDefault(day) + (dayEnd - at);
+                    at = dayEnd;
+                }
+            }
+
             result[p.Source] = p.State switch
             {
-                "up" => sum,
+                "up" => sum with { Up = sum.Up + spent },
                 "stopped" => sum with { Stopped = sum.Stopped + spent },
                 _ => sum with { Down = sum.Down + spent, Outages = sum.Outages + (p.At >= from && p.State != "starting" ? 1 : 0) },
             };
@@ -374,6 +389,11 @@ public sealed class RecordQueries
         }
 
         Close(end);
+        foreach (var (source, days) in upPerDay)
+        {
+            result[source] = result[source] with { UpPerDay = days };
+        }
+
         return result;
     }
 

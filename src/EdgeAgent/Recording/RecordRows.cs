@@ -77,8 +77,15 @@ public sealed record Sighting(
     public string Name => Named?.Taxon.Display ?? Label;
 }
 
-/// <summary>A source's time down in a period: reconnecting, failed or starting; the agent stopped; how many times it went down.</summary>
-public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outages);
+/// <summary>A source's time in a period: down (reconnecting, failed or starting), the agent stopped, how many times it went down, and up.</summary>
+public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outages)
+{
+    /// <summary>Time it was up: a camera's effort.</summary>
+    public TimeSpan Up { get; init; }
+
+    /// <summary>Time it was up on each UTC day.</summary>
+    public IReadOnlyDictionary<DateOnly, TimeSpan>? UpPerDay { get; init; }
+}
 
 /// <summary>A picture the agent finished: its file, when it was taken, its size and its detections, or why it failed.</summary>
 public sealed record PictureRow(string SourceId, string Path, DateTimeOffset TakenAt, int? Width, int? Height, int Detections, string? Failure)

@@ -39,6 +39,17 @@ public static class ReportFiles
         Csv(folder, "data_quality.csv", "measure,value", new[] { Row("pictures", r.Pictures), Row("sightings", r.Sightings) }
             .Concat(r.Failures.Select(f => Row($"failed: {f.Key}", f.Value)))
             .Concat((r.Suppressed ?? []).Select(s => Row($"suppressed: {s.Key}", s.Value))));
+        if (CameraTrapIndices.Of(r) is { } indices)
+        {
+            Csv(folder, "effort.csv", "camera,camera_days", indices.CameraDays.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => Row(c.Key, Math.Round(c.Value, 6))));
+            Csv(folder, "relative_abundance.csv", "camera,name,sightings,camera_days,sightings_per_100_camera_days",
+                indices.Abundance.Select(a => Row(a.Camera, a.Name, a.Sightings, Math.Round(indices.CameraDays[a.Camera], 6), Math.Round(a.Rai, 2))));
+            Csv(folder, "naive_occupancy.csv", "name,cameras_detected,cameras_with_effort,naive_occupancy",
+                indices.Occupancy.Select(o => Row(o.Name, o.Cameras, o.WithEffort, Math.Round(o.Occupancy, 3))));
+            Csv(folder, "species_accumulation.csv", "day,cumulative_camera_days,taxa",
+                indices.Accumulation.Select(a => Row(a.Day.ToString("yyyy-MM-dd", C), Math.Round(a.CameraDays, 6), a.Taxa)));
+        }
+
         if (r.Downtimes is { } downtimes)
         {
             Csv(folder, "source_downtime.csv", "source,down_minutes,outages,agent_stopped_minutes", downtimes.Select(d =>
@@ -108,6 +119,7 @@ public static class ReportFiles
             ["zone", .. Enumerable.Range(0, 24).Select(h => h.ToString("00", C))],
             threatZones.Select(z => (IEnumerable<object>)[ZoneName(r, z), .. Enumerable.Range(0, 24).Select(h => (object)r.Threats.GetValueOrDefault((z, h)))])));
 
+        html.Append(IndicesHtml(r));
         html.Append("<h2>Data quality</h2><ul>");
         html.Append(C, $"<li>{r.Pictures} camera-trap pictures processed in the period{(r.PictureTimesRecorded ? "" : " (by when they were processed: this database did not record when they were taken)")}.</li>");
         html.Append(r.Failures.Count == 0 ? "<li>No picture failed.</li>" : $"<li>Pictures that could not be processed: {string.Join(", ", r.Failures.Select(f => $"{H(f.Key)}: {f.Value}"))}.</li>");
@@ -126,6 +138,31 @@ public static class ReportFiles
         html.Append("""
             <p class="meta">The numbers are also in the CSV files beside this page.</p></body></html>
             """);
+        return html.ToString();
+    }
+
+    /// <summary>Effort, relative abundance and naive occupancy, as camera-trap studies report them.</summary>
+    private static string IndicesHtml(BiodiversityReport r)
+    {
+        var html = new StringBuilder("<h2>Camera-trap indices</h2>");
+        if (CameraTrapIndices.Of(r) is not { } indices)
+        {
+            return html.Append("<p>Effort (when each source was up) was not recorded by the version that wrote this database.</p>").ToString();
+        }
+
+        html.Append("""
+            <p>Effort is each camera's time up in the period (from the states the agent records), in camera-days; the relative
+            abundance index is sightings per 100 camera-days; naive occupancy is the share of cameras with effort that saw the taxon
+            (not corrected for detection). The species accumulation, taxa found against cumulative camera-days, is in
+            <code>species_accumulation.csv</code>.</p>
+            """);
+        html.Append(Table(["camera", "camera-days"], indices.CameraDays.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (IEnumerable<object>)[c.Key, c.Value.ToString("0.0", C)])));
+        html.Append(Table(
+            ["camera", "taxon", "sightings", "per 100 camera-days"],
+            indices.Abundance.Select(a => (IEnumerable<object>)[a.Camera, a.Name, a.Sightings, a.Rai.ToString("0.0", C)])));
+        html.Append(Table(
+            ["taxon", "cameras that saw it", "cameras with effort", "naive occupancy"],
+            indices.Occupancy.Select(o => (IEnumerable<object>)[o.Name, o.Cameras, o.WithEffort, o.Occupancy.ToString("0.00", C)])));
         return html.ToString();
     }
 
