@@ -64,6 +64,91 @@ public sealed class OverlayBandTests
         Assert.False(new OverlayBand(PictureEdge.Top, 0.05f).Covers(new BoundingBox(1700, 1440, 200, 90), Width, Height));
     }
 
+    public static TheoryData<string, PictureEdge, int> RealCameraBands => new()
+    {
+        { "sn__human.jpg", PictureEdge.Bottom, 60 },
+        { "sn__human.jpg", PictureEdge.Top, 95 },
+        { "zamba_ena24__2480.jpg", PictureEdge.Bottom, 75 },
+        { "zamba_ena24__9455.jpg", PictureEdge.Top, 60 },
+        { "sn__ocelot.jpg", PictureEdge.Bottom, 85 },
+    };
+
+    /// <summary>
+    /// Bands as other makes burn them, painted on the middle of real pictures (day and infrared) and
+    /// re-encoded as the camera would: tinted near-black, JPEG noise, a lighter separator line along the
+    /// inner edge, white and coloured text, and the logo on a badge that rises above the strip.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RealCameraBands))]
+    public void A_tinted_noisy_band_with_a_separator_and_a_rising_badge_is_found_and_a_detection_on_the_badge_is_the_bands(string name, PictureEdge edge, int quality)
+    {
+        using var source = Read(name);
+        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        var bandHeight = middle.Height / 20;
+        var badge = PaintRealBand(middle, edge, bandHeight);
+        using var camera = Cv2.ImDecode(middle.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, quality]), ImreadModes.Color);
+
+        var found = Assert.Single(OverlayBand.Find(camera));
+        Assert.Equal(edge, found.Edge);
+        var probeRow = camera.Width / 256.0; // the rows are measured on a 256-pixel-wide copy
+        Assert.InRange(found.Share * camera.Height, bandHeight - probeRow - 2, bandHeight + probeRow + 2);
+
+        // The detector's "car" on the badge: only partly on the strip, but the band's.
+        Assert.True(found.Covers(badge, camera.Width, camera.Height));
+
+        // An animal standing at that edge, reaching well above the band, is not.
+        var animal = edge == PictureEdge.Bottom
+            ? new BoundingBox(camera.Width * 0.3f, camera.Height * 0.55f, camera.Width * 0.2f, camera.Height * 0.45f)
+            : new BoundingBox(camera.Width * 0.3f, 0, camera.Width * 0.2f, camera.Height * 0.45f);
+        Assert.False(found.Covers(animal, camera.Width, camera.Height));
+    }
+
+    [Fact]
+    public void No_band_is_found_on_a_dark_floor_snow_or_a_black_vehicle_at_the_edge()
+    {
+        using var source = Read("sn__human.jpg");
+        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        var edgeHeight = middle.Height / 14;
+        var noise = new Mat(edgeHeight, middle.Width, MatType.CV_8UC3);
+
+        // A dark forest floor and snow: a strip of one dark or bright grey with the sensor's noise, and no text.
+        foreach (var grey in new[] { 18, 240 })
+        {
+            using var ground = middle.Clone();
+            Cv2.Randn(noise, Scalar.All(grey), Scalar.All(4));
+            noise.CopyTo(ground[new Rect(0, ground.Height - edgeHeight, ground.Width, edgeHeight)]);
+            using var camera = Cv2.ImDecode(ground.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+            Assert.Empty(OverlayBand.Find(camera));
+        }
+
+        // A black vehicle across most of the bottom edge.
+        using var vehicle = middle.Clone();
+        vehicle.Rectangle(new Rect(0, vehicle.Height - edgeHeight, vehicle.Width * 2 / 3, edgeHeight), new Scalar(12, 12, 14), -1);
+        Assert.Empty(OverlayBand.Find(vehicle));
+    }
+
+    /// <summary>A band as other makes burn it (see the test above); returns the badge's box.</summary>
+    private static BoundingBox PaintRealBand(Mat picture, PictureEdge edge, int bandHeight)
+    {
+        var top = edge == PictureEdge.Top ? 0 : picture.Height - bandHeight;
+        picture.Rectangle(new Rect(0, top, picture.Width, bandHeight), new Scalar(62, 26, 12), -1);
+        var separator = edge == PictureEdge.Top ? top + bandHeight - 2 : top;
+        picture.Rectangle(new Rect(0, separator, picture.Width, 2), new Scalar(120, 110, 100), -1);
+        var scale = bandHeight / 40.0;
+        picture.PutText("11/26/2026  02:14:07  18C 64F", new Point(bandHeight / 2, top + (bandHeight * 3 / 4)), HersheyFonts.HersheySimplex, scale, Scalar.All(255), 2);
+        picture.PutText("CT-07", new Point(picture.Width / 2, top + (bandHeight * 3 / 4)), HersheyFonts.HersheySimplex, scale, new Scalar(0, 220, 255), 2);
+
+        // The badge: a rounded light plate, half again as tall as the band, its base on the strip.
+        var badgeHeight = bandHeight * 3 / 2;
+        var badgeTop = edge == PictureEdge.Bottom ? top + bandHeight - badgeHeight : 0;
+        var badge = new Rect(picture.Width - (bandHeight * 5), badgeTop, bandHeight * 4, badgeHeight);
+        picture.Rectangle(new Rect(badge.X + (badgeHeight / 2), badge.Y, badge.Width - badgeHeight, badge.Height), new Scalar(210, 210, 210), -1);
+        picture.Circle(new Point(badge.X + (badgeHeight / 2), badge.Y + (badgeHeight / 2)), badgeHeight / 2, new Scalar(210, 210, 210), -1);
+        picture.Circle(new Point(badge.Right - (badgeHeight / 2), badge.Y + (badgeHeight / 2)), badgeHeight / 2, new Scalar(210, 210, 210), -1);
+        picture.PutText("TRAIL", new Point(badge.X + (badgeHeight / 2), badge.Y + (badgeHeight * 2 / 3)), HersheyFonts.HersheyDuplex, scale, new Scalar(30, 30, 160), 2);
+        return new BoundingBox(badge.X, badge.Y, badge.Width, badge.Height);
+    }
+
     /// <summary>A black strip with a date, a temperature and a logo, as a camera burns it; returns its share of the height.</summary>
     internal static float BurnIn(Mat picture, PictureEdge edge, int bandHeight)
     {

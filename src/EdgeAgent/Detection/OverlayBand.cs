@@ -15,9 +15,11 @@ public enum PictureEdge
 
 /// <summary>
 /// A camera trap's burned-in information band — date, time, temperature, moon phase and the maker's
-/// logo on a black or white strip along the top or bottom edge — as a share of the picture's height.
-/// A COCO model calls the logo a car; a detection that lies mostly on the band is the overlay, not an
-/// object. An animal at the edge, partly behind the band, reaches well above it and is kept.
+/// logo on a near-black or near-white strip (tinted, JPEG-noisy, sometimes with a lighter separator
+/// line along its inner edge) at the top or bottom — as a share of the picture's height. A COCO model
+/// calls the logo a car; a detection lying mostly on the band, or a box no taller than the logo's
+/// badge that starts on the band (badges rise above the strip), is the overlay, not an object. An
+/// animal at the edge, partly behind the band, reaches well above it and is kept.
 /// </summary>
 /// <param name="Edge">The edge it runs along.</param>
 /// <param name="Share">Its height as a share of the picture's height.</param>
@@ -26,14 +28,28 @@ public readonly record struct OverlayBand(PictureEdge Edge, float Share)
     /// <summary>A detection whose box lies at least this much on the band is the band's.</summary>
     public const float MostlyOn = 0.5f;
 
-    // The rows are measured on a copy this wide, sampled rather than averaged: a burned-in strip is
-    // one exact grey, while a dark night sky keeps its sensor noise and is not taken for one.
+    /// <summary>A box that starts on the band and is at most this many band heights tall is the logo's badge, however far it rises above the strip.</summary>
+    public const float BadgeHeight = 2f;
+
+    // The rows are measured on a copy this wide, sampled rather than averaged.
     private const int ProbeWidth = 256;
 
-    // A band row: this share of its pixels within Tolerance of the row's commonest grey.
+    // A band row: this share of its pixels within Tolerance of the row's commonest grey (wide enough
+    // for JPEG noise at quality 60 and a tinted strip).
     private const double UniformRow = 0.55;
 
-    private const int Tolerance = 3;
+    private const int Tolerance = 10;
+
+    // The strip's rows keep its grey: a row whose commonest grey drifts further is the picture.
+    private const int ModeDrift = 6;
+
+    // A band carries text: some of its rows have this share of pixels at the other extreme from the
+    // strip (white on black, black on white). A dark forest floor or a black car has none.
+    private const double TextShare = 0.01;
+    private const int TextContrast = 120;
+
+    // A band runs from edge to edge: on some of its rows, both ends (this share of the width each) are the strip's grey.
+    private const double EndShare = 0.03;
 
     // Bands are black or white strips; a row's commonest grey within this of 0 or 255.
     private const int Extreme = 40;
@@ -48,7 +64,14 @@ public readonly record struct OverlayBand(PictureEdge Edge, float Share)
         var bandHeight = Share * height;
         var (top, bottom) = Edge == PictureEdge.Top ? (0f, bandHeight) : (height - bandHeight, (float)height);
         var overlap = Math.Max(0, Math.Min(box.Y + box.Height, bottom) - Math.Max(box.Y, top));
-        return box.Height > 0 && overlap / box.Height >= MostlyOn;
+        if (box.Height <= 0)
+        {
+            return false;
+        }
+
+        // The badge: a box rooted on the strip (a quarter of the band deep at least) and not much taller than it.
+        var rooted = Edge == PictureEdge.Bottom ? box.Y + box.Height >= top + (bandHeight / 4) : box.Y <= bottom - (bandHeight / 4);
+        return overlap / box.Height >= MostlyOn || (rooted && overlap > 0 && box.Height <= BadgeHeight * bandHeight);
     }
 
     /// <summary>
@@ -101,27 +124,65 @@ public readonly record struct OverlayBand(PictureEdge Edge, float Share)
         }
 
         var limit = (int)Math.Ceiling(height * MaxShare);
+        var text = Text(pixels, width, RowAt(0), firstMode);
+        var edgeToEdge = EdgeToEdge(pixels, width, RowAt(0), firstMode);
         for (var i = 1; i <= limit && i < height; i++)
         {
             var (uniform, mode) = Row(pixels, width, RowAt(i));
-            if (uniform >= UniformRow && Math.Abs(mode - firstMode) <= 2 * Tolerance)
+            if (uniform >= UniformRow && Math.Abs(mode - firstMode) <= ModeDrift)
             {
+                // Text is looked for on the strip's own rows only, not on the picture past its end.
+                text = Math.Max(text, Text(pixels, width, RowAt(i), firstMode));
+                edgeToEdge |= EdgeToEdge(pixels, width, RowAt(i), firstMode);
                 continue;
             }
 
             // The strip ends here: a band only if the next row is not the strip either (a text line's gap).
             var (next, nextMode) = i + 1 < height ? Row(pixels, width, RowAt(i + 1)) : (0, 0);
-            if (next >= UniformRow && Math.Abs(nextMode - firstMode) <= 2 * Tolerance)
+            if (next >= UniformRow && Math.Abs(nextMode - firstMode) <= ModeDrift)
             {
                 continue;
             }
 
             var share = (float)i / height;
-            return share >= MinShare ? share : null;
+            return share >= MinShare && text >= TextShare && edgeToEdge ? share : null;
         }
 
         // Still uniform past 12 %: sky, ground or a blank frame, not a band.
         return null;
+    }
+
+    /// <summary>Whether both ends of a row are mostly the strip's grey (a black vehicle at the edge covers one end, not both).</summary>
+    private static bool EdgeToEdge(byte[] pixels, int width, int row, int stripMode)
+    {
+        var end = Math.Max(2, (int)Math.Round(width * EndShare));
+        var offset = row * width;
+        bool Mostly(int from)
+        {
+            var near = 0;
+            for (var x = from; x < from + end; x++)
+            {
+                near += Math.Abs(pixels[offset + x] - stripMode) <= Tolerance ? 1 : 0;
+            }
+
+            return near * 2 >= end;
+        }
+
+        return Mostly(0) && Mostly(width - end);
+    }
+
+    /// <summary>The share of a row's pixels far from the strip's grey, on its other side: its text.</summary>
+    private static double Text(byte[] pixels, int width, int row, int stripMode)
+    {
+        var offset = row * width;
+        var far = 0;
+        for (var x = 0; x < width; x++)
+        {
+            var v = pixels[offset + x];
+            far += stripMode < 128 ? (v >= stripMode + TextContrast ? 1 : 0) : (v <= stripMode - TextContrast ? 1 : 0);
+        }
+
+        return (double)far / width;
     }
 
     private static (double Uniform, int Mode) Row(byte[] pixels, int width, int row)
