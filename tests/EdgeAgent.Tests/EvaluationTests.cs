@@ -58,4 +58,37 @@ public sealed class EvaluationTests
     }
 
     private static ImageDetection Found(string category, float confidence) => new() { Category = category, Conf = confidence, Bbox = [0.1f, 0.1f, 0.2f, 0.2f] };
+
+    [Fact]
+    public void Names_are_scored_rank_by_rank_as_right_rolled_up_or_wrong_and_a_low_score_counts_as_rolled_up()
+    {
+        using var folder = new TempFolder();
+        var lion = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;leo;lion")!;
+        var leopard = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;pardus;leopard")!;
+        var felids = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;;;")!;
+        var hyena = Alerting.Observations.Taxon.Parse("mammalia;carnivora;hyaenidae;crocuta;crocuta;spotted hyena")!;
+        var results = new MegaDetectorResults();
+        ImageResult Picture(string file, Alerting.Observations.Taxon named, float score) => new()
+        {
+            File = file,
+            Detections = [new ImageDetection { Category = "1", Conf = 0.9f, Bbox = [0.1f, 0.1f, 0.2f, 0.2f], Classifications = results.Classify(new(named, score, "test", [])) }],
+        };
+
+        // Four lions: named a lion (0.9), a leopard (0.85: right to the genus, wrong at the species), the cat family (0.95), a hyena (0.6).
+        results.Images.AddRange([Picture("a.jpg", lion, 0.9f), Picture("b.jpg", leopard, 0.85f), Picture("c.jpg", felids, 0.95f), Picture("d.jpg", hyena, 0.6f)]);
+        var truth = folder.File("truth.csv");
+        File.WriteAllText(truth, "file,class,order,family,genus,species\n" + string.Concat("abcd".Select(f => $"{f}.jpg,mammalia,carnivora,felidae,panthera,leo\n")));
+
+        var scores = TaxonEvaluation.Score(results, TaxonEvaluation.ReadTruth(truth));
+        RankScore At(string rank, float threshold) => scores.Single(s => s.Rank == rank && Math.Abs(s.Threshold - threshold) < 1e-4);
+
+        Assert.Equal((4, 0, 0), (At("order", 0.05f).Right, At("order", 0.05f).RolledUp, At("order", 0.05f).Wrong));
+        Assert.Equal((3, 0, 1), (At("family", 0.05f).Right, At("family", 0.05f).RolledUp, At("family", 0.05f).Wrong));
+        Assert.Equal((2, 1, 1), (At("genus", 0.05f).Right, At("genus", 0.05f).RolledUp, At("genus", 0.05f).Wrong));
+        Assert.Equal((1, 1, 2), (At("species", 0.05f).Right, At("species", 0.05f).RolledUp, At("species", 0.05f).Wrong));
+
+        // From 0.9 the leopard and the hyena are taken as "don't know": nothing wrong, and the lion still named.
+        Assert.Equal((1, 3, 0), (At("species", 0.9f).Right, At("species", 0.9f).RolledUp, At("species", 0.9f).Wrong));
+        Assert.Equal(0.9f, TaxonEvaluation.NoWrongName(scores)["species"]!.Threshold, 4);
+    }
 }

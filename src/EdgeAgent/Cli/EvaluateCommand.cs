@@ -16,9 +16,13 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var results = new Option<string>("--results") { Description = "A detect results file (MegaDetector format)", Required = true };
-        var truth = new Option<string>("--truth") { Description = "CSV of what is in each picture: file,category[,label]; an empty category for a blank picture", Required = true };
-        var by = new Option<string>("--by") { Description = "category (default) or label", DefaultValueFactory = _ => "category" };
-        by.AcceptOnlyFromAmong("category", "label");
+        var truth = new Option<string>("--truth")
+        {
+            Description = "CSV of what is in each picture: file,category[,label] (an empty category for a blank picture); for --by taxon a header with file,class,order,family,genus,species",
+            Required = true,
+        };
+        var by = new Option<string>("--by") { Description = "category (default), label, or taxon (the species stage's names, rank by rank)", DefaultValueFactory = _ => "category" };
+        by.AcceptOnlyFromAmong("category", "label", "taxon");
         var command = new Command("evaluate", "Score a results file against the truth: precision, recall and false alarms per threshold") { results, truth, by };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
@@ -27,6 +31,11 @@ internal static class EvaluateCommand
             if (!File.Exists(resultsPath))
             {
                 throw new ConfigurationException($"results file {resultsPath}: no such file");
+            }
+
+            if (parse.GetValue(by) == "taxon")
+            {
+                return Task.FromResult(ScoreTaxa(MegaDetectorResults.Load(resultsPath), parse.GetValue(truth)!));
             }
 
             var scores = Evaluation.Score(MegaDetectorResults.Load(resultsPath), Evaluation.ReadTruth(parse.GetValue(truth)!, byLabel), byLabel);
@@ -47,5 +56,25 @@ internal static class EvaluateCommand
             return Task.FromResult(0);
         }));
         return command;
+    }
+
+    private static int ScoreTaxa(MegaDetectorResults results, string truthPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var scores = TaxonEvaluation.Score(results, TaxonEvaluation.ReadTruth(truthPath));
+        Console.WriteLine("rank,threshold,right,rolled_up,wrong,coverage");
+        foreach (var s in scores)
+        {
+            Console.WriteLine(string.Create(c, $"{s.Rank},{s.Threshold:F2},{s.Right},{s.RolledUp},{s.Wrong},{s.Coverage:F3}"));
+        }
+
+        foreach (var (rank, best) in TaxonEvaluation.NoWrongName(scores))
+        {
+            Console.Error.WriteLine(best is null
+                ? $"{rank}: a wrong name at every threshold"
+                : string.Create(c, $"{rank}: no wrong name from {best.Threshold:F2}, {best.Right} of {best.Right + best.RolledUp} named right, the others rolled up"));
+        }
+
+        return 0;
     }
 }
