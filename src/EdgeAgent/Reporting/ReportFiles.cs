@@ -2,7 +2,7 @@ namespace EdgeAgent.Reporting;
 
 using System.Globalization;
 using System.Text;
-using EdgeAgent.Station;
+using EdgeAgent.Maps;
 
 /// <summary>
 /// Writes a report: <c>index.html</c>, which opens offline (its charts are SVG drawn by ScottPlot and
@@ -95,7 +95,7 @@ public static class ReportFiles
         html.Append(Table(["zone", "name", "sightings"], r.PerZone.Select(c => (IEnumerable<object>)[ZoneName(r, c.Key.Zone), c.Key.Name, c.Value])));
         html.Append("</div>");
         var perCamera = r.PerCamera.GroupBy(c => c.Key.Camera).ToDictionary(g => g.Key, g => g.Sum(c => c.Value.Sightings), StringComparer.Ordinal);
-        html.Append(StationPage.Map(new MapView(r.Site.Zones.Zones, r.Site.Cameras, [], []), camera => $"{camera.Id}: {perCamera.GetValueOrDefault(camera.Id)}"));
+        html.Append(SiteMap.Draw(new MapView(r.Site.Zones.Zones, r.Site.Cameras, [], []), camera => $"{camera.Id}: {perCamera.GetValueOrDefault(camera.Id)}"));
 
         html.Append("<h2>Diel activity</h2><p>Sightings by hour of the day, in each camera's clock time.</p><div class=\"charts\">");
         foreach (var label in charted)
@@ -214,14 +214,8 @@ public static class ReportFiles
         return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
     }));
 
-    private static string H(string text) => StationPage.H(text);
+    private static string H(string text) => System.Net.WebUtility.HtmlEncode(text);
 
-    private const string Css = StationPage.MapCss + """
-        body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #1b1b1b; padding: 0 1em; }
-        h1 { font-size: 1.5em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
-        .meta { color: #666; } .empty { font-weight: bold; color: #a66a00; }
-        table { border-collapse: collapse; margin: .5em 1em .5em 0; } th, td { padding: .2em .5em; border-bottom: 1px solid #e2e2e2; text-align: left; }
-        td.n { text-align: right; font-variant-numeric: tabular-nums; }
-        .side { display: flex; flex-wrap: wrap; align-items: flex-start; } .charts { display: flex; flex-wrap: wrap; gap: .5em; }
-        """;
+    /// <summary>The report page's style (with the map's), put in the page: it opens offline.</summary>
+    private static readonly string Css = SiteMap.Css + EmbeddedText.Read("Reporting/report.css");
 }

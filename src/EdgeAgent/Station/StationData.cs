@@ -3,6 +3,7 @@ namespace EdgeAgent.Station;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Hosting;
+using EdgeAgent.Maps;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Options;
@@ -14,9 +15,6 @@ public sealed record SourceView(
 
 /// <summary>An alert with its delivery on each channel.</summary>
 public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxEntry> Deliveries);
-
-/// <summary>What the map draws: zones, cameras, recent records placed on the ground and the alerts' positions.</summary>
-public sealed record MapView(IReadOnlyList<Zone> Zones, IReadOnlyList<CameraSite> Cameras, IReadOnlyList<PlacedRecord> Records, IReadOnlyList<AlertView> Alerts);
 
 /// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
 public sealed class StationData(
@@ -71,7 +69,7 @@ public sealed class StationData(
     /// <summary>The map's contents.</summary>
     public MapView Map()
     {
-        return new MapView(zones.Zones, geofencing.Value.Cameras, records.Placed(null, time.GetUtcNow() - MapPeriod, null, MapRecords), Alerts());
+        return new MapView(zones.Zones, geofencing.Value.Cameras, records.Placed(null, time.GetUtcNow() - MapPeriod, null, MapRecords), Alerts().Select(a => a.Alert).ToList());
     }
 
     /// <summary>Per taxon (or label, for what has none), the counts of the last <see cref="CountDays"/> days (oldest first), as the records count them.</summary>

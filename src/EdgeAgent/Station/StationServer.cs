@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using EdgeAgent.Hosting;
+using EdgeAgent.Maps;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -200,7 +201,7 @@ public sealed partial class StationServer(
         {
             "sources" => StationPage.Sources(data.Sources(), now),
             "alerts" => StationPage.Alerts(data.Alerts(), token(context)),
-            "map" => Cached(section, now, () => StationPage.Map(data.Map())),
+            "map" => Cached(section, now, () => SiteMap.Draw(data.Map())),
             _ => Cached(section, now, () => StationPage.Counts(data.Counts(), now.UtcDateTime.Date.AddDays(1 - StationData.CountDays))),
         };
     }

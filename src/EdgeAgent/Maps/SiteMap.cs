@@ -1,0 +1,137 @@
+namespace EdgeAgent.Maps;
+
+using System.Globalization;
+using System.Net;
+using System.Text;
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Alerting.Rules;
+using EdgeAgent.Recording;
+using NetTopologySuite.Geometries;
+
+/// <summary>What the map draws: zones, cameras, placed records and the alerts' positions.</summary>
+/// <param name="Zones">The zones.</param>
+/// <param name="Cameras">The fixed cameras.</param>
+/// <param name="Records">Placed records (video tracks, camera-trap detections).</param>
+/// <param name="Alerts">Alerts, drawn where they were placed.</param>
+public sealed record MapView(IReadOnlyList<Zone> Zones, IReadOnlyList<CameraSite> Cameras, IReadOnlyList<PlacedRecord> Records, IReadOnlyList<Alert> Alerts);
+
+/// <summary>The site's map as SVG, for the station page and the report alike.</summary>
+public static class SiteMap
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>The map's style, which every page that draws it includes.</summary>
+    public static string Css { get; } = EmbeddedText.Read("Maps/site-map.css");
+
+    /// <summary>
+    /// The map as SVG, drawn from the coordinates alone (the station has no tile server): zones,
+    /// cameras, the last week's placed records and the alerts, with a scale bar and a north arrow.
+    /// </summary>
+    /// <param name="map">What to draw.</param>
+    /// <param name="cameraLabel">Each camera's label; its id when not given.</param>
+    public static string Draw(MapView map, Func<CameraSite, string>? cameraLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var points = map.Zones.SelectMany(z => z.Geometry.Coordinates.Select(c => (Lat: c.Y, Lon: c.X)))
+            .Concat(map.Cameras.Select(c => (Lat: c.Latitude, Lon: c.Longitude)))
+            .Concat(map.Records.Select(r => (Lat: r.Position.Latitude, Lon: r.Position.Longitude)))
+            .Concat(map.Alerts.Select(a => a.Observation.Position).OfType<GeoPosition>().Select(p => (Lat: p.Latitude, Lon: p.Longitude)))
+            .ToList();
+        if (points.Count == 0)
+        {
+            return "<p>Nothing to draw: no zones, cameras or placed records.</p>";
+        }
+
+        var projection = new Projection(points);
+        var svg = new StringBuilder().Append(C, $"<svg class=\"map\" viewBox=\"0 0 {Projection.Width} {projection.Height:0}\" width=\"{Projection.Width}\" height=\"{projection.Height:0}\" role=\"img\" aria-label=\"map\">");
+        foreach (var zone in map.Zones)
+        {
+            var d = new StringBuilder();
+            foreach (var polygon in Polygons(zone.Geometry))
+            {
+                foreach (var ring in new[] { polygon.ExteriorRing }.Concat(polygon.InteriorRings))
+                {
+                    d.Append(string.Join(' ', ring.Coordinates.Select((c, i) => $"{(i == 0 ? 'M' : 'L')}{projection.X(c.X):0.#},{projection.Y(c.Y):0.#}"))).Append(" Z ");
+                }
+            }
+
+            var centre = zone.Geometry.InteriorPoint;
+            svg.Append(C, $"<path class=\"zone\" data-zone=\"{H(zone.Id)}\" fill-rule=\"evenodd\" d=\"{d.ToString().Trim()}\"><title>{H(zone.Name)} ({H(zone.Id)})</title></path>");
+            svg.Append(C, $"<text class=\"zone-name\" x=\"{projection.X(centre.X):0.#}\" y=\"{projection.Y(centre.Y):0.#}\">{H(zone.Name)}</text>");
+        }
+
+        foreach (var r in map.Records)
+        {
+            svg.Append(C, $"<circle class=\"record {H(r.Category)}\" cx=\"{projection.X(r.Position.Longitude):0.#}\" cy=\"{projection.Y(r.Position.Latitude):0.#}\" r=\"3\">");
+            svg.Append(C, $"<title>{H(r.Name)} {r.Confidence:0.00}, {H(r.SourceId)}, {r.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
+        }
+
+        foreach (var camera in map.Cameras)
+        {
+            var (x, y) = (projection.X(camera.Longitude), projection.Y(camera.Latitude));
+            svg.Append(C, $"<rect class=\"camera\" data-camera=\"{H(camera.Id)}\" x=\"{x - 5:0.#}\" y=\"{y - 5:0.#}\" width=\"10\" height=\"10\"><title>camera {H(camera.Id)}</title></rect>");
+            svg.Append(C, $"<text class=\"camera-name\" x=\"{x + 8:0.#}\" y=\"{y + 4:0.#}\">{H(cameraLabel?.Invoke(camera) ?? camera.Id)}</text>");
+        }
+
+        foreach (var alert in map.Alerts.Where(a => a.Observation.Position is not null))
+        {
+            var p = alert.Observation.Position!.Value;
+            svg.Append(C, $"<circle class=\"alert-mark {alert.Severity.ToString().ToLowerInvariant()}\" data-alert=\"{H(alert.Id)}\" cx=\"{projection.X(p.Longitude):0.##}\" cy=\"{projection.Y(p.Latitude):0.##}\" r=\"7\">");
+            svg.Append(C, $"<title>{H(alert.Observation.Detection.Label)} — {H(alert.Rule)}, {alert.Observation.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
+        }
+
+        // A scale bar of a round length near a quarter of the width, and north up.
+        var metres = new[] { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000 }
+            .MinBy(m => Math.Abs((m * projection.PixelsPerMetre) - (Projection.Width / 4.0)));
+        var bar = metres * projection.PixelsPerMetre;
+        var bottom = projection.Height - 12;
+        svg.Append(C, $"<g class=\"scale\"><path d=\"M12,{bottom - 6:0.#} V{bottom:0.#} H{12 + bar:0.#} V{bottom - 6:0.#}\"/>");
+        svg.Append(C, $"<text x=\"{12 + (bar / 2):0.#}\" y=\"{bottom - 9:0.#}\">{(metres >= 1000 ? $"{metres / 1000} km" : $"{metres} m")}</text></g>");
+        svg.Append(C, $"<g class=\"north\"><path d=\"M{Projection.Width - 24},10 l8,22 l-8,-6 l-8,6 Z\"/><text x=\"{Projection.Width - 24}\" y=\"46\">N</text></g>");
+        return svg.Append("</svg>").ToString();
+    }
+
+    private static string H(string text) => WebUtility.HtmlEncode(text);
+
+    private static IEnumerable<Polygon> Polygons(Geometry geometry) => geometry switch
+    {
+        Polygon polygon => [polygon],
+        MultiPolygon multi => multi.Geometries.OfType<Polygon>(),
+        _ => [],
+    };
+
+    /// <summary>Longitude and latitude to pixels: an equirectangular projection about the middle, north up, fitted to the width.</summary>
+    private sealed class Projection
+    {
+        public const int Width = 800;
+        private const double MetresPerDegree = 111_320;
+        private readonly double _minLon;
+        private readonly double _maxLat;
+        private readonly double _metresPerLonDegree;
+
+        public Projection(List<(double Lat, double Lon)> points)
+        {
+            var (minLat, maxLat) = (points.Min(p => p.Lat), points.Max(p => p.Lat));
+            var (minLon, maxLon) = (points.Min(p => p.Lon), points.Max(p => p.Lon));
+            _metresPerLonDegree = MetresPerDegree * Math.Cos((minLat + maxLat) / 2 * Math.PI / 180);
+
+            // At least 200 m across, and a margin of a tenth around what is drawn.
+            var spanX = Math.Max(200, (maxLon - minLon) * _metresPerLonDegree);
+            var spanY = Math.Max(200, (maxLat - minLat) * MetresPerDegree);
+            var (padX, padY) = (spanX * 0.1, spanY * 0.1);
+            _minLon = ((minLon + maxLon) / 2) - (((spanX / 2) + padX) / _metresPerLonDegree);
+            _maxLat = ((minLat + maxLat) / 2) + (((spanY / 2) + padY) / MetresPerDegree);
+            PixelsPerMetre = Math.Min(Width / (spanX + (2 * padX)), 600 / (spanY + (2 * padY)));
+            Height = Math.Max(240, (spanY + (2 * padY)) * PixelsPerMetre);
+        }
+
+        public double PixelsPerMetre { get; }
+
+        public double Height { get; }
+
+        public double X(double longitude) => (longitude - _minLon) * _metresPerLonDegree * PixelsPerMetre;
+
+        public double Y(double latitude) => (_maxLat - latitude) * MetresPerDegree * PixelsPerMetre;
+    }
+}
