@@ -33,48 +33,44 @@ internal static class EvaluateCommand
                 throw new ConfigurationException($"results file {resultsPath}: no such file");
             }
 
+            var c = CultureInfo.InvariantCulture;
+            var found = MegaDetectorResults.Load(resultsPath);
             if (parse.GetValue(by) == "taxon")
             {
-                return Task.FromResult(ScoreTaxa(MegaDetectorResults.Load(resultsPath), parse.GetValue(truth)!));
+                var ranks = TaxonEvaluation.Score(found, TaxonEvaluation.ReadTruth(parse.GetValue(truth)!));
+                Print(
+                    "rank,threshold,right,rolled_up,wrong,coverage",
+                    ranks.Select(s => string.Create(c, $"{s.Rank},{s.Threshold:F2},{s.Right},{s.RolledUp},{s.Wrong},{s.Coverage:F3}")),
+                    TaxonEvaluation.NoWrongName(ranks).Select(b => b.Value is not { } best
+                        ? $"{b.Key}: a wrong name at every threshold"
+                        : string.Create(c, $"{b.Key}: no wrong name from {best.Threshold:F2}, {best.Right} of {best.Right + best.RolledUp} named right, the others rolled up")));
+                return Task.FromResult(0);
             }
 
-            var scores = Evaluation.Score(MegaDetectorResults.Load(resultsPath), Evaluation.ReadTruth(parse.GetValue(truth)!, byLabel), byLabel);
-            var c = CultureInfo.InvariantCulture;
-            Console.WriteLine("class,threshold,precision,recall,false_alarms,true_positives,false_negatives");
-            foreach (var s in scores)
-            {
-                Console.WriteLine(string.Create(c, $"{s.Class},{s.Threshold:F2},{s.Precision:F3},{s.Recall:F3},{s.FalsePositives},{s.TruePositives},{s.FalseNegatives}"));
-            }
-
-            foreach (var (name, best) in Evaluation.ZeroFalseAlarm(scores))
-            {
-                Console.Error.WriteLine(best is null
-                    ? $"{name}: false alarms at every threshold"
-                    : string.Create(c, $"{name}: no false alarm from {best.Threshold:F2}, recall {best.Recall:F3} ({best.TruePositives} of {best.TruePositives + best.FalseNegatives} pictures)"));
-            }
-
+            var scores = Evaluation.Score(found, Evaluation.ReadTruth(parse.GetValue(truth)!, byLabel), byLabel);
+            Print(
+                "class,threshold,precision,recall,false_alarms,true_positives,false_negatives",
+                scores.Select(s => string.Create(c, $"{s.Class},{s.Threshold:F2},{s.Precision:F3},{s.Recall:F3},{s.FalsePositives},{s.TruePositives},{s.FalseNegatives}")),
+                Evaluation.ZeroFalseAlarm(scores).Select(b => b.Value is not { } best
+                    ? $"{b.Key}: false alarms at every threshold"
+                    : string.Create(c, $"{b.Key}: no false alarm from {best.Threshold:F2}, recall {best.Recall:F3} ({best.TruePositives} of {best.TruePositives + best.FalseNegatives} pictures)")));
             return Task.FromResult(0);
         }));
         return command;
     }
 
-    private static int ScoreTaxa(MegaDetectorResults results, string truthPath)
+    /// <summary>The scores as CSV on stdout, and the verdicts on stderr.</summary>
+    private static void Print(string header, IEnumerable<string> rows, IEnumerable<string> verdicts)
     {
-        var c = CultureInfo.InvariantCulture;
-        var scores = TaxonEvaluation.Score(results, TaxonEvaluation.ReadTruth(truthPath));
-        Console.WriteLine("rank,threshold,right,rolled_up,wrong,coverage");
-        foreach (var s in scores)
+        Console.WriteLine(header);
+        foreach (var row in rows)
         {
-            Console.WriteLine(string.Create(c, $"{s.Rank},{s.Threshold:F2},{s.Right},{s.RolledUp},{s.Wrong},{s.Coverage:F3}"));
+            Console.WriteLine(row);
         }
 
-        foreach (var (rank, best) in TaxonEvaluation.NoWrongName(scores))
+        foreach (var verdict in verdicts)
         {
-            Console.Error.WriteLine(best is null
-                ? $"{rank}: a wrong name at every threshold"
-                : string.Create(c, $"{rank}: no wrong name from {best.Threshold:F2}, {best.Right} of {best.Right + best.RolledUp} named right, the others rolled up"));
+            Console.Error.WriteLine(verdict);
         }
-
-        return 0;
     }
 }
