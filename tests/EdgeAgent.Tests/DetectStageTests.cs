@@ -127,6 +127,20 @@ public sealed class DetectStageTests
         }
     }
 
+    [Fact]
+    public async Task A_results_file_that_cannot_be_written_ends_the_batch_with_its_error_instead_of_leaving_it_waiting()
+    {
+        using var detector = new NamedDetector(ModelManifest.Load(EdgeAgent.Testing.TestPaths.DefaultManifest), "animal");
+        var pictures = Sources.PictureFiles.Find([EdgeAgent.Testing.TestPaths.CameraTrap], recursive: false, _ => { });
+        var pipeline = new Jobs.PictureBatchPipeline(detector, new ConfidencePolicy(0.3f), new Jobs.PipelineOptions { DetectWorkers = 2, DecodeWorkers = 2 }, 416, 416);
+
+        // The checkpoint after the first picture finds the disk full.
+        var run = pipeline.RunAsync(pictures, _ => throw new IOException("No space left on device"), null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class FakeDetector(params Detection[] found) : IDetector
     {
         private int _calls;

@@ -33,7 +33,6 @@ public sealed record PipelineOptions
 
     /// <summary>Larger pictures are decoded reduced (JPEG) or refused.</summary>
     public int MaxMegapixels { get; init; } = PictureReader.DefaultMaxMegapixels;
-
 }
 
 /// <summary>
@@ -126,22 +125,37 @@ public sealed class PictureBatchPipeline(
         var postProcessing = Task.Run(
             async () =>
             {
-                await foreach (var detected in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                try
                 {
-                    slots.Release();
-                    using var frame = detected.Frame;
-                    decodedFrom.TryRemove(frame, out var from);
-                    if (detected.Failure is not null)
-                    {
-                        Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, [], detected.Failure));
-                        continue;
-                    }
-
-                    var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, maskFor?.Invoke(from.File) ?? DetectionMask.None);
-                    Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, post.Kept, null) { Suppressed = post.Suppressed });
+                    await PostProcessAsync().ConfigureAwait(false);
+                }
+                catch
+                {
+                    // A results file that cannot be written (a full disk): stop the decoders and the
+                    // workers, which would otherwise wait for this thread for ever.
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
                 }
             },
             CancellationToken.None);
+
+        async Task PostProcessAsync()
+        {
+            await foreach (var detected in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                slots.Release();
+                using var frame = detected.Frame;
+                decodedFrom.TryRemove(frame, out var from);
+                if (detected.Failure is not null)
+                {
+                    Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, [], detected.Failure));
+                    continue;
+                }
+
+                var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, maskFor?.Invoke(from.File) ?? DetectionMask.None);
+                Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, post.Kept, null) { Suppressed = post.Suppressed });
+            }
+        }
 
         try
         {
