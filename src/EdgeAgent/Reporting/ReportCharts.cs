@@ -24,15 +24,27 @@ public static class ReportCharts
         var counts = report.PerDay.GroupBy(c => (Bin: bin(c.Key.Day), c.Key.Name)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
         var plot = new Plot();
         Style(plot);
+
+        // Lines of several names can run on the same values: each has its own colour (a palette
+        // told apart by the colour-blind too), dash pattern and marker, so none hides another.
+        plot.Add.Palette = new ScottPlot.Palettes.ColorblindFriendly();
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+        MarkerShape[] markers = [MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond, MarkerShape.Cross, MarkerShape.OpenCircle];
         var x = bins.Select(b => b.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
-        foreach (var label in labels)
+        var most = 0;
+        foreach (var (label, i) in labels.Select((l, i) => (l, i)))
         {
-            var line = plot.Add.Scatter(x, bins.Select(b => (double)counts.GetValueOrDefault((b, label))).ToArray());
+            var y = bins.Select(b => counts.GetValueOrDefault((b, label))).ToArray();
+            most = Math.Max(most, y.DefaultIfEmpty(0).Max());
+            var line = plot.Add.Scatter(x, y.Select(v => (double)v).ToArray());
             line.LegendText = label;
-            line.MarkerSize = bins.Length > 60 ? 0 : 4;
+            line.LinePattern = patterns[i % patterns.Length];
+            line.MarkerShape = markers[i % markers.Length];
+            line.MarkerSize = bins.Length > 60 ? 0 : 5;
         }
 
         plot.Axes.DateTimeTicksBottom();
+        CountTicks(plot, most);
         plot.Axes.Left.Label.Text = $"sightings per {unit}";
         plot.Axes.Margins(bottom: 0);
         plot.ShowLegend(Edge.Right);
@@ -53,11 +65,21 @@ public static class ReportCharts
         }
 
         plot.Title(label, size: 14);
+        CountTicks(plot, hours.DefaultIfEmpty(0).Max());
+        plot.Axes.Left.Label.Text = "sightings";
         plot.Axes.Bottom.Label.Text = "hour of the day";
         plot.Axes.Bottom.SetTicks([0, 3, 6, 9, 12, 15, 18, 21], ["0", "3", "6", "9", "12", "15", "18", "21"]);
         plot.Axes.SetLimitsX(-0.6, 23.6);
         plot.Axes.Margins(bottom: 0);
         return Svg(plot, 340, 220, $"diel activity of {label}");
+    }
+
+    /// <summary>Whole numbers on a count axis: no 0.5 of an animal.</summary>
+    private static void CountTicks(Plot plot, int most)
+    {
+        var step = Math.Max(1, (int)Math.Ceiling(most / 5.0));
+        var ticks = Enumerable.Range(0, (most / step) + 2).Select(i => i * step).ToArray();
+        plot.Axes.Left.SetTicks(ticks.Select(t => (double)t).ToArray(), ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     private static void Style(Plot plot)
@@ -71,6 +93,6 @@ public static class ReportCharts
     {
         var svg = plot.GetSvgXml(width, height);
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return $"<figure class=\"chart\" aria-label=\"{Station.StationPage.H(title)}\">{svg[start..]}</figure>";
+        return $"<figure class=\"chart\" aria-label=\"{System.Net.WebUtility.HtmlEncode(title)}\">{svg[start..]}</figure>";
     }
 }

@@ -195,7 +195,7 @@ public static class ReportFiles
             html.Append("<tr>");
             foreach (var cell in row)
             {
-                html.Append(cell is int n ? $"<td class=\"n\">{(n == 0 ? "" : n.ToString(C))}</td>" : $"<td>{H(Convert.ToString(cell, C) ?? "")}</td>");
+                html.Append(cell is int n ? $"<td class=\"n\">{n.ToString(C)}</td>" : $"<td>{H(Convert.ToString(cell, C) ?? "")}</td>");
             }
 
             html.Append("</tr>");
