@@ -30,6 +30,16 @@ public sealed class OverlayBandTests
     }
 
     [Fact]
+    public void Every_shared_camera_trap_picture_has_its_band_found()
+    {
+        foreach (var path in Directory.GetFiles(TestPaths.CameraTrap, "*.jpg"))
+        {
+            using var picture = Cv2.ImRead(path);
+            Assert.True(OverlayBand.Find(picture).Count > 0, $"no band found on {Path.GetFileName(path)}");
+        }
+    }
+
+    [Fact]
     public void A_picture_without_a_band_has_none_and_a_band_burned_in_is_found_at_either_edge()
     {
         // The middle of a daytime picture: no band at either edge.
