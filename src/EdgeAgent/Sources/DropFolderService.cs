@@ -153,15 +153,27 @@ public sealed partial class DropFolderService(
                 _inFlight.Add(key);
             }
 
-            await decoding.WriteAsync(new Decoding(file, key, quiet, Task.Run(() => Decode(file, folder), CancellationToken.None)), stoppingToken).ConfigureAwait(false);
+            var decode = Task.Run(() => Decode(file, folder, stoppingToken), CancellationToken.None);
+            try
+            {
+                await decoding.WriteAsync(new Decoding(file, key, quiet, decode), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping before the decode was handed on: it must not outlive the stage (OpenCV's
+                // native code running while the process exits crashes it).
+                await Discard(decode).ConfigureAwait(false);
+                throw;
+            }
         }
 
         return next;
     }
 
-    private async Task<(Picture Picture, CameraPose? Pose)> Decode(PictureFile file, DropFolderOptions folder)
+    private async Task<(Picture Picture, CameraPose? Pose)> Decode(PictureFile file, DropFolderOptions folder, CancellationToken stoppingToken)
     {
-        await _decoders.WaitAsync().ConfigureAwait(false);
+        // Once the stop has begun, a decode that has not started never starts.
+        await _decoders.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
         {
             // Tiles and crops need every pixel; otherwise the decode need not be larger than the model's input.
@@ -198,7 +210,9 @@ public sealed partial class DropFolderService(
         {
             if (stoppingToken.IsCancellationRequested)
             {
-                // Not handed on, so not half-done: taken again at the next start.
+                // Not handed on, so not half-done: taken again at the next start. Its decode is
+                // waited for, so that no native decode outlives the stage.
+                await Discard(picture).ConfigureAwait(false);
                 continue;
             }
 
@@ -212,6 +226,11 @@ public sealed partial class DropFolderService(
                 {
                     Clock = clock.Issue is null ? null : clock,
                 };
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The stop began before this picture's decode did: taken again at the next start.
+                continue;
             }
             catch (PictureException e) when (!e.Final && quiet < folder.GiveUpAfter)
             {
@@ -332,6 +351,20 @@ public sealed partial class DropFolderService(
     }
 
     private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<(Picture Picture, CameraPose? Pose)> Picture);
+
+    /// <summary>Waits for a decode that will not be used, whatever became of it, and lets its pixels go.</summary>
+    private static async Task Discard(Task<(Picture Picture, CameraPose? Pose)> decode)
+    {
+        try
+        {
+            var (picture, _) = await decode.ConfigureAwait(false);
+            picture.Dispose();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never started, or failed: nothing to let go.
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: {Issue} (said once per camera; each such picture is flagged in the records)")]
     private static partial void LogClock(ILogger logger, string source, string file, string issue);
