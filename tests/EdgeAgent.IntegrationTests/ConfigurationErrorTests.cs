@@ -234,6 +234,24 @@ public sealed class ConfigurationErrorTests
         Assert.Contains("problem: Station:Password:", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_file_that_is_not_a_records_database_is_named_by_report_and_counts_and_left_as_it_is()
+    {
+        using var folder = new TempFolder();
+        var text = folder.File("notes.db");
+        await File.WriteAllTextAsync(text, "these are a ranger's notes, not a database\n");
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("report", "--database", text, "--output", folder.File("report")), text, "is not an edge-agent records database");
+
+        // An empty file where the configuration says the database is: refused, and still empty.
+        var json = AgentConfig.Create(folder);
+        Directory.CreateDirectory(folder.File("state"));
+        await File.WriteAllBytesAsync(folder.File("state/edge-agent.db"), []);
+        var config = AgentConfig.Write(folder, json);
+        AssertConfigurationError(await AgentProcess.RunAsync("counts", "--config", config), "is not an edge-agent records database");
+        Assert.Equal(0, new FileInfo(folder.File("state/edge-agent.db")).Length);
+    }
+
     [Theory]
     [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Where": "Insid" } ] } }""", "Alerting:Rules:0:Where: 'Insid' is not one of Anywhere, Inside, Outside")]
     [InlineData("""{ "Alerting": { "Rules": [ { "Name": "r", "Severity": "Urgent" } ] } }""", "Alerting:Rules:0:Severity: 'Urgent' is not one of")]

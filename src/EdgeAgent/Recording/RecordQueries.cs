@@ -54,7 +54,25 @@ public sealed class RecordQueries
 
         using var _ = connection;
         _connectionString = connection.ConnectionString;
-        var missing = Required.Where(r => !connection.HasColumn(r.Table, r.Column)).Select(r => $"{r.Table}.{r.Column}").ToList();
+        List<string> missing;
+        bool hasDetections;
+        try
+        {
+            missing = Required.Where(r => !connection.HasColumn(r.Table, r.Column)).Select(r => $"{r.Table}.{r.Column}").ToList();
+            hasDetections = connection.HasColumn("detections", "label");
+        }
+        catch (SqliteException e)
+        {
+            // A file that is not SQLite at all ("file is not a database").
+            throw new ConfigurationException($"records database {Path} is not an edge-agent records database: {e.Message}", e);
+        }
+
+        if (!hasDetections)
+        {
+            // An empty file, or another program's database: nothing to read, and nothing is written to it.
+            throw new ConfigurationException($"records database {Path} is not an edge-agent records database (it has no detections table)");
+        }
+
         if (missing.Count > 0)
         {
             throw new ConfigurationException(
