@@ -45,8 +45,8 @@ public sealed class SpeciesDaemonTests
             while (!(Has("elephants", "CT-07") && Has("animals", "MAST-1")))
             {
                 Assert.True(DateTime.UtcNow < deadline && !agent.Process.HasExited, "no alert of each kind: " + agent.Error);
-                await Task.Delay(200);
-                mails = await smtp.MessagesAsync();
+                // Wait for the next e-mail to arrive, not for time to pass.
+                mails = await smtp.WaitForMessagesAsync(mails.Count + 1, deadline - DateTime.UtcNow);
             }
 
             await AgentProcess.SignalAsync(agent.Process, "TERM");
