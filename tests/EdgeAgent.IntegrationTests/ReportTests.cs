@@ -2,8 +2,17 @@ namespace EdgeAgent.IntegrationTests;
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common;
 using EdgeAgent.IntegrationTests.Servers;
+using EdgeAgent.Placement;
+using EdgeAgent.Recording;
+using EdgeAgent.Reporting;
+using EdgeAgent.Sources;
 using EdgeAgent.Testing;
+using Microsoft.Extensions.Options;
+using OpenCvSharp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 
@@ -170,7 +179,7 @@ public sealed class ReportTests
 
         // An empty database of this version: the report is written, and says that nothing was seen.
         var config = AgentConfig.Write(folder, AgentConfig.Create(folder));
-        using (var records = new EdgeAgent.Recording.RecordDatabase(Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Common.DatabaseOptions { Path = folder.File("state/edge-agent.db") })))
+        using (var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = folder.File("state/edge-agent.db") })))
         {
         }
 
@@ -180,6 +189,48 @@ public sealed class ReportTests
         Assert.Contains("nothing was recorded between 1990-01-01 and 1990-12-31: the records are empty", emptyError, StringComparison.Ordinal);
         Assert.Contains("0 sightings", output, StringComparison.Ordinal);
         Assert.Contains("Nothing was seen in this period.", await File.ReadAllTextAsync(folder.File("empty/index.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deployment_spans_the_time_its_camera_was_up_and_a_camera_that_saw_nothing_is_one_too()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("edge-agent.db");
+        var day1 = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        using (var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = path })))
+        {
+            // CT-1 up from 06:00 on day 1 until the agent stops on day 3 at 18:00, a zebra on day 2;
+            // CT-2 up on day 1 only (then its card is full) and never saw anything; CT-3 has no place.
+            records.RecordSourceState("CT-1", "up", "", day1.AddHours(6));
+            records.RecordSourceState("CT-2", "up", "", day1.AddHours(6));
+            records.RecordSourceState("CT-3", "up", "", day1.AddHours(6));
+            records.RecordSourceState("CT-2", "failed", "card full", day1.AddDays(1));
+            foreach (var source in new[] { "CT-1", "CT-2", "CT-3" })
+            {
+                records.RecordSourceState(source, "stopped", "", day1.AddDays(2).AddHours(18));
+            }
+
+            using var frame = new Frame("CT-1", day1.AddDays(1).AddHours(9), new Mat(), 100, 100, 1f, new FileKey("CT-1", "zebra.jpg", 1, 1));
+            var zebra = new Detection("zebra", DetectionCategory.Animal, 0.8f, new BoundingBox(10, 10, 20, 20));
+            records.Write([new FrameRecord(frame, [new PlacedDetection(zebra, new Placement(null, null, PlacedBy.Nowhere))], true, [], [])], [], day1.AddDays(1));
+        }
+
+        var cameras = new[] { new CameraSite { Id = "CT-1", Latitude = -1.4, Longitude = 35.1 }, new CameraSite { Id = "CT-2", Latitude = -1.5, Longitude = 35.2 } };
+        var site = new ReportSite(ZoneMap.Empty, cameras, TimeSpan.FromSeconds(10), 0, "test");
+        var (from, to) = (DateOnly.FromDateTime(day1.UtcDateTime), DateOnly.FromDateTime(day1.AddDays(9).UtcDateTime));
+        var queries = new RecordQueries(path);
+        var report = BiodiversityReport.Gather(queries, site, from, to, day1.AddDays(10));
+        var written = CamtrapDpExport.Write(queries, report, folder.File("package"), "test", day1.AddDays(10), new MediaLocation(new Dictionary<string, string>(), "https://example.org/media/"));
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(["CT-3"], written.LeftOut);
+        Assert.Empty(CamtrapDpChecks.Problems(folder.File("package")));
+        var deployments = CamtrapDpChecks.ReadCsv(folder.File("package/deployments.csv")).Skip(1).ToDictionary(r => r[0]);
+        Assert.Equal(("2026-11-02T06:00:00Z", "2026-11-04T18:00:00Z"), (deployments["CT-1"][6], deployments["CT-1"][7]));
+        Assert.Equal(("2026-11-02T06:00:00Z", "2026-11-03T00:00:00Z"), (deployments["CT-2"][6], deployments["CT-2"][7]));
+        Assert.Contains("working 0.75 camera-days", deployments["CT-2"][23], StringComparison.Ordinal);
+        var package = JsonNode.Parse(File.ReadAllText(folder.File("package/datapackage.json")))!;
+        Assert.Equal(("2026-11-02", "2026-11-04"), ((string?)package["temporal"]!["start"], (string?)package["temporal"]!["end"]));
     }
 
     private static long Tracks(TempFolder folder) => DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM tracks");

@@ -393,7 +393,8 @@ public sealed class RecordQueries
 
             result[p.Source] = p.State switch
             {
-                "up" => sum with { Up = sum.Up + spent },
+                "up" when stop > start => sum with { Up = sum.Up + spent, UpSpan = (sum.UpSpan?.First ?? start, stop) },
+                "up" => sum,
                 "stopped" => sum with { Stopped = sum.Stopped + spent },
                 _ => sum with { Down = sum.Down + spent, Outages = sum.Outages + (p.At >= from && p.State != "starting" ? 1 : 0) },
             };

@@ -85,6 +85,9 @@ public readonly record struct Downtime(TimeSpan Down, TimeSpan Stopped, int Outa
 
     /// <summary>Time it was up on each UTC day.</summary>
     public IReadOnlyDictionary<DateOnly, TimeSpan>? UpPerDay { get; init; }
+
+    /// <summary>When, in the period, it first came up and was last up: the span a camera was deployed and working.</summary>
+    public (DateTimeOffset First, DateTimeOffset Last)? UpSpan { get; init; }
 }
 
 /// <summary>A picture the agent finished: its file, when it was taken, its size and its detections, or why it failed.</summary>

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Recording;
 
@@ -12,8 +13,7 @@ using EdgeAgent.Recording;
 /// Writes the records of a period as a Camera Trap Data Package (Camtrap DP 1.0.2, the TDWG
 /// standard that Agouti, Wildlife Insights and camtraptor read): <c>datapackage.json</c> and the
 /// <c>deployments</c>, <c>media</c> and <c>observations</c> tables as CSV. A source is a deployment
-/// (its position from Geofencing:Cameras, else the mean of its placed sightings; one with neither is
-/// left out, and said so); every camera-trap picture is a medium; every detection a media-level
+/// over the time it was up (see <see cref="Deployments"/>); every camera-trap picture is a medium; every detection a media-level
 /// observation (machine-classified, with its box and confidence), a blank picture a <c>blank</c>
 /// one; every video track an event-level observation.
 /// </summary>
@@ -62,17 +62,31 @@ public static class CamtrapDpExport
         location ??= MediaLocation.Unknown;
         Directory.CreateDirectory(folder);
         var (start, end) = BiodiversityReport.Bounds(report.From, report.To);
-        var site = report.Site;
         var pictures = records.Pictures(start, end).Where(p => p.Failure is null).ToList();
-        var tracks = new List<Sighting>();
-        var sums = new Dictionary<string, (double Latitude, double Longitude, int Count)>(StringComparer.Ordinal);
-        foreach (var sighting in records.Sightings(start, end, site.BurstGap, site.SameAnimalWithin))
-        {
-            if (sighting.Unit == "track")
-            {
-                tracks.Add(sighting);
-            }
+        var tracks = records.Sightings(start, end, report.Site.BurstGap, report.Site.SameAnimalWithin).ToList();
+        var (deployments, leftOut) = Deployments(report, pictures, tracks);
+        pictures.RemoveAll(p => !deployments.ContainsKey(p.SourceId));
+        tracks.RemoveAll(t => t.Unit != "track" || !deployments.ContainsKey(t.SourceId));
+        WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments.Values.Select(d => DeploymentRow(d, report.Site, pictures)));
+        var (mediaIds, copied, unlocated) = WriteMedia(records, pictures, location, folder, start, end);
+        var (observations, taxa) = WriteObservations(records, pictures, tracks, mediaIds, folder, classifiedBy, start, end);
+        var covered = deployments.Count == 0 ? ((DateTimeOffset, DateTimeOffset)?)null : (deployments.Values.Min(d => d.Start), deployments.Values.Max(d => d.End));
+        var package = Package(report, deployments.Values.Select(d => d.Position).ToList(), covered, taxa, now);
+        File.WriteAllText(Path.Combine(folder, "datapackage.json"), package.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new Summary(deployments.Count, pictures.Count, observations, leftOut) { Copied = copied, Unlocated = unlocated };
+    }
 
+    /// <summary>
+    /// The deployments: every source with a picture, a track or time up in the period (a camera that
+    /// worked and saw nothing is a deployment too: its effort counts), placed by Geofencing:Cameras or
+    /// else by the mean of its placed sightings; from when it first came up (or its first capture, if
+    /// earlier) to when it was last up (or its last capture, if later). Those without a place are left out.
+    /// </summary>
+    private static (SortedDictionary<string, Deployment> Placed, List<string> LeftOut) Deployments(BiodiversityReport report, List<PictureRow> pictures, List<Sighting> sightings)
+    {
+        var sums = new Dictionary<string, (double Latitude, double Longitude, int Count)>(StringComparer.Ordinal);
+        foreach (var sighting in sightings)
+        {
             if (sighting.Position is { } at)
             {
                 var sum = sums.GetValueOrDefault(sighting.SourceId);
@@ -80,184 +94,205 @@ public static class CamtrapDpExport
             }
         }
 
-        // Deployments: every source with something in the period and a place on the map.
-        var placed = sums.ToDictionary(s => s.Key, s => new GeoPosition(s.Value.Latitude / s.Value.Count, s.Value.Longitude / s.Value.Count), StringComparer.Ordinal);
-        var sources = pictures.Select(p => p.SourceId).Concat(tracks.Select(t => t.SourceId)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var positions = new Dictionary<string, GeoPosition>(StringComparer.Ordinal);
-        foreach (var source in sources)
+        var spans = new Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
+        void Seen(string source, DateTimeOffset first, DateTimeOffset last) =>
+            spans[source] = spans.TryGetValue(source, out var s) ? (first < s.First ? first : s.First, last > s.Last ? last : s.Last) : (first, last);
+        pictures.ForEach(p => Seen(p.SourceId, p.TakenAt, p.TakenAt));
+        sightings.Where(s => s.Unit == "track").ToList().ForEach(t => Seen(t.SourceId, t.Start, t.End));
+        foreach (var (source, state) in report.Downtimes ?? [])
         {
-            if (site.Cameras.FirstOrDefault(c => c.Id == source) is { } camera)
+            if (state.UpSpan is { } up)
             {
-                positions[source] = new GeoPosition(camera.Latitude, camera.Longitude);
-            }
-            else if (placed.TryGetValue(source, out var mean))
-            {
-                positions[source] = mean;
+                Seen(source, up.First, up.Last);
             }
         }
 
-        var leftOut = sources.Where(s => !positions.ContainsKey(s)).ToList();
-        pictures.RemoveAll(p => !positions.ContainsKey(p.SourceId));
-        tracks.RemoveAll(t => !positions.ContainsKey(t.SourceId));
-
-        var periods = new Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
-        void Seen(string source, DateTimeOffset at)
+        var placed = new SortedDictionary<string, Deployment>(StringComparer.Ordinal);
+        var leftOut = new List<string>();
+        foreach (var (source, span) in spans.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            periods[source] = periods.TryGetValue(source, out var p) ? (at < p.First ? at : p.First, at > p.Last ? at : p.Last) : (at, at);
+            var camera = report.Site.Cameras.FirstOrDefault(c => c.Id == source);
+            GeoPosition? position = camera is not null ? new GeoPosition(camera.Latitude, camera.Longitude)
+                : sums.TryGetValue(source, out var sum) ? new GeoPosition(sum.Latitude / sum.Count, sum.Longitude / sum.Count) : null;
+            if (position is { } at)
+            {
+                placed[source] = new Deployment(source, at, span.First, span.Last, camera, report.Downtimes?.GetValueOrDefault(source).Up);
+            }
+            else
+            {
+                leftOut.Add(source);
+            }
         }
 
-        pictures.ForEach(p => Seen(p.SourceId, p.TakenAt));
-        tracks.ForEach(t => { Seen(t.SourceId, t.Start); Seen(t.SourceId, t.End); });
-        var deployments = positions.Select(p =>
+        return (placed, leftOut);
+    }
+
+    private static string[] DeploymentRow(Deployment d, ReportSite site, List<PictureRow> pictures)
+    {
+        var comments = new List<string>();
+        if (d.Camera is null)
         {
-            var camera = site.Cameras.FirstOrDefault(c => c.Id == p.Key);
-            return Fields(DeploymentFields, new()
-            {
-                ["deploymentID"] = p.Key,
-                ["locationName"] = p.Key,
-                ["latitude"] = p.Value.Latitude.ToString("0.######", C),
-                ["longitude"] = p.Value.Longitude.ToString("0.######", C),
-                ["deploymentStart"] = Timestamp(periods[p.Key].First),
-                ["deploymentEnd"] = Timestamp(periods[p.Key].Last),
-                ["cameraID"] = p.Key,
-                ["cameraHeight"] = camera?.Height?.ToString("0.##", C),
+            comments.Add("position: the mean of its placed sightings");
+        }
 
-                // The standard's tilt is up from horizontal and both are whole degrees; ours is down from horizontal.
-                ["cameraTilt"] = camera?.Tilt is { } tilt ? Math.Round(-tilt).ToString("0", C) : null,
-                ["cameraHeading"] = camera?.Heading is { } heading ? (Math.Round(heading) % 360).ToString("0", C) : null,
-                ["timestampIssues"] = pictures.Any(m => m.SourceId == p.Key && m.TimestampIssue is not null) ? "true" : "false",
-                ["deploymentComments"] = camera is null ? "position: the mean of its placed sightings" : null,
-            });
-        }).ToList();
-        WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments);
+        if (d.Effort is { } up && up > TimeSpan.Zero)
+        {
+            comments.Add(string.Create(C, $"working {up.TotalDays:0.##} camera-days of the deployment (recorded up time)"));
+        }
 
-        // Media and observations are written as they are read: a month of a large site is millions of rows.
+        return Fields(DeploymentFields, new()
+        {
+            ["deploymentID"] = d.Id,
+            ["locationName"] = d.Id,
+            ["latitude"] = d.Position.Latitude.ToString("0.######", C),
+            ["longitude"] = d.Position.Longitude.ToString("0.######", C),
+            ["deploymentStart"] = Timestamp(d.Start),
+            ["deploymentEnd"] = Timestamp(d.End),
+            ["cameraID"] = d.Id,
+            ["cameraHeight"] = d.Camera?.Height?.ToString("0.##", C),
+
+            // The standard's tilt is up from horizontal and both are whole degrees; ours is down from horizontal.
+            ["cameraTilt"] = d.Camera?.Tilt is { } tilt ? Math.Round(-tilt).ToString("0", C) : null,
+            ["cameraHeading"] = d.Camera?.Heading is { } heading ? (Math.Round(heading) % 360).ToString("0", C) : null,
+            ["timestampIssues"] = pictures.Any(m => m.SourceId == d.Id && m.TimestampIssue is not null) ? "true" : "false",
+            ["deploymentComments"] = comments.Count > 0 ? string.Join("; ", comments) : null,
+        });
+    }
+
+    /// <summary>Writes the media table as it reads the pictures (a month of a large site is millions of rows); each picture's medium ID by its file.</summary>
+    private static (Dictionary<(string Source, string Path), (string Id, PictureRow Picture)> Ids, int Copied, int Unlocated) WriteMedia(
+        RecordQueries records, List<PictureRow> pictures, MediaLocation location, string folder, DateTimeOffset start, DateTimeOffset end)
+    {
         var mediaIds = new Dictionary<(string Source, string Path), (string Id, PictureRow Picture)>();
         var withPeople = location.Include && !location.IncludePeople
             ? records.Detections(start, end).Where(d => d.Category == "person" && d.Path is not null).Select(d => (d.SourceId, d.Path!)).ToHashSet()
             : [];
         var (copied, unlocated) = (0, 0);
-        using (var media = Table(Path.Combine(folder, "media.csv"), MediaFields))
+        using var media = Table(Path.Combine(folder, "media.csv"), MediaFields);
+        foreach (var p in pictures)
         {
-            foreach (var p in pictures)
+            var id = Id("m", p.SourceId, p.Path);
+            mediaIds[(p.SourceId, p.Path)] = (id, p);
+            var filePath = location.Include && !withPeople.Contains((p.SourceId, p.Path)) ? CopyIn(location, p, folder) : null;
+            copied += filePath is null ? 0 : 1;
+            filePath ??= location.Of(p.SourceId, p.Path);
+            unlocated += filePath is null ? 1 : 0;
+            Row(media, Fields(MediaFields, new()
             {
-                var id = Id("m", p.SourceId, p.Path);
-                mediaIds[(p.SourceId, p.Path)] = (id, p);
-                var filePath = location.Include && !withPeople.Contains((p.SourceId, p.Path)) ? CopyIn(location, p, folder) : null;
-                copied += filePath is null ? 0 : 1;
-                filePath ??= location.Of(p.SourceId, p.Path);
-                unlocated += filePath is null ? 1 : 0;
-                Row(media, Fields(MediaFields, new()
-                {
-                    ["mediaID"] = id,
-                    ["deploymentID"] = p.SourceId,
-                    ["captureMethod"] = "activityDetection",
-                    ["timestamp"] = Timestamp(p.TakenAt),
-                    ["filePath"] = filePath ?? p.Path,
+                ["mediaID"] = id,
+                ["deploymentID"] = p.SourceId,
+                ["captureMethod"] = "activityDetection",
+                ["timestamp"] = Timestamp(p.TakenAt),
+                ["filePath"] = filePath ?? p.Path,
 
-                    // Pictures of people and of where rhinos are must not go public by default.
-                    ["filePublic"] = "false",
-                    ["fileName"] = Path.GetFileName(p.Path),
-                    ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
-                    ["mediaComments"] = p.TimestampIssue,
-                }));
-            }
+                // Pictures of people and of where rhinos are must not go public by default.
+                ["filePublic"] = "false",
+                ["fileName"] = Path.GetFileName(p.Path),
+                ["fileMediatype"] = Path.GetExtension(p.Path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "image/jpeg",
+                ["mediaComments"] = p.TimestampIssue,
+            }));
         }
 
+        return (mediaIds, copied, unlocated);
+    }
+
+    /// <summary>Writes the observations table: each detection on its medium, each blank picture, each video track; the taxa named.</summary>
+    private static (int Count, HashSet<Taxon> Taxa) WriteObservations(
+        RecordQueries records, List<PictureRow> pictures, List<Sighting> tracks, Dictionary<(string Source, string Path), (string Id, PictureRow Picture)> mediaIds,
+        string folder, string classifiedBy, DateTimeOffset start, DateTimeOffset end)
+    {
         var observations = 0;
         var taxa = new HashSet<Taxon>();
         var seenPictures = new HashSet<(string, string)>();
 
         // Databases of earlier versions did not record a detection's file: its picture is the one taken at its time.
         Dictionary<(string, DateTimeOffset), PictureRow>? byTime = null;
-        using (var table = Table(Path.Combine(folder, "observations.csv"), ObservationFields))
+        using var table = Table(Path.Combine(folder, "observations.csv"), ObservationFields);
+        void Observation(Dictionary<string, string?> values, Named? named = null)
         {
-            void Observation(Dictionary<string, string?> values, Named? named = null)
+            observations++;
+            if (named is not null)
             {
-                observations++;
-                if (named is not null)
-                {
-                    taxa.Add(named.Taxon);
-                    values["scientificName"] = ScientificName(named.Taxon);
-                }
-
-                Row(table, Fields(ObservationFields, values));
+                taxa.Add(named.Taxon);
+                values["scientificName"] = ScientificName(named.Taxon);
             }
 
-            foreach (var d in records.Detections(start, end))
-            {
-                var picture = d.Path is { } path && mediaIds.TryGetValue((d.SourceId, path), out var known) ? known.Picture
-                    : (byTime ??= pictures.GroupBy(p => (p.SourceId, p.TakenAt)).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault((d.SourceId, d.CapturedAt));
-                if (picture is null)
-                {
-                    continue;
-                }
-
-                seenPictures.Add((picture.SourceId, picture.Path));
-                var box = picture.Width is > 0 && picture.Height is > 0
-                    ? (X: Clamp(d.X / picture.Width.Value), Y: Clamp(d.Y / picture.Height.Value), W: Clamp(d.Width / picture.Width.Value), H: Clamp(d.Height / picture.Height.Value))
-                    : ((double X, double Y, double W, double H)?)null;
-                Observation(new()
-                {
-                    ["observationID"] = string.Create(C, $"o{d.Id}"),
-                    ["deploymentID"] = d.SourceId,
-                    ["mediaID"] = mediaIds[(picture.SourceId, picture.Path)].Id,
-                    ["eventStart"] = Timestamp(picture.TakenAt),
-                    ["eventEnd"] = Timestamp(picture.TakenAt),
-                    ["observationLevel"] = "media",
-                    ["observationType"] = Type(d.Category),
-                    ["count"] = "1",
-                    ["bboxX"] = box?.X.ToString("0.####", C),
-                    ["bboxY"] = box?.Y.ToString("0.####", C),
-                    ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
-                    ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
-                    ["classificationMethod"] = "machine",
-                    ["classifiedBy"] = d.NamedBy is { } by && by != "detector" ? $"{classifiedBy} + {by}" : classifiedBy,
-                    ["classificationProbability"] = Math.Clamp(d.Named?.Score ?? d.Confidence, 0, 1).ToString("0.###", C),
-                    ["observationTags"] = $"label:{d.Label}",
-                }, d.Named);
-            }
-
-            foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
-            {
-                Observation(new()
-                {
-                    ["observationID"] = Id("o", p.SourceId, p.Path),
-                    ["deploymentID"] = p.SourceId,
-                    ["mediaID"] = mediaIds[(p.SourceId, p.Path)].Id,
-                    ["eventStart"] = Timestamp(p.TakenAt),
-                    ["eventEnd"] = Timestamp(p.TakenAt),
-                    ["observationLevel"] = "media",
-                    ["observationType"] = "blank",
-                    ["classificationMethod"] = "machine",
-                    ["classifiedBy"] = classifiedBy,
-                });
-            }
-
-            foreach (var t in tracks)
-            {
-                Observation(new()
-                {
-                    ["observationID"] = Id("o", t.SourceId, t.EventId),
-                    ["deploymentID"] = t.SourceId,
-                    ["eventID"] = t.EventId,
-                    ["eventStart"] = Timestamp(t.Start),
-                    ["eventEnd"] = Timestamp(t.End),
-                    ["observationLevel"] = "event",
-                    ["observationType"] = Type(t.Category),
-                    ["count"] = "1",
-                    ["classificationMethod"] = "machine",
-                    ["classifiedBy"] = classifiedBy,
-                    ["classificationProbability"] = t.Named is { } named ? Math.Clamp(named.Score, 0, 1).ToString("0.###", C) : null,
-                    ["observationTags"] = $"label:{t.Label}",
-                }, t.Named);
-            }
+            Row(table, Fields(ObservationFields, values));
         }
 
-        var covered = periods.Count == 0 ? ((DateTimeOffset, DateTimeOffset)?)null : (periods.Values.Min(p => p.First), periods.Values.Max(p => p.Last));
-        File.WriteAllText(Path.Combine(folder, "datapackage.json"), Package(report, positions.Values.ToList(), covered, taxa, now).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Summary(deployments.Count, pictures.Count, observations, leftOut) { Copied = copied, Unlocated = unlocated };
+        foreach (var d in records.Detections(start, end))
+        {
+            var picture = d.Path is { } path && mediaIds.TryGetValue((d.SourceId, path), out var known) ? known.Picture
+                : (byTime ??= pictures.GroupBy(p => (p.SourceId, p.TakenAt)).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault((d.SourceId, d.CapturedAt));
+            if (picture is null)
+            {
+                continue;
+            }
+
+            seenPictures.Add((picture.SourceId, picture.Path));
+            var box = picture.Width is > 0 && picture.Height is > 0
+                ? (X: Clamp(d.X / picture.Width.Value), Y: Clamp(d.Y / picture.Height.Value), W: Clamp(d.Width / picture.Width.Value), H: Clamp(d.Height / picture.Height.Value))
+                : ((double X, double Y, double W, double H)?)null;
+            Observation(new()
+            {
+                ["observationID"] = string.Create(C, $"o{d.Id}"),
+                ["deploymentID"] = d.SourceId,
+                ["mediaID"] = mediaIds[(picture.SourceId, picture.Path)].Id,
+                ["eventStart"] = Timestamp(picture.TakenAt),
+                ["eventEnd"] = Timestamp(picture.TakenAt),
+                ["observationLevel"] = "media",
+                ["observationType"] = Type(d.Category),
+                ["count"] = "1",
+                ["bboxX"] = box?.X.ToString("0.####", C),
+                ["bboxY"] = box?.Y.ToString("0.####", C),
+                ["bboxWidth"] = box is { } b1 ? Math.Max(b1.W, 0.0001).ToString("0.####", C) : null,
+                ["bboxHeight"] = box is { } b2 ? Math.Max(b2.H, 0.0001).ToString("0.####", C) : null,
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = d.NamedBy is { } by && by != "detector" ? $"{classifiedBy} + {by}" : classifiedBy,
+                ["classificationProbability"] = Math.Clamp(d.Named?.Score ?? d.Confidence, 0, 1).ToString("0.###", C),
+                ["observationTags"] = $"label:{d.Label}",
+            }, d.Named);
+        }
+
+        foreach (var p in pictures.Where(p => !seenPictures.Contains((p.SourceId, p.Path))))
+        {
+            Observation(new()
+            {
+                ["observationID"] = Id("o", p.SourceId, p.Path),
+                ["deploymentID"] = p.SourceId,
+                ["mediaID"] = mediaIds[(p.SourceId, p.Path)].Id,
+                ["eventStart"] = Timestamp(p.TakenAt),
+                ["eventEnd"] = Timestamp(p.TakenAt),
+                ["observationLevel"] = "media",
+                ["observationType"] = "blank",
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = classifiedBy,
+            });
+        }
+
+        foreach (var t in tracks)
+        {
+            Observation(new()
+            {
+                ["observationID"] = Id("o", t.SourceId, t.EventId),
+                ["deploymentID"] = t.SourceId,
+                ["eventID"] = t.EventId,
+                ["eventStart"] = Timestamp(t.Start),
+                ["eventEnd"] = Timestamp(t.End),
+                ["observationLevel"] = "event",
+                ["observationType"] = Type(t.Category),
+                ["count"] = "1",
+                ["classificationMethod"] = "machine",
+                ["classifiedBy"] = classifiedBy,
+                ["classificationProbability"] = t.Named is { } named ? Math.Clamp(named.Score, 0, 1).ToString("0.###", C) : null,
+                ["observationTags"] = $"label:{t.Label}",
+            }, t.Named);
+        }
+
+        return (observations, taxa);
     }
+
+    private sealed record Deployment(string Id, GeoPosition Position, DateTimeOffset Start, DateTimeOffset End, CameraSite? Camera, TimeSpan? Effort);
 
     /// <summary>Copies a picture into the package's <c>media</c> folder; its path there, or null when it is not on this machine.</summary>
     private static string? CopyIn(MediaLocation location, PictureRow picture, string package)
