@@ -8,6 +8,7 @@ using EdgeAgent.Alerting.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Recording;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Utilities;
 
 /// <summary>What the map draws: zones, cameras, placed records and the alerts' positions.</summary>
 /// <param name="Zones">The zones.</param>
@@ -45,20 +46,35 @@ public static class SiteMap
 
         var projection = new Projection(points);
         var svg = new StringBuilder().Append(C, $"<svg class=\"map\" viewBox=\"0 0 {Projection.Width} {projection.Height:0}\" width=\"{Projection.Width}\" height=\"{projection.Height:0}\" role=\"img\" aria-label=\"map\">");
-        foreach (var zone in map.Zones)
+
+        // A scale bar of a round length near a quarter of the width, and north up; labels keep off both.
+        var metres = new[] { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000 }
+            .MinBy(m => Math.Abs((m * projection.PixelsPerMetre) - (Projection.Width / 4.0)));
+        var bar = metres * projection.PixelsPerMetre;
+        var bottom = projection.Height - 12;
+        var labels = new MapLabels(Projection.Width, projection.Height);
+        labels.Reserve(new Envelope(10, 14 + bar, bottom - 22, bottom + 2));
+        labels.Reserve(new Envelope(Projection.Width - 34, Projection.Width - 14, 8, 50));
+
+        // Cameras' labels first (each belongs beside its mark), then each zone's inside it.
+        var cameras = map.Cameras.Select(c => (Camera: c, X: projection.X(c.Longitude), Y: projection.Y(c.Latitude), Label: cameraLabel?.Invoke(c) ?? c.Id)).ToList();
+        cameras.ForEach(c => labels.Reserve(new Envelope(c.X - 6, c.X + 6, c.Y - 6, c.Y + 6)));
+        var cameraLabels = cameras.Select(c => labels.Beside(c.X, c.Y, c.Label, 11, 8)).ToList();
+        var zones = map.Zones.Select(z => (Zone: z, Pixels: projection.ToPixels(z.Geometry))).ToList();
+        var zoneLabels = zones.Select(z => labels.Inside(z.Pixels, zones.Where(o => o.Pixels.Area < z.Pixels.Area).Select(o => o.Pixels), z.Zone.Name, 12)).ToList();
+
+        foreach (var (zone, pixels) in zones)
         {
             var d = new StringBuilder();
-            foreach (var polygon in Polygons(zone.Geometry))
+            foreach (var polygon in Polygons(pixels))
             {
                 foreach (var ring in new[] { polygon.ExteriorRing }.Concat(polygon.InteriorRings))
                 {
-                    d.Append(string.Join(' ', ring.Coordinates.Select((c, i) => $"{(i == 0 ? 'M' : 'L')}{projection.X(c.X):0.#},{projection.Y(c.Y):0.#}"))).Append(" Z ");
+                    d.Append(string.Join(' ', ring.Coordinates.Select((c, i) => $"{(i == 0 ? 'M' : 'L')}{c.X:0.#},{c.Y:0.#}"))).Append(" Z ");
                 }
             }
 
-            var centre = zone.Geometry.InteriorPoint;
             svg.Append(C, $"<path class=\"zone\" data-zone=\"{H(zone.Id)}\" fill-rule=\"evenodd\" d=\"{d.ToString().Trim()}\"><title>{H(zone.Name)} ({H(zone.Id)})</title></path>");
-            svg.Append(C, $"<text class=\"zone-name\" x=\"{projection.X(centre.X):0.#}\" y=\"{projection.Y(centre.Y):0.#}\">{H(zone.Name)}</text>");
         }
 
         foreach (var r in map.Records)
@@ -67,11 +83,15 @@ public static class SiteMap
             svg.Append(C, $"<title>{H(r.Name)} {r.Confidence:0.00}, {H(r.SourceId)}, {r.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
         }
 
-        foreach (var camera in map.Cameras)
+        foreach (var ((zone, _), (x, y)) in zones.Zip(zoneLabels))
         {
-            var (x, y) = (projection.X(camera.Longitude), projection.Y(camera.Latitude));
+            svg.Append(C, $"<text class=\"zone-name\" data-zone=\"{H(zone.Id)}\" x=\"{x:0.#}\" y=\"{y:0.#}\">{H(zone.Name)}</text>");
+        }
+
+        foreach (var ((camera, x, y, label), at) in cameras.Zip(cameraLabels))
+        {
             svg.Append(C, $"<rect class=\"camera\" data-camera=\"{H(camera.Id)}\" x=\"{x - 5:0.#}\" y=\"{y - 5:0.#}\" width=\"10\" height=\"10\"><title>camera {H(camera.Id)}</title></rect>");
-            svg.Append(C, $"<text class=\"camera-name\" x=\"{x + 8:0.#}\" y=\"{y + 4:0.#}\">{H(cameraLabel?.Invoke(camera) ?? camera.Id)}</text>");
+            svg.Append(C, $"<text class=\"camera-name\" data-camera=\"{H(camera.Id)}\" x=\"{at.X:0.#}\" y=\"{at.Y:0.#}\">{H(label)}</text>");
         }
 
         foreach (var alert in map.Alerts.Where(a => a.Observation.Position is not null))
@@ -81,11 +101,6 @@ public static class SiteMap
             svg.Append(C, $"<title>{H(alert.Observation.Detection.Label)} — {H(alert.Rule)}, {alert.Observation.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC</title></circle>");
         }
 
-        // A scale bar of a round length near a quarter of the width, and north up.
-        var metres = new[] { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000 }
-            .MinBy(m => Math.Abs((m * projection.PixelsPerMetre) - (Projection.Width / 4.0)));
-        var bar = metres * projection.PixelsPerMetre;
-        var bottom = projection.Height - 12;
         svg.Append(C, $"<g class=\"scale\"><path d=\"M12,{bottom - 6:0.#} V{bottom:0.#} H{12 + bar:0.#} V{bottom - 6:0.#}\"/>");
         svg.Append(C, $"<text x=\"{12 + (bar / 2):0.#}\" y=\"{bottom - 9:0.#}\">{(metres >= 1000 ? $"{metres / 1000} km" : $"{metres} m")}</text></g>");
         svg.Append(C, $"<g class=\"north\"><path d=\"M{Projection.Width - 24},10 l8,22 l-8,-6 l-8,6 Z\"/><text x=\"{Projection.Width - 24}\" y=\"46\">N</text></g>");
@@ -133,5 +148,12 @@ public static class SiteMap
         public double X(double longitude) => (longitude - _minLon) * _metresPerLonDegree * PixelsPerMetre;
 
         public double Y(double latitude) => (_maxLat - latitude) * MetresPerDegree * PixelsPerMetre;
+
+        /// <summary>A geometry in pixels: the projection is affine (x scaled and shifted, y flipped), so shapes stay shapes.</summary>
+        public Geometry ToPixels(Geometry geometry)
+        {
+            var (kx, ky) = (_metresPerLonDegree * PixelsPerMetre, MetresPerDegree * PixelsPerMetre);
+            return new AffineTransformation(kx, 0, -kx * _minLon, 0, -ky, ky * _maxLat).Transform(geometry);
+        }
     }
 }
