@@ -55,4 +55,70 @@ public sealed class TelemetryCommandTests
         Assert.Equal(2, code);
         Assert.Equal("edge-agent: /nonexistent/flight.ts: no such file", error.Trim());
     }
+
+    [Theory]
+    [InlineData("empty.jpg", 0)]
+    [InlineData("random.jpg", 100_000)]
+    public async Task A_file_that_is_not_what_its_name_says_is_a_one_line_error_with_exit_code_2(string name, int size)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(name);
+        await File.WriteAllBytesAsync(path, RandomBytes(size, 1));
+
+        var (code, output, error) = await AgentProcess.RunAsync("telemetry", path);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"edge-agent: {path}: File format could not be determined", error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("random.srt")]
+    [InlineData("random.klv")]
+    public async Task A_large_random_file_says_no_telemetry_found_in_bounded_memory(string name)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(name);
+        await using (var file = File.Create(path))
+        {
+            for (var i = 0; i < 96; i++)
+            {
+                await file.WriteAsync(RandomBytes(1 << 20, i));
+            }
+        }
+
+        // The process's peak resident memory (VmHWM only grows), read until it exits.
+        using var process = System.Diagnostics.Process.Start(AgentProcess.StartInfo("telemetry", path))!;
+        var (output, errors) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        var peak = 0L;
+        while (!process.HasExited)
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                peak = Math.Max(peak, line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                break; // It has just exited.
+            }
+
+            await Task.Delay(10); // The sampling interval: VmHWM keeps the peak between samples.
+        }
+
+        await process.WaitForExitAsync();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Empty(await output);
+        Assert.StartsWith($"edge-agent: {path}: no telemetry found", (await errors).Trim(), StringComparison.Ordinal);
+
+        // 96 MB read whole would cost more than that again (the bytes, or the text as UTF-16); read as a stream it costs the runtime's own.
+        Assert.True(peak < 96 * 1024, $"peak resident memory {peak / 1024} MB for a 96 MB file");
+    }
+
+    private static byte[] RandomBytes(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
 }

@@ -78,4 +78,17 @@ public sealed class SrtTests
         Assert.Equal(2, reading.Skipped);
         Assert.Equal(47.4692, Assert.Single(reading.Samples).Latitude);
     }
+
+    [Fact]
+    public void Values_no_aircraft_reports_refuse_their_block_and_are_counted_not_used()
+    {
+        static string Block(int n, string fields) => $"{n}\n00:00:0{n},000 --> 00:00:0{n + 1},000\n{fields}\n\n";
+        var reading = SrtTelemetry.Parse(
+            Block(1, "[latitude: 999] [longitude: 35.1]") + Block(2, "[latitude: 1e308] [longitude: 35.1]") + Block(3, "GPS(999,-999,10)")
+            + Block(4, "[latitude: -1.2] [longitude: 35.1] [gb_pitch: -1e309]") + Block(5, "[latitude: -1.2] [longitude: 35.1] [rel_alt: 1e7 abs_alt: 100]")
+            + Block(6, "[latitude: -1.25] [longitude: 35.1] [rel_alt: 50 abs_alt: 100] [gb_pitch: -90.0]"));
+
+        Assert.Equal((5, 0), (reading.Implausible, reading.Skipped));
+        Assert.Equal(-1.25, Assert.Single(reading.Samples).Latitude);
+    }
 }

@@ -42,6 +42,11 @@ internal static class TelemetryCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (samples, problems) = Read(path);
             var decoding = clock.Elapsed;
+            if (samples.Count == 0)
+            {
+                throw new ConfigurationException($"{path}: no telemetry found{problems}");
+            }
+
             if (parse.GetValue(hfov) is { } fov)
             {
                 samples = samples.Select(s => s with { HorizontalFieldOfView = s.HorizontalFieldOfView ?? fov }).ToList();
@@ -74,19 +79,28 @@ internal static class TelemetryCommand
 
     private static (List<PoseSample> Samples, string Problems) Read(string path)
     {
-        if (path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            return DjiPhoto.Read(path) is { } photo ? ([photo], "") : throw new ConfigurationException($"{path}: no DJI position (EXIF GPS) in it");
-        }
+            if (path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+            {
+                return DjiPhoto.Read(path) is { } photo ? ([photo], "") : ([], " (no usable DJI position: EXIF GPS missing or impossible)");
+            }
 
-        if (path.EndsWith(".srt", StringComparison.OrdinalIgnoreCase))
+            if (path.EndsWith(".srt", StringComparison.OrdinalIgnoreCase))
+            {
+                var srt = SrtTelemetry.ReadFile(path);
+                return (srt.Samples.ToList(), $", {srt.Skipped} blocks skipped, {srt.Implausible} refused for impossible values");
+            }
+
+            var klv = KlvTelemetry.ReadFile(path);
+            return (klv.Samples.Select(s => s.Sample).ToList(),
+                $", {klv.ChecksumFailures} checksum failures, {klv.Malformed} malformed, {klv.OtherSets} other KLV sets skipped, {klv.Implausible} refused for impossible values");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            var srt = SrtTelemetry.ReadFile(path);
-            return (srt.Samples.ToList(), $", {srt.Skipped} blocks skipped");
+            // The file is not what its name says (a random .jpg), or cannot be read: said in one line, as any input error.
+            throw new ConfigurationException(e is InvalidDataException ? e.Message : $"{path}: {e.Message}");
         }
-
-        var klv = KlvTelemetry.ReadFile(path);
-        return (klv.Samples.Select(s => s.Sample).ToList(), $", {klv.ChecksumFailures} checksum failures, {klv.Malformed} malformed, {klv.OtherSets} other KLV sets skipped");
     }
 
     private static JsonObject Row(PoseSample s, GeoPosition? centre)

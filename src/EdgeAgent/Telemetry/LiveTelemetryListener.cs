@@ -32,13 +32,14 @@ public sealed class LiveTelemetryListener : IDisposable
     private readonly Lock _lock = new();
     private readonly Action<int>? _onRejected;
     private DateTimeOffset _lastUpdate;
+    private PoseSample? _lastGood;
 
     /// <summary>Binds the address (port 0: any free one, see <see cref="Port"/>) and starts listening.</summary>
     /// <param name="listen">Where to listen.</param>
     /// <param name="decoder">What reads the datagrams.</param>
     /// <param name="options">The stream's telemetry settings.</param>
     /// <param name="time">The clock that ages the pose.</param>
-    /// <param name="onRejected">Told how many more frames the decoder refused, after each datagram that had any.</param>
+    /// <param name="onRejected">Told how many more frames were refused (a failed checksum or signature, a pose no aircraft reports), after each datagram that had any.</param>
     public LiveTelemetryListener(IPEndPoint listen, ILiveTelemetryDecoder decoder, StreamTelemetryOptions options, TimeProvider time, Action<int>? onRejected = null)
     {
         _decoder = decoder;
@@ -60,7 +61,7 @@ public sealed class LiveTelemetryListener : IDisposable
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            sample = now - _lastUpdate <= _options.MaxAge ? _decoder.Latest(_lastUpdate) : null;
+            sample = now - _lastUpdate <= _options.MaxAge ? _lastGood : null;
         }
 
         return sample is null ? null : TelemetryPose.ToCameraPose(_options.Complete(sample));
@@ -97,12 +98,18 @@ public sealed class LiveTelemetryListener : IDisposable
             lock (_lock)
             {
                 var before = _decoder.Rejected;
-                if (_decoder.Read(datagram.Buffer))
+                var now = _time.GetUtcNow();
+                var changed = _decoder.Read(datagram.Buffer);
+
+                // A pose with a value no aircraft reports is refused, and the last plausible one ages on.
+                var plausible = changed && _decoder.Latest(now)?.Implausible() is null;
+                if (plausible)
                 {
-                    _lastUpdate = _time.GetUtcNow();
+                    _lastGood = _decoder.Latest(now);
+                    _lastUpdate = now;
                 }
 
-                refused = _decoder.Rejected - before;
+                refused = _decoder.Rejected - before + (changed && !plausible ? 1 : 0);
             }
 
             if (refused > 0)

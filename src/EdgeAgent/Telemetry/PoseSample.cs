@@ -1,5 +1,6 @@
 namespace EdgeAgent.Telemetry;
 
+using System.Globalization;
 using EdgeAgent.Alerting.Observations;
 
 /// <summary>What an altitude is measured from.</summary>
@@ -77,4 +78,33 @@ public sealed record PoseSample
 
     /// <summary>Distance from the sensor to the frame centre (MISB tag 21).</summary>
     public double? SlantRange { get; init; }
+
+    /// <summary>
+    /// The first value no aircraft or camera can report (not a number, infinite, a latitude beyond
+    /// ±90, an altitude of 10⁶ m, a field of view over 180°), named with its range; null when every
+    /// value is plausible. A sample with one is refused whole: a corrupt packet or card is not trusted
+    /// to have got the rest right.
+    /// </summary>
+    public string? Implausible()
+    {
+        (string Name, double? Value, double Min, double Max)[] ranges =
+        [
+            ("latitude", Latitude, -90, 90), ("longitude", Longitude, -180, 180), ("altitude", Altitude, -1_000, 100_000),
+            ("height above ground", HeightAboveGround, -1_000, 100_000), ("heading", PlatformHeading, -360, 360), ("pitch", PlatformPitch, -180, 180),
+            ("roll", PlatformRoll, -180, 180), ("sensor azimuth", SensorAzimuth, -360, 360), ("sensor elevation", SensorElevation, -180, 180),
+            ("sensor roll", SensorRoll, -360, 360), ("horizontal field of view", HorizontalFieldOfView, 0, 180), ("vertical field of view", VerticalFieldOfView, 0, 180),
+            ("frame centre latitude", ReportedFrameCenter?.Latitude, -90, 90), ("frame centre longitude", ReportedFrameCenter?.Longitude, -180, 180),
+            ("frame centre elevation", FrameCenterElevation, -1_000, 100_000), ("slant range", SlantRange, 0, 10_000_000),
+        ];
+        foreach (var (name, value, min, max) in ranges)
+        {
+            // Written so that NaN fails too.
+            if (value is { } v && !(v >= min && v <= max))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{name} {v} is not within {min}…{max}");
+            }
+        }
+
+        return null;
+    }
 }

@@ -95,13 +95,13 @@ public sealed class PoseTimeline
                 var path = options.Path.Length > 0 ? options.Path : SidecarOf(videoPath);
                 var srt = SrtTelemetry.ReadFile(path);
                 return srt.Samples.Count == 0
-                    ? throw new InvalidDataException($"{path}: no DJI telemetry in it")
+                    ? throw new InvalidDataException($"{path}: no DJI telemetry in it ({srt.Implausible} blocks with values no aircraft reports)")
                     : new PoseTimeline(srt.Samples.Where(s => s.VideoTime is not null).Select(s => (s.VideoTime!.Value, s)), options);
             case TelemetryKind.Klv:
                 var klv = KlvTelemetry.ReadFile(videoPath);
                 if (klv.Samples.Count == 0)
                 {
-                    throw new InvalidDataException($"{videoPath}: no MISB KLV telemetry in it ({klv.ChecksumFailures} packets failed their checksum)");
+                    throw new InvalidDataException($"{videoPath}: no MISB KLV telemetry in it ({klv.ChecksumFailures} packets failed their checksum, {klv.Implausible} had values no aircraft reports)");
                 }
 
                 // With presentation times, those; else the senders' clocks, from the first sample.

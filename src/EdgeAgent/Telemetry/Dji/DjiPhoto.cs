@@ -15,12 +15,15 @@ using MetadataExtractor.Formats.Xmp;
 /// </summary>
 public static class DjiPhoto
 {
-    /// <summary>The photo's pose, or null when it has no DJI position; <see cref="InvalidDataException"/> naming the file when its metadata cannot be read.</summary>
+    /// <summary>
+    /// The photo's pose, or null when it has no DJI position, or one with a value no aircraft reports;
+    /// <see cref="InvalidDataException"/> naming the file when its metadata cannot be read.
+    /// </summary>
     public static PoseSample? Read(string path)
     {
         try
         {
-            return ReadPose(path);
+            return ReadPose(path) is { } pose && pose.Implausible() is null ? pose : null;
         }
         catch (Exception e) when (e is ImageProcessingException or MetadataException or IOException or FormatException or OverflowException or ArgumentException)
         {

@@ -6,7 +6,8 @@ using System.Text.RegularExpressions;
 /// <summary>What was read from a DJI subtitle file.</summary>
 /// <param name="Samples">One sample per subtitle block with a position, in file order.</param>
 /// <param name="Skipped">Blocks without a usable timing line or position.</param>
-public sealed record SrtReading(IReadOnlyList<PoseSample> Samples, int Skipped);
+/// <param name="Implausible">Blocks with a value no aircraft reports (a latitude of 999): refused, not used.</param>
+public sealed record SrtReading(IReadOnlyList<PoseSample> Samples, int Skipped, int Implausible);
 
 /// <summary>
 /// DJI's <c>.SRT</c> sidecar: one subtitle block per frame (or per second on older aircraft) with the
@@ -19,50 +20,94 @@ public sealed record SrtReading(IReadOnlyList<PoseSample> Samples, int Skipped);
 /// </summary>
 public static partial class SrtTelemetry
 {
+    // A number as the files write it, with the exponent a corrupt card can carry (1e308), so that it is read whole and refused, not read as 1.
+    private const string Number = @"(-?[\d.]+(?:[eE][-+]?\d+)?)";
+
+    // A block is a few hundred characters; one far longer is not a subtitle block (a random or binary file).
+    private const int MaxBlock = 16 * 1024;
+
     private static readonly Dictionary<string, Regex> Fields = new[] { "latitude", "longitude", "abs_alt", "altitude", "rel_alt", "gb_yaw", "gb_pitch", "gb_roll" }
-        .ToDictionary(n => n, n => new Regex(@"\b" + n + @"\s*[:=]\s*(-?[\d.]+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        .ToDictionary(n => n, n => new Regex(@"\b" + n + @"\s*[:=]\s*" + Number, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
 
     private static readonly Dictionary<string, Regex> Triples = new[] { "G.PRY", "F.PRY" }
-        .ToDictionary(n => n, n => new Regex(Regex.Escape(n) + @"\s*\(\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*,\s*(-?[\d.]+)°?\s*\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        .ToDictionary(n => n, n => new Regex(Regex.Escape(n) + $@"\s*\(\s*{Number}°?\s*,\s*{Number}°?\s*,\s*{Number}°?\s*\)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
 
-    /// <summary>Reads a subtitle file.</summary>
-    public static SrtReading ReadFile(string path) => Parse(File.ReadAllText(path));
+    /// <summary>Reads a subtitle file as a stream: memory grows with the samples found, not with the file.</summary>
+    public static SrtReading ReadFile(string path)
+    {
+        using var reader = new StreamReader(path);
+        return Parse(reader);
+    }
 
     /// <summary>Parses subtitle text.</summary>
-    public static SrtReading Parse(string text)
+    public static SrtReading Parse(string text) => Parse(new StringReader(text));
+
+    /// <summary>Parses subtitle blocks (separated by blank lines) as they are read.</summary>
+    public static SrtReading Parse(TextReader text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var samples = new List<PoseSample>();
-        var skipped = 0;
-        foreach (var block in BlankLines().Split(text.Replace("\r\n", "\n", StringComparison.Ordinal)))
+        var (skipped, implausible) = (0, 0);
+        var block = new System.Text.StringBuilder();
+        var tooLong = false;
+        void EndBlock()
         {
-            if (string.IsNullOrWhiteSpace(block))
-            {
-                continue;
-            }
-
-            PoseSample? sample;
-            try
-            {
-                sample = ParseBlock(block);
-            }
-            catch (Exception e) when (e is FormatException or OverflowException or ArgumentOutOfRangeException)
-            {
-                // A number, a time or a date that cannot be (a corrupt card, a cut file): that block is skipped, not trusted.
-                sample = null;
-            }
-
-            if (sample is not null)
-            {
-                samples.Add(sample);
-            }
-            else
+            if (tooLong)
             {
                 skipped++;
             }
+            else if (block.Length > 0 && !string.IsNullOrWhiteSpace(block.ToString()))
+            {
+                switch (Sample(block.ToString()))
+                {
+                    case null:
+                        skipped++;
+                        break;
+                    case { } sample when sample.Implausible() is not null:
+                        implausible++;
+                        break;
+                    case { } sample:
+                        samples.Add(sample);
+                        break;
+                }
+            }
+
+            block.Clear();
+            tooLong = false;
         }
 
-        return new SrtReading(samples, skipped);
+        while (text.ReadLine() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                EndBlock();
+            }
+            else if (!tooLong)
+            {
+                block.Append(line).Append('\n');
+                if (block.Length > MaxBlock)
+                {
+                    tooLong = true;
+                    block.Clear();
+                }
+            }
+        }
+
+        EndBlock();
+        return new SrtReading(samples, skipped, implausible);
+    }
+
+    /// <summary>A block's sample; null when it has no timing line or position, or a number, time or date that cannot be (a corrupt card, a cut file).</summary>
+    private static PoseSample? Sample(string block)
+    {
+        try
+        {
+            return ParseBlock(block);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private static PoseSample? ParseBlock(string block)
@@ -73,10 +118,10 @@ public static partial class SrtTelemetry
             return null;
         }
 
-        double? latitude = Number(Field("latitude"), block);
-        double? longitude = Number(Field("longitude"), block);
-        double? altitude = Number(Field("abs_alt"), block) ?? Number(Field("altitude"), block);
-        double? height = Number(Field("rel_alt"), block) ?? Number(HeightField(), block) ?? Number(Barometer(), block);
+        double? latitude = Read(Field("latitude"), block);
+        double? longitude = Read(Field("longitude"), block);
+        double? altitude = Read(Field("abs_alt"), block) ?? Read(Field("altitude"), block);
+        double? height = Read(Field("rel_alt"), block) ?? Read(HeightField(), block) ?? Read(Barometer(), block);
         if (Gps().Match(block) is { Success: true } gps)
         {
             var (a, b) = (Value(gps.Groups["a"].Value), Value(gps.Groups["b"].Value));
@@ -98,9 +143,9 @@ public static partial class SrtTelemetry
 
         var gimbal = Triple("G.PRY", block);
         var flight = Triple("F.PRY", block);
-        var gimbalYaw = Number(Field("gb_yaw"), block) ?? gimbal?.Yaw;
-        var gimbalPitch = Number(Field("gb_pitch"), block) ?? gimbal?.Pitch;
-        var gimbalRoll = Number(Field("gb_roll"), block) ?? gimbal?.Roll;
+        var gimbalYaw = Read(Field("gb_yaw"), block) ?? gimbal?.Yaw;
+        var gimbalPitch = Read(Field("gb_pitch"), block) ?? gimbal?.Pitch;
+        var gimbalRoll = Read(Field("gb_roll"), block) ?? gimbal?.Roll;
         return new PoseSample
         {
             Time = Clock(block),
@@ -142,23 +187,20 @@ public static partial class SrtTelemetry
     /// <summary>A <c>name: value</c> (or <c>name=value</c>) field, its pattern built once.</summary>
     private static Regex Field(string name) => Fields[name];
 
-    private static double? Number(Regex pattern, string block) => pattern.Match(block) is { Success: true } m ? Value(m.Groups[1].Value) : null;
+    private static double? Read(Regex pattern, string block) => pattern.Match(block) is { Success: true } m ? Value(m.Groups[1].Value) : null;
 
     private static double Value(string value) => double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"\n\s*\n")]
-    private static partial Regex BlankLines();
 
     [GeneratedRegex(@"(\d\d:\d\d:\d\d,\d\d\d)\s*-->\s*(\d\d:\d\d:\d\d,\d\d\d)")]
     private static partial Regex Timing();
 
-    [GeneratedRegex(@"GPS\s*\(\s*(?<a>-?[\d.]+)\s*,\s*(?<b>-?[\d.]+)\s*,\s*(?<c>-?[\d.]+)(?<unit>M)?\s*\)")]
+    [GeneratedRegex(@"GPS\s*\(\s*(?<a>-?[\d.]+(?:[eE][-+]?\d+)?)\s*,\s*(?<b>-?[\d.]+(?:[eE][-+]?\d+)?)\s*,\s*(?<c>-?[\d.]+(?:[eE][-+]?\d+)?)(?<unit>M)?\s*\)")]
     private static partial Regex Gps();
 
-    [GeneratedRegex(@"(?<![\w.])H\s+(-?[\d.]+)m")]
+    [GeneratedRegex(@"(?<![\w.])H\s+(-?[\d.]+(?:[eE][-+]?\d+)?)m")]
     private static partial Regex HeightField();
 
-    [GeneratedRegex(@"BAROMETER\s*:\s*(-?[\d.]+)")]
+    [GeneratedRegex(@"BAROMETER\s*:\s*(-?[\d.]+(?:[eE][-+]?\d+)?)")]
     private static partial Regex Barometer();
 
     [GeneratedRegex(@"(?<y>\d{4})[-.](?<mo>\d\d)[-.](?<d>\d\d) (?<h>\d\d):(?<mi>\d\d):(?<s>\d\d)(?:[.,](?<ms>\d{1,3}))?")]
