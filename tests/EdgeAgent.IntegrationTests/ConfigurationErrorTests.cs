@@ -69,6 +69,19 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task Times_and_days_that_are_not_and_a_period_that_ends_before_it_starts_are_named()
+    {
+        using var folder = new TempFolder();
+        var config = AgentConfig.Write(folder, AgentConfig.Create(folder));
+        AssertConfigurationError(await AgentProcess.RunAsync("export", "--config", config, "--from", "garbage"), "--from 'garbage' is not a time (ISO 8601");
+        AssertConfigurationError(await AgentProcess.RunAsync("export", "--config", config, "--from", "2026-01-02", "--to", "2026-01-01"), "is after --to");
+        AssertConfigurationError(await AgentProcess.RunAsync("report", "--config", config, "--to", "2026-13-01"), "--to '2026-13-01' is not a day (yyyy-MM-dd");
+        var evaluate = await AgentProcess.RunAsync("evaluate", "--results", folder.File("nothing.json"), "--truth", folder.File("truth.csv"));
+        AssertConfigurationError(evaluate, "nothing.json: no such file");
+        Assert.DoesNotContain("System.", evaluate.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_results_file_that_cannot_be_resumed_is_left_alone()
     {
         using var folder = new TempFolder();

@@ -194,15 +194,18 @@ public sealed class StationPageTests : IAsyncLifetime
         // Five tries a minute from one address: the sixth is refused whatever the password.
         var other = await Browser.NewPageAsync();
         var statuses = new List<int>();
+        IResponse? last = null;
         for (var i = 0; i < 4; i++)
         {
             await other.GotoAsync($"http://127.0.0.1:{port}/login");
             await other.FillAsync("input[name=password]", "guess " + i);
-            var answer = await other.RunAndWaitForResponseAsync(() => other.ClickAsync("button"), r => r.Url.EndsWith("/login", StringComparison.Ordinal) && r.Request.Method == "POST");
-            statuses.Add(answer.Status);
+            last = await other.RunAndWaitForResponseAsync(() => other.ClickAsync("button"), r => r.Url.EndsWith("/login", StringComparison.Ordinal) && r.Request.Method == "POST");
+            statuses.Add(last.Status);
         }
 
         Assert.Equal([401, 401, 401, 429], statuses);
+        Assert.Equal("60", await last!.HeaderValueAsync("retry-after"));
+        Assert.Contains("Too many password tries from this address", await last.TextAsync(), StringComparison.Ordinal);
         Assert.Contains("wrong password from", agent.Error, StringComparison.Ordinal);
     }
 

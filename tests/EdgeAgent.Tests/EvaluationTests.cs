@@ -46,7 +46,7 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void A_truth_file_with_an_unknown_category_is_named_by_line()
+    public void A_truth_file_with_an_unknown_category_is_named_by_row()
     {
         using var folder = new TempFolder();
         var truthFile = folder.File("truth.csv");
@@ -54,7 +54,47 @@ public sealed class EvaluationTests
 
         var error = Assert.Throws<ConfigurationException>(() => Evaluation.ReadTruth(truthFile, byLabel: false));
 
-        Assert.Contains("line 3: 'poacher' is not a category", error.Message, StringComparison.Ordinal);
+        Assert.Contains("row 3: 'poacher' is not a category", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_truth_file_is_read_as_spreadsheets_write_csv_and_an_unclosed_quote_is_named()
+    {
+        using var folder = new TempFolder();
+        var truthFile = folder.File("truth.csv");
+
+        // A comma and a doubled quote inside quoted names, padded labels, and Windows line ends.
+        File.WriteAllText(truthFile, "file,category,label\r\n\"site 1,IMG_0002.jpg\",animal, zebra \r\n\"say \"\"hi\"\".jpg\",person,\" person\"\r\n");
+
+        var truth = Evaluation.ReadTruth(truthFile, byLabel: true);
+
+        Assert.Equal(["say \"hi\".jpg", "site 1,IMG_0002.jpg"], truth.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["zebra"], truth["site 1,IMG_0002.jpg"]);
+        Assert.Equal(["person"], truth["say \"hi\".jpg"]);
+
+        File.WriteAllText(truthFile, "file,category\n\"a.jpg,animal\n");
+        var error = Assert.Throws<ConfigurationException>(() => Evaluation.ReadTruth(truthFile, byLabel: false));
+        Assert.StartsWith($"truth file {truthFile}: not CSV as spreadsheets write it", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "images": null }""", "\"images\" must not be null")]
+    [InlineData("""{ "images": [ { "file": null } ] }""", "image 1 is null or has no \"file\"")]
+    [InlineData("""{ "images": [ null ] }""", "image 1 is null or has no \"file\"")]
+    [InlineData("""{ "images": [ { "file": "a.jpg", "detections": [ null ] } ] }""", "image 1 ('a.jpg'): a detection is null")]
+    [InlineData("""{ "images": [ { "file": "a.jpg", "detections": [ { "category": "1", "conf": 0.5, "bbox": [1] } ] } ] }""", "image 1 ('a.jpg'): a detection is null, or lacks a category, a bbox of 4 numbers")]
+    [InlineData("null", "the file holds null")]
+    [InlineData("{ \"images\": [", "invalid JSON at line 1")]
+    public void A_results_file_with_a_null_where_a_picture_or_detection_must_be_is_named_not_a_crash(string json, string expected)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("results.json");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<ConfigurationException>(() => MegaDetectorResults.Load(path, "so it cannot be scored"));
+
+        Assert.StartsWith($"results file {path} is not MegaDetector results, so it cannot be scored: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     private static ImageDetection Found(string category, float confidence) => new() { Category = category, Conf = confidence, Bbox = [0.1f, 0.1f, 0.2f, 0.2f] };

@@ -72,7 +72,7 @@ public sealed class FuzzTests
                     { "info": { "format_version": "1.4", "detector": "yolox-nano-coco" }, "detection_categories": { "1": "animal", "2": "person", "3": "vehicle" },
                       "images": [ { "file": "a/IMG_0001.JPG", "detections": [ { "category": "2", "conf": 0.91, "bbox": [0.1, 0.2, 0.3, 0.4], "label": "person" } ] },
                                   { "file": "a/IMG_0002.JPG", "failure": "truncated JPEG", "detections": null } ] }
-                    """), 1500, (path, _) => MegaDetectorResults.Load(path), Configuration);
+                    """), 1500, (path, _) => MegaDetectorResults.Load(path, "so the run cannot resume from it"), Configuration);
             case "srt":
                 var srt = File.ReadAllBytes(Testdata("telemetry", "dji__mavic_air2.srt"));
                 return (srt[..Math.Min(srt.Length, 6000)], 1500, (_, bytes) => SrtTelemetry.Parse(Encoding.UTF8.GetString(bytes)), _ => false);

@@ -53,7 +53,7 @@ public sealed class MegaDetectorResultsTests
         var path = folder.File("results.json");
         new MegaDetectorResults { Images = [new ImageResult { File = "a.jpg", Detections = [] }] }.Save(path);
 
-        var loaded = MegaDetectorResults.Load(path);
+        var loaded = MegaDetectorResults.Load(path, "so the run cannot resume from it");
 
         Assert.Equal("a.jpg", Assert.Single(loaded.Images).File);
     }
@@ -65,7 +65,7 @@ public sealed class MegaDetectorResultsTests
         var path = folder.File("results.json");
         File.WriteAllText(path, "{ this is not json");
 
-        var error = Assert.Throws<ConfigurationException>(() => MegaDetectorResults.Load(path));
+        var error = Assert.Throws<ConfigurationException>(() => MegaDetectorResults.Load(path, "so the run cannot resume from it"));
         Assert.Contains("cannot resume", error.Message, StringComparison.Ordinal);
     }
 

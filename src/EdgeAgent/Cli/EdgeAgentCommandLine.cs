@@ -1,6 +1,8 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using EdgeAgent.Alerting;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
@@ -126,5 +128,27 @@ public static class EdgeAgentCommandLine
         {
             await Console.Error.WriteLineAsync($"edge-agent: warning: {warning}").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An option that takes a time (ISO 8601; UTC when it names no zone) and refuses anything else by name.</summary>
+    internal static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r => DateTimeOffset.TryParse(r.Tokens[^1].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at : Refuse<DateTimeOffset?>(r, name, "a time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T06:00:00Z)"),
+    };
+
+    /// <summary>An option that takes a day (yyyy-MM-dd) and refuses anything else by name.</summary>
+    internal static Option<DateOnly?> DayOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r => DateOnly.TryParseExact(r.Tokens[^1].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day : Refuse<DateOnly?>(r, name, "a day (yyyy-MM-dd, e.g. 2026-11-01)"),
+    };
+
+    private static T? Refuse<T>(ArgumentResult result, string name, string what)
+    {
+        result.AddError($"{name} '{result.Tokens[^1].Value}' is not {what}");
+        return default;
     }
 }

@@ -34,7 +34,7 @@ internal static class EvaluateCommand
             }
 
             var c = CultureInfo.InvariantCulture;
-            var found = MegaDetectorResults.Load(resultsPath);
+            var found = MegaDetectorResults.Load(resultsPath, "so it cannot be scored");
             if (parse.GetValue(by) == "taxon")
             {
                 var ranks = TaxonEvaluation.Score(found, TaxonEvaluation.ReadTruth(parse.GetValue(truth)!));

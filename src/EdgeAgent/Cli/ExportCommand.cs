@@ -18,11 +18,16 @@ internal static class ExportCommand
     {
         var config = SendTestAlertCommand.ConfigOption();
         var source = new Option<string?>("--source") { Description = "Only this source (a drone's stream, a camera)" };
-        var from = new Option<DateTimeOffset?>("--from") { Description = "Only what was seen from this time (ISO 8601)" };
-        var to = new Option<DateTimeOffset?>("--to") { Description = "Only what was seen until this time (ISO 8601)" };
+        var from = EdgeAgentCommandLine.TimeOption("--from", "Only what was seen from this time (ISO 8601; UTC unless it names a zone)");
+        var to = EdgeAgentCommandLine.TimeOption("--to", "Only what was seen until this time (ISO 8601; UTC unless it names a zone)");
         var command = new Command("export", "Print the placed tracks and detections as GeoJSON points, for a map") { config, source, from, to };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
+            if (parse.GetValue(from) is { } first && parse.GetValue(to) is { } last && first > last)
+            {
+                throw new ConfigurationException($"--from {first:O} is after --to {last:O}: nothing can be between them");
+            }
+
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             var database = new DatabaseOptions();
             configuration.GetSection(DatabaseOptions.SectionName).Bind(database);

@@ -22,8 +22,8 @@ internal static class ReportCommand
     {
         var config = new Option<FileInfo?>("--config") { Description = "The agent's configuration: its database, zones, cameras and counting rules" };
         var database = new Option<FileInfo?>("--database") { Description = "A records database, when there is no configuration at hand" };
-        var from = new Option<DateOnly?>("--from") { Description = "First day (UTC), e.g. 2026-11-01; default: 29 days before --to" };
-        var to = new Option<DateOnly?>("--to") { Description = "Last day (UTC), included; default: today" };
+        var from = EdgeAgentCommandLine.DayOption("--from", "First day (UTC), e.g. 2026-11-01; default: 29 days before --to");
+        var to = EdgeAgentCommandLine.DayOption("--to", "Last day (UTC), included; default: today");
         var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for index.html and the CSV files" };
         var camtrapDp = new Option<DirectoryInfo?>("--camtrap-dp") { Description = $"Folder for a Camtrap DP {CamtrapDpExport.Version} package of the same period" };
         var baseUrl = new Option<Uri?>("--media-base-url") { Description = "Where the pictures are published: the package names each as URL/SOURCE/PATH" };

@@ -43,7 +43,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
         using var detector = DetectorFactory.Create(request.Detector, loggerFactory);
         var manifest = detector.Manifest;
         var masks = request.MasksFile is null ? new Dictionary<string, DetectionMask>() : DetectionMask.LoadFile(request.MasksFile);
-        var results = File.Exists(request.OutputPath) ? MegaDetectorResults.Load(request.OutputPath) : new MegaDetectorResults();
+        var results = File.Exists(request.OutputPath) ? MegaDetectorResults.Load(request.OutputPath, "so the run cannot resume from it (remove it or choose another --output)") : new MegaDetectorResults();
 
         var problems = new List<string>();
         var all = PictureFiles.Find(request.Inputs, request.Recursive, p =>

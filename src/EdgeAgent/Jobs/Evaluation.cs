@@ -36,20 +36,9 @@ public static class Evaluation
     public static IReadOnlyDictionary<string, HashSet<string>> ReadTruth(string path, bool byLabel)
     {
         var truth = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        string[] lines;
-        try
+        foreach (var (row, fields) in TruthCsv.Read(path))
         {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"truth file {path}: cannot be read: {e.Message}", e);
-        }
-
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var fields = lines[i].Split(',').Select(f => f.Trim().Trim('"')).ToArray();
-            if (fields.All(string.IsNullOrEmpty) || (i == 0 && fields[0].Equals("file", StringComparison.OrdinalIgnoreCase)))
+            if (fields.All(string.IsNullOrEmpty) || (row == 1 && fields[0].Equals("file", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -63,13 +52,13 @@ public static class Evaluation
 
             if (!DetectionCategories.TryParse(category, out _))
             {
-                throw new ConfigurationException($"truth file {path}, line {i + 1}: '{category}' is not a category (animal, person, vehicle, or empty for a blank picture)");
+                throw new ConfigurationException($"truth file {path}, row {row}: '{category}' is not a category (animal, person, vehicle, or empty for a blank picture)");
             }
 
             var label = fields.Length > 2 ? fields[2] : "";
             if (byLabel && label.Length == 0)
             {
-                throw new ConfigurationException($"truth file {path}, line {i + 1}: --by label needs a label in the third column");
+                throw new ConfigurationException($"truth file {path}, row {row}: --by label needs a label in the third column");
             }
 
             classes.Add(byLabel ? label : category.ToLowerInvariant());

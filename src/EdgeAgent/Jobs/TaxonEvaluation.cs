@@ -31,17 +31,8 @@ public static class TaxonEvaluation
     /// </summary>
     public static IReadOnlyDictionary<string, List<Taxon>> ReadTruth(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"truth file {path}: cannot be read: {e.Message}", e);
-        }
-
-        var header = lines.Length > 0 ? lines[0].Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList() : [];
+        var rows = TruthCsv.Read(path);
+        var header = rows.Count > 0 ? rows[0].Fields.Select(h => h.ToLowerInvariant()).ToList() : [];
         var columns = new[] { "file", "class", "order", "family", "genus", "species" }.Select(c => (Name: c, At: header.IndexOf(c))).ToList();
         if (columns.Any(c => c.At < 0))
         {
@@ -50,16 +41,15 @@ public static class TaxonEvaluation
         }
 
         var truth = new Dictionary<string, List<Taxon>>(StringComparer.Ordinal);
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var (row, fields) in rows.Skip(1))
         {
-            var fields = lines[i].Split(',').Select(f => f.Trim().Trim('"').ToLowerInvariant()).ToArray();
             if (fields.All(string.IsNullOrEmpty))
             {
                 continue;
             }
 
-            string Field(string name) => columns.First(c => c.Name == name).At is var at && at < fields.Length ? fields[at] : "";
-            var file = lines[i].Split(',')[columns[0].At].Trim().Trim('"');
+            string Field(string name) => columns.First(c => c.Name == name).At is var at && at < fields.Length ? fields[at].ToLowerInvariant() : "";
+            var file = columns[0].At < fields.Length ? fields[columns[0].At] : "";
             var taxa = truth.TryGetValue(file, out var known) ? known : truth[file] = [];
             var description = string.Join(';', Field("class"), Field("order"), Field("family"), Field("genus"), Field("species"), "");
             try
@@ -71,7 +61,7 @@ public static class TaxonEvaluation
             }
             catch (FormatException e)
             {
-                throw new ConfigurationException($"truth file {path}, line {i + 1}: {e.Message}", e);
+                throw new ConfigurationException($"truth file {path}, row {row}: {e.Message}", e);
             }
         }
 

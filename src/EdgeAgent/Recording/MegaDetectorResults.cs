@@ -78,23 +78,59 @@ public sealed class MegaDetectorResults
         return id;
     }
 
-    /// <summary>Reads an existing results file, to resume a run.</summary>
-    public static MegaDetectorResults Load(string path)
+    /// <summary>
+    /// Reads an existing results file; anything that makes it unusable (not JSON, a null where a
+    /// picture or detection should be) is a <see cref="ConfigurationException"/> naming the file and
+    /// the flaw, followed by <paramref name="consequence"/> (what cannot be done with it).
+    /// </summary>
+    public static MegaDetectorResults Load(string path, string consequence)
     {
+        MegaDetectorResults? results;
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<MegaDetectorResults>(stream, JsonOptions)
-                ?? throw new ConfigurationException($"results file {path} is empty; remove it or choose another --output");
+            results = JsonSerializer.Deserialize<MegaDetectorResults>(stream, JsonOptions);
         }
         catch (JsonException e)
         {
-            throw new ConfigurationException($"results file {path} exists but is not MegaDetector results, so the run cannot resume from it: {e.Message}", e);
+            // The parser's own message quotes the file's bytes, line breaks and all: where it failed says enough.
+            var where = e.LineNumber is { } line ? $"invalid JSON at line {line + 1}, byte {e.BytePositionInLine + 1}" : "not the results' JSON layout";
+            throw new ConfigurationException($"results file {path} is not MegaDetector results, {consequence}: {where}{(e.Path is { Length: > 1 } at ? $" (at {at})" : "")}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigurationException($"results file {path} cannot be read: {e.Message}", e);
         }
+
+        var flaw = results is null ? "the file holds null" : results.Flaw();
+        return flaw is null ? results! : throw new ConfigurationException($"results file {path} is not MegaDetector results, {consequence}: {flaw}");
+    }
+
+    /// <summary>What makes well-formed JSON unusable as results: a null where a block, picture, file, detection, category or box must be.</summary>
+    private string? Flaw()
+    {
+        if (Info is null || DetectionCategories is null || Images is null)
+        {
+            return "\"info\", \"detection_categories\" and \"images\" must not be null";
+        }
+
+        for (var i = 0; i < Images.Count; i++)
+        {
+            if (Images[i] is not { File: not null } image)
+            {
+                return $"image {i + 1} is null or has no \"file\"";
+            }
+
+            foreach (var d in (image.Detections ?? []).Concat(image.SuppressedDetections ?? []))
+            {
+                if (d is null || d.Category is null || d.Bbox is not { Length: 4 } || d.Classifications?.Any(c => c is not { Length: >= 2 }) == true)
+                {
+                    return $"image {i + 1} ('{image.File}'): a detection is null, or lacks a category, a bbox of 4 numbers or [id, score] classifications";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -108,6 +108,13 @@ public sealed partial class StationServer(
         builder.Services.AddRateLimiter(r =>
         {
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.OnRejected = (rejected, cancel) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = "60";
+                response.ContentType = "text/plain; charset=utf-8";
+                return new ValueTask(response.WriteAsync("Too many password tries from this address: wait a minute, then try again.\n", cancel));
+            };
             r.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) }));
