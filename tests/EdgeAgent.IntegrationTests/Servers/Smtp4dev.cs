@@ -78,6 +78,9 @@ internal sealed class Smtp4dev : ServerProcess
     protected override ProcessStartInfo StartInfo()
     {
         var start = new ProcessStartInfo(Executable());
+
+        // smtp4dev cannot turn IMAP and POP3 off: port 0 binds them to a port of the kernel's ephemeral
+        // range, which FreePort never hands out, so they cannot take another server's port.
         foreach (var argument in new[]
         {
             $"--smtpport={SmtpPort}", $"--urls=http://127.0.0.1:{_webPort}", "--db=", "--tlsmode=StartTls", "--hostname=localhost",
