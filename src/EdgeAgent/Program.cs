@@ -2,4 +2,5 @@ using EdgeAgent.Cli;
 using EdgeAgent.Hosting;
 
 FileModes.Restrict();
-return await EdgeAgentCommandLine.InvokeAsync(args).ConfigureAwait(false);
+using var stop = new ProcessStop();
+return await EdgeAgentCommandLine.InvokeAsync(args, stop.Token).ConfigureAwait(false);

@@ -49,6 +49,45 @@ public sealed class StartUnderLoadTests
         }
     }
 
+    [Fact]
+    public async Task Sigterm_at_twenty_moments_of_start_up_from_the_first_instant_exits_0_and_leaves_the_records_whole()
+    {
+        using var folder = new TempFolder();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        foreach (var picture in Directory.GetFiles(TestPaths.CameraTrap, "*.jpg"))
+        {
+            File.Copy(picture, Path.Combine(drop, Path.GetFileName(picture)));
+        }
+
+        var metricsPort = FreePort.Next();
+        var config = DaemonTests.DaemonConfig(folder, null, null, metricsPort, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.2" }));
+        using var stopPolling = new CancellationTokenSource();
+        var polling = PollAsync($"http://127.0.0.1:{metricsPort}/healthz", new TaskCompletionSource(), stopPolling.Token);
+
+        // Moments from the runtime's first managed code (tens of milliseconds after the process starts;
+        // before it the signal's default action ends the process, having opened nothing) through loading
+        // the model, warming it up and starting the stages, to the first pictures: 0.1 to 2 s, 100 ms apart.
+        for (var run = 0; run < Starts; run++)
+        {
+            var moment = TimeSpan.FromMilliseconds(100 * (run + 1));
+            using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+            await Task.Delay(moment); // The moment of the stop is what is tested.
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            var (code, _, error) = await agent.WaitForExitAsync(Patience);
+
+            Assert.True(code == 0, $"stop {run} ({moment.TotalMilliseconds} ms): exit code {code}: {error}");
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+
+        await stopPolling.CancelAsync();
+        await polling;
+        using var records = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly");
+        records.Open();
+        using var check = records.CreateCommand();
+        check.CommandText = "PRAGMA integrity_check";
+        Assert.Equal("ok", (string?)check.ExecuteScalar());
+    }
+
     /// <summary>Connects again and again, as fast as the port allows, until told to stop; says when it was first answered.</summary>
     private static async Task PollAsync(string url, TaskCompletionSource answered, CancellationToken stop)
     {

@@ -31,8 +31,11 @@ public static class EdgeAgentCommandLine
         return root;
     }
 
-    /// <summary>Parses and runs; a command line that does not parse is a configuration error (exit code 2).</summary>
-    public static async Task<int> InvokeAsync(string[] args)
+    /// <summary>
+    /// Parses and runs; a command line that does not parse is a configuration error (exit code 2).
+    /// <paramref name="stop"/> (SIGTERM, Ctrl-C) cancels the verb, which then saves its work.
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, CancellationToken stop = default)
     {
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
@@ -46,9 +49,9 @@ public static class EdgeAgentCommandLine
             return ConfigurationException.ExitCode;
         }
 
-        // Ctrl-C and SIGTERM cancel the verb, which then saves its work; give it time to.
-        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
-        return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        // The signals are the process's own (see ProcessStop), handled from its first instant rather than from here.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation, stop).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -25,7 +25,17 @@ internal static class RunCommand
             await EdgeAgentCommandLine.WarnAsync(host.Services.VerifyDaemonConfiguration()).ConfigureAwait(false);
             var stages = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             var health = host.Services.GetRequiredService<AgentHealth>();
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Asked to stop while starting: the stages that had started stop as at any other moment, a clean stop.
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("edge-agent: stopped while starting").ConfigureAwait(false);
+                return 0;
+            }
 
             // A stage that failed or gave up stopped the host: a non-zero exit, so that systemd restarts the agent.
             var reasons = stages.Where(s => s.ExecuteTask is { IsFaulted: true })
