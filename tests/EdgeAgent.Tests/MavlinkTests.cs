@@ -1,5 +1,8 @@
 namespace EdgeAgent.Tests;
 
+using System.Net;
+using System.Net.Sockets;
+using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Mavlink;
 using EdgeAgent.Testing;
 
@@ -118,5 +121,21 @@ public sealed class MavlinkTests
         var unkeyed = new MavlinkDecoder();
         Assert.True(unkeyed.Read(MavlinkFrames.Signed(elsewhere, other, timestamp: 3_000)));
         Assert.Equal(1, unkeyed.UncheckedSignatures);
+    }
+
+    [Fact]
+    public async Task On_the_live_link_a_position_no_aircraft_reports_is_refused_counted_and_the_last_good_pose_kept()
+    {
+        var refused = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new LiveTelemetryListener(
+            new IPEndPoint(IPAddress.Loopback, 0), new MavlinkDecoder(), new StreamTelemetryOptions { MaxAge = TimeSpan.FromMinutes(1) }, TimeProvider.System, n => refused.TrySetResult(n));
+        using var aircraft = new UdpClient();
+
+        // A good pose, then one 95° north (the int32 field holds it; no latitude is): datagrams in order on loopback.
+        await aircraft.SendAsync(MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650.5, 100, 90), new IPEndPoint(IPAddress.Loopback, listener.Port));
+        await aircraft.SendAsync(MavlinkFrames.GlobalPositionInt(95, 35.1, 1650.5, 100, 90), new IPEndPoint(IPAddress.Loopback, listener.Port));
+
+        Assert.Equal(1, await refused.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(-1.2001, listener.PoseNow()!.Position.Latitude, 7);
     }
 }
