@@ -49,7 +49,7 @@ public static class EdgeAgentCommandLine
             return ConfigurationException.ExitCode;
         }
 
-        // The signals are the process's own (see ProcessStop), handled from its first instant rather than from here.
+        // The signals are the process's own (see ProcessStop), handled from the first line of Main rather than from here.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(invocation, stop).ConfigureAwait(false);
     }

@@ -3,7 +3,7 @@ namespace EdgeAgent.Cli;
 using System.Runtime.InteropServices;
 
 /// <summary>
-/// SIGTERM and Ctrl-C from the process's first instant: they cancel <see cref="Token"/>, which every
+/// SIGTERM and Ctrl-C from the first line of managed code: they cancel <see cref="Token"/>, which every
 /// verb (and the daemon's host) watches, instead of ending the process by the signal while the model
 /// loads or the host starts, before anything else has set up its handling. The verb then stops as
 /// it would at any other moment: work saved, files whole.
