@@ -63,10 +63,26 @@ public static class CamtrapDpExport
         Directory.CreateDirectory(folder);
         var (start, end) = BiodiversityReport.Bounds(report.From, report.To);
         var pictures = records.Pictures(start, end).Where(p => p.Failure is null).ToList();
-        var tracks = records.Sightings(start, end, report.Site.BurstGap, report.Site.SameAnimalWithin).ToList();
-        var (deployments, leftOut) = Deployments(report, pictures, tracks);
+        // The sightings are read once, keeping only the video tracks and each source's placed positions: a month of a large site is millions of rows.
+        var tracks = new List<Sighting>();
+        var placed = new Dictionary<string, (double Latitude, double Longitude, int Count)>(StringComparer.Ordinal);
+        foreach (var sighting in records.Sightings(start, end, report.Site.BurstGap, report.Site.SameAnimalWithin))
+        {
+            if (sighting.Unit == "track")
+            {
+                tracks.Add(sighting);
+            }
+
+            if (sighting.Position is { } at)
+            {
+                var sum = placed.GetValueOrDefault(sighting.SourceId);
+                placed[sighting.SourceId] = (sum.Latitude + at.Latitude, sum.Longitude + at.Longitude, sum.Count + 1);
+            }
+        }
+
+        var (deployments, leftOut) = Deployments(report, pictures, tracks, placed);
         pictures.RemoveAll(p => !deployments.ContainsKey(p.SourceId));
-        tracks.RemoveAll(t => t.Unit != "track" || !deployments.ContainsKey(t.SourceId));
+        tracks.RemoveAll(t => !deployments.ContainsKey(t.SourceId));
         WriteCsv(Path.Combine(folder, "deployments.csv"), DeploymentFields, deployments.Values.Select(d => DeploymentRow(d, report.Site, pictures)));
         var (mediaIds, copied, unlocated) = WriteMedia(records, pictures, location, folder, start, end);
         var (observations, taxa) = WriteObservations(records, pictures, tracks, mediaIds, folder, classifiedBy, start, end);
@@ -79,26 +95,18 @@ public static class CamtrapDpExport
     /// <summary>
     /// The deployments: every source with a picture, a track or time up in the period (a camera that
     /// worked and saw nothing is a deployment too: its effort counts), placed by Geofencing:Cameras or
-    /// else by the mean of its placed sightings; from when it first came up (or its first capture, if
-    /// earlier) to when it was last up (or its last capture, if later). Those without a place are left out.
+    /// else by the mean of its placed sightings (<paramref name="sums"/>); from when it first came up
+    /// (or its first capture, if earlier) to when it was last up (or its last capture, if later). Those
+    /// without a place are left out.
     /// </summary>
-    private static (SortedDictionary<string, Deployment> Placed, List<string> LeftOut) Deployments(BiodiversityReport report, List<PictureRow> pictures, List<Sighting> sightings)
+    private static (SortedDictionary<string, Deployment> Placed, List<string> LeftOut) Deployments(
+        BiodiversityReport report, List<PictureRow> pictures, List<Sighting> tracks, Dictionary<string, (double Latitude, double Longitude, int Count)> sums)
     {
-        var sums = new Dictionary<string, (double Latitude, double Longitude, int Count)>(StringComparer.Ordinal);
-        foreach (var sighting in sightings)
-        {
-            if (sighting.Position is { } at)
-            {
-                var sum = sums.GetValueOrDefault(sighting.SourceId);
-                sums[sighting.SourceId] = (sum.Latitude + at.Latitude, sum.Longitude + at.Longitude, sum.Count + 1);
-            }
-        }
-
         var spans = new Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
         void Seen(string source, DateTimeOffset first, DateTimeOffset last) =>
             spans[source] = spans.TryGetValue(source, out var s) ? (first < s.First ? first : s.First, last > s.Last ? last : s.Last) : (first, last);
         pictures.ForEach(p => Seen(p.SourceId, p.TakenAt, p.TakenAt));
-        sightings.Where(s => s.Unit == "track").ToList().ForEach(t => Seen(t.SourceId, t.Start, t.End));
+        tracks.ForEach(t => Seen(t.SourceId, t.Start, t.End));
         foreach (var (source, state) in report.Downtimes ?? [])
         {
             if (state.UpSpan is { } up)
