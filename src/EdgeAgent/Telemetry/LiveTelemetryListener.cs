@@ -102,10 +102,11 @@ public sealed class LiveTelemetryListener : IDisposable
                 var changed = _decoder.Read(datagram.Buffer);
 
                 // A pose with a value no aircraft reports is refused, and the last plausible one ages on.
-                var plausible = changed && _decoder.Latest(now)?.Implausible() is null;
+                var latest = changed ? _decoder.Latest(now) : null;
+                var plausible = changed && latest?.Implausible() is null;
                 if (plausible)
                 {
-                    _lastGood = _decoder.Latest(now);
+                    _lastGood = latest;
                     _lastUpdate = now;
                 }
 
