@@ -64,8 +64,8 @@ public sealed class StartUnderLoadTests
         using var stopPolling = new CancellationTokenSource();
         var polling = PollAsync($"http://127.0.0.1:{metricsPort}/healthz", new TaskCompletionSource(), stopPolling.Token);
 
-        // Moments from the runtime's first managed code (tens of milliseconds after the process starts;
-        // before it the signal's default action ends the process, having opened nothing) through loading
+        // Moments from about the runtime's first managed code (tens to hundreds of milliseconds after the
+        // process starts, by the machine; before it the signal's default action ends the process) through loading
         // the model, warming it up and starting the stages, to the first pictures: 0.1 to 2 s, 100 ms apart.
         for (var run = 0; run < Starts; run++)
         {
@@ -75,8 +75,15 @@ public sealed class StartUnderLoadTests
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             var (code, _, error) = await agent.WaitForExitAsync(Patience);
 
-            Assert.True(code == 0, $"stop {run} ({moment.TotalMilliseconds} ms): exit code {code}: {error}");
+            // The documented exception: a signal before the runtime has run the agent's first line ends
+            // the process by the signal (128 + 15) before it has written or opened anything.
+            var endedBeforeManagedCode = code == 143 && error.Length == 0;
+            Assert.True(code == 0 || endedBeforeManagedCode, $"stop {run} ({moment.TotalMilliseconds} ms): exit code {code}: {error}");
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+            if (run == Starts - 1)
+            {
+                Assert.True(code == 0 && error.Length > 0, $"the last stop ({moment.TotalMilliseconds} ms) came before the agent had started at all: exit code {code}");
+            }
         }
 
         await stopPolling.CancelAsync();
