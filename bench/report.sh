@@ -2,9 +2,10 @@
 # The biodiversity report at scale: a records database made by `edge-agent run` (its schema) and
 # filled with DETECTIONS camera-trap detections from CAMERAS cameras over 30 days (3 detections a
 # picture, 8 labels, bursts of 3 pictures), then `edge-agent report` timed with its peak memory,
-# alone and with the Camtrap DP package.
+# alone and with the Camtrap DP package. With BASELINE set to another build's edge-agent, that build's
+# report is timed too, alternately with this one's, three times each, on the same database.
 #
-# Usage: bench/report.sh [DETECTIONS=1000000] [CAMERAS=100]
+# Usage: [BASELINE=/path/to/edge-agent] bench/report.sh [DETECTIONS=1000000] [CAMERAS=100]
 # Needs: models/fetch-default-model.sh run, ../shared beside the checkout, python3, GNU time.
 set -euo pipefail
 detections=${1:-1000000}
@@ -36,6 +37,8 @@ db = sqlite3.connect(sys.argv[1]); total, cameras = int(sys.argv[2]), int(sys.ar
 random.seed(1)
 labels = [("zebra", "animal"), ("elephant", "animal"), ("giraffe", "animal"), ("cow", "animal"), ("bird", "animal"), ("dog", "animal"), ("person", "person"), ("car", "vehicle")]
 start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+def text(at):  # as the agent writes a time: UTC, seven fractional digits, Z
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
 pictures, detections, n = [], [], 0
 while n < total:
     camera = random.randrange(cameras)
@@ -44,9 +47,9 @@ while n < total:
     for shot in range(3):
         at = trigger + timedelta(seconds=shot)
         path = f"CT-{camera:03}/IMG_{len(pictures):07}.JPG"
-        pictures.append((f"CT-{camera:03}", path, 1000, len(pictures), at.isoformat(), 3, at.isoformat(), 2048, 1536))
+        pictures.append((f"CT-{camera:03}", path, 1000, len(pictures), text(at), 3, text(at), 2048, 1536))
         for box in range(3):
-            detections.append((f"CT-{camera:03}", at.isoformat(), label, category, random.uniform(0.3, 0.95), 100 * box, 100, 80, 60,
+            detections.append((f"CT-{camera:03}", text(at), label, category, random.uniform(0.3, 0.95), 100 * box, 100, 80, 60,
                                -1.5 + (camera % 10) * 0.04, 35.0 + (camera // 10) * 0.04, 30, "camera", path))
             n += 1
 db.executemany("""insert into files_done (source_id, path, size, modified_ticks, done_at, detections, captured_at, width, height) values (?,?,?,?,?,?,?,?,?)""", pictures)
@@ -57,9 +60,16 @@ print(f"{len(detections)} detections in {len(pictures)} pictures from {cameras} 
 PY
 
 measure() {
-  /usr/bin/time -f "%e s, %M KB peak" -o "$work/time.txt" "$agent" report --config "$work/agent.json" --from 2026-10-01 --to 2026-10-31 "$@" >/dev/null
+  local build=$1; shift
+  /usr/bin/time -f "%e s, %M KB peak" -o "$work/time.txt" "$build" report --config "$work/agent.json" --from 2026-10-01 --to 2026-10-31 "$@" >/dev/null
   echo "report $*: $(cat "$work/time.txt")"
 }
-measure --output "$work/report"
-measure --output "$work/report" --camtrap-dp "$work/package"
+if [ -n "${BASELINE:-}" ]; then
+  for run in 1 2 3; do
+    echo -n "baseline "; measure "$BASELINE" --output "$work/baseline"
+    echo -n "this     "; measure "$agent" --output "$work/report"
+  done
+fi
+measure "$agent" --output "$work/report"
+measure "$agent" --output "$work/report" --camtrap-dp "$work/package"
 echo "package: $(wc -l < "$work/package/media.csv") media lines, $(wc -l < "$work/package/observations.csv") observation lines, $(du -sh "$work/package" | cut -f1)"

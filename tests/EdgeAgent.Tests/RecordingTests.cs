@@ -82,6 +82,35 @@ public sealed class RecordingTests
     }
 
     [Fact]
+    public void Bursts_of_cameras_that_trigger_at_the_same_moments_are_told_apart_and_count_each_picture_once()
+    {
+        using var folder = new TempFolder();
+        using var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = folder.File("edge-agent.db") }));
+        var placement = new Placement(null, null, PlacedBy.Nowhere);
+        var zebra = new Detection("zebra", DetectionCategory.Animal, 0.7f, default);
+        FrameRecord Picture(string camera, string name, int second, int zebras) => new(
+            new Frame(camera, T0.AddSeconds(second), new Mat(), 100, 100, 1f, new FileKey(camera, name, 1, second)),
+            Enumerable.Repeat(new PlacedDetection(zebra, placement), zebras).ToList(), true, [], []);
+
+        // CT-07: three pictures within 3 s, two of them stamped the same second (a camera with whole-second
+        // EXIF times), written as they arrive, between CT-08's; CT-08: two bursts, 20 s apart.
+        var pictures = new[]
+        {
+            Picture("CT-07", "a.jpg", 0, 1), Picture("CT-08", "x.jpg", 0, 1), Picture("CT-07", "b.jpg", 2, 3),
+            Picture("CT-08", "y.jpg", 20, 2), Picture("CT-07", "c.jpg", 2, 2),
+        };
+        records.Write(pictures, [], T0);
+
+        var sightings = new RecordQueries(folder.File("edge-agent.db"))
+            .Sightings(T0.AddMinutes(-1), T0.AddMinutes(1), TimeSpan.FromSeconds(10), 0).OrderBy(s => s.SourceId).ThenBy(s => s.Start).ToList();
+
+        Assert.Equal(
+            [("CT-07", 0, 3, 3), ("CT-08", 0, 1, 1), ("CT-08", 20, 1, 2)],
+            sightings.Select(s => (s.SourceId, (int)(s.Start - T0).TotalSeconds, s.Pictures, s.Count)));
+        Array.ForEach(pictures, p => p.Frame.Dispose());
+    }
+
+    [Fact]
     public void Within_a_flight_an_animal_seen_again_at_the_same_place_counts_once()
     {
         using var folder = new TempFolder();

@@ -20,6 +20,22 @@ public sealed partial class ReportChartsTests
         Assert.DoesNotContain(labels, l => Regex.IsMatch(l, @"^\d+[.,]\d+$"));
     }
 
+    [Theory]
+    [InlineData(7, new[] { "0", "2", "4", "6" })]
+    [InlineData(130, new[] { "0", "50", "100" })]
+    [InlineData(520, new[] { "0", "200", "400" })]
+    public void Count_axes_step_by_one_two_or_five_times_a_power_of_ten(int most, string[] expected)
+    {
+        var hours = new int[24];
+        hours[12] = most;
+
+        var labels = SvgText().Matches(ReportCharts.Diel("zebra", hours)).Select(m => m.Groups[1].Value.Trim()).ToHashSet();
+
+        Assert.All(expected, tick => Assert.Contains(tick, labels));
+        string[] hourTicks = ["0", "3", "6", "9", "12", "15", "18", "21"];
+        Assert.All(labels.Where(l => Regex.IsMatch(l, @"^\d+$")), l => Assert.Contains(l, expected.Concat(hourTicks)));
+    }
+
     [GeneratedRegex("<text[^>]*>([^<]*)</text>")]
     private static partial Regex SvgText();
 }

@@ -96,29 +96,30 @@ public sealed class RecordQueries
 
     /// <summary>
     /// The sightings that began in [<paramref name="from"/>, <paramref name="to"/>): camera-trap
-    /// bursts, read in one ordered pass over the detections, and the video animals.
+    /// bursts, read in one pass over the detections in time order, and the video animals.
     /// </summary>
     public IEnumerable<Sighting> Sightings(DateTimeOffset from, DateTimeOffset to, TimeSpan burstGap, double sameAnimalWithin)
     {
         // A burst that began before the period and runs into it belongs to the period before: read a gap earlier.
         // The picture a detection came from: its file where recorded, else its capture time.
+        // Time order is the time index's own, so a month of a year's records is read without sorting it;
+        // each camera and label has at most one burst open, closed by its next detection a gap later.
         var picture = _hasFilePaths ? "COALESCE(file_path, captured_at)" : "captured_at";
         using var connection = Open();
         using var select = connection.Command($"""
             SELECT source_id, label, category, captured_at, latitude, longitude, {picture}, {TaxonColumns}
             FROM detections WHERE track_id IS NULL AND captured_at >= $from AND captured_at < $to
-            ORDER BY source_id, label, captured_at
+            ORDER BY captured_at
             """);
         select.Parameters.AddWithValue("$from", RecordSchema.Text(from - burstGap));
         select.Parameters.AddWithValue("$to", RecordSchema.Text(to));
         using var reader = select.ExecuteReader();
-        Burst? burst = null;
+        var open = new Dictionary<(string Source, string Label), Burst>();
         while (reader.Read())
         {
-            var (source, label) = (reader.GetString(0), reader.GetString(1));
+            var key = (Source: reader.GetString(0), Label: reader.GetString(1));
             var at = Time(reader.GetString(3));
-            var file = reader.GetString(6);
-            if (burst is not null && (burst.Source != source || burst.Label != label || at - burst.Last > burstGap))
+            if (open.TryGetValue(key, out var burst) && at - burst.Last > burstGap)
             {
                 if (burst.First >= from)
                 {
@@ -128,11 +129,16 @@ public sealed class RecordQueries
                 burst = null;
             }
 
-            burst ??= new Burst(source, label, reader.GetString(2), at, reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)));
-            burst.Add(at, file, NamedAt(reader, 7, label, burst.Category));
+            if (burst is null)
+            {
+                burst = new Burst(key.Source, key.Label, reader.GetString(2), at, reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)));
+                open[key] = burst;
+            }
+
+            burst.Add(at, reader.GetString(6), NamedAt(reader, 7, key.Label, burst.Category));
         }
 
-        if (burst is not null && burst.First >= from)
+        foreach (var burst in open.Values.Where(b => b.First >= from))
         {
             yield return burst.ToSighting();
         }
@@ -459,9 +465,9 @@ public sealed class RecordQueries
     private sealed class Burst(string source, string label, string category, DateTimeOffset first, GeoPosition? position)
     {
         private readonly TaxonVote _vote = new();
-        private string? _picture;
-        private int _inPicture;
-        private int _pictures;
+
+        // Detections in each picture: a burst is a few pictures, and two taken in the same second may come in either order.
+        private readonly Dictionary<string, int> _inPicture = new(StringComparer.Ordinal);
         private int _most;
 
         public string Source { get; } = source;
@@ -478,17 +484,11 @@ public sealed class RecordQueries
         {
             Last = at;
             _vote.Add(named is null ? null : new Classification(named.Taxon, named.Score, "", []));
-            if (picture != _picture)
-            {
-                (_picture, _inPicture) = (picture, 0);
-                _pictures++;
-            }
-
-            _most = Math.Max(_most, ++_inPicture);
+            _most = Math.Max(_most, _inPicture[picture] = _inPicture.GetValueOrDefault(picture) + 1);
         }
 
         public Sighting ToSighting() => new(
-            Source, Label, Category, First, Last, _pictures, _most, position, "burst",
+            Source, Label, Category, First, Last, _inPicture.Count, _most, position, "burst",
             $"{Source}:{Label}:{First.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}")
         { Named = _vote.Winner is { } winner ? new Named(winner.Taxon, winner.Score) : null };
     }

@@ -6,8 +6,10 @@ using ScottPlot;
 public static class ReportCharts
 {
     /// <summary>
-    /// Sightings over the period of the most seen labels, a line each: per day for up to four months,
-    /// per week for up to three years, per month beyond (a line of thousands of days shows nothing).
+    /// Sightings over the period of the most seen labels, one small chart each on the same scale (lines
+    /// of several labels in one chart hide each other where they run on the same values): per day for
+    /// up to four months, per week for up to three years, per month beyond (a line of thousands of days
+    /// shows nothing).
     /// </summary>
     public static string OverTime(BiodiversityReport report, IReadOnlyList<string> labels)
     {
@@ -22,33 +24,25 @@ public static class ReportCharts
         };
         var bins = Enumerable.Range(0, days).Select(i => bin(report.From.AddDays(i))).Distinct().ToArray();
         var counts = report.PerDay.GroupBy(c => (Bin: bin(c.Key.Day), c.Key.Name)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
-        var plot = new Plot();
-        Style(plot);
-
-        // Lines of several names can run on the same values: each has its own colour (a palette
-        // told apart by the colour-blind too), dash pattern and marker, so none hides another.
-        plot.Add.Palette = new ScottPlot.Palettes.ColorblindFriendly();
-        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
-        MarkerShape[] markers = [MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond, MarkerShape.Cross, MarkerShape.OpenCircle];
         var x = bins.Select(b => b.ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
-        var most = 0;
-        foreach (var (label, i) in labels.Select((l, i) => (l, i)))
+        var series = labels.Select(label => (Label: label, Y: bins.Select(b => (double)counts.GetValueOrDefault((b, label))).ToArray())).ToList();
+        var most = (int)series.SelectMany(s => s.Y).DefaultIfEmpty(0).Max();
+        var charts = series.Select(s =>
         {
-            var y = bins.Select(b => counts.GetValueOrDefault((b, label))).ToArray();
-            most = Math.Max(most, y.DefaultIfEmpty(0).Max());
-            var line = plot.Add.Scatter(x, y.Select(v => (double)v).ToArray());
-            line.LegendText = label;
-            line.LinePattern = patterns[i % patterns.Length];
-            line.MarkerShape = markers[i % markers.Length];
-            line.MarkerSize = bins.Length > 60 ? 0 : 5;
-        }
-
-        plot.Axes.DateTimeTicksBottom();
-        CountTicks(plot, most);
-        plot.Axes.Left.Label.Text = $"sightings per {unit}";
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Edge.Right);
-        return Svg(plot, 1000, 360, $"sightings per {unit}");
+            var plot = new Plot();
+            Style(plot);
+            var line = plot.Add.Scatter(x, s.Y);
+            line.Color = Color.FromHex("#3a6ea5");
+            line.MarkerSize = bins.Length > 60 ? 0 : 4;
+            plot.Title(s.Label, size: 14);
+            plot.Axes.DateTimeTicksBottom();
+            CountTicks(plot, most);
+            plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.05);
+            plot.Axes.Left.Label.Text = $"sightings per {unit}";
+            plot.Axes.Left.Label.FontSize = 13;
+            return Svg(plot, 340, 220, $"{s.Label}: sightings per {unit}");
+        });
+        return $"<div class=\"charts\">{string.Concat(charts)}</div>";
     }
 
     /// <summary>A label's sightings by hour of the day: a 24-bar histogram.</summary>
@@ -74,10 +68,15 @@ public static class ReportCharts
         return Svg(plot, 340, 220, $"diel activity of {label}");
     }
 
-    /// <summary>Whole numbers on a count axis: no 0.5 of an animal.</summary>
+    /// <summary>Whole numbers on a count axis, in steps of 1, 2 or 5 times a power of ten: no 0.5 of an animal, no 104.</summary>
     private static void CountTicks(Plot plot, int most)
     {
-        var step = Math.Max(1, (int)Math.Ceiling(most / 5.0));
+        var step = 1;
+        while (step * 5 < most)
+        {
+            step = step.ToString(System.Globalization.CultureInfo.InvariantCulture)[0] == '2' ? step / 2 * 5 : step * 2;
+        }
+
         var ticks = Enumerable.Range(0, (most / step) + 2).Select(i => i * step).ToArray();
         plot.Axes.Left.SetTicks(ticks.Select(t => (double)t).ToArray(), ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }

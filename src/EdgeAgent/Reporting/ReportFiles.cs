@@ -80,7 +80,7 @@ public static class ReportFiles
         }
 
         var charted = r.Names.Keys.OrderByDescending(l => r.PerDay.Where(c => c.Key.Name == l).Sum(c => c.Value)).Take(ChartedNames).ToList();
-        html.Append("<h2>Sightings over time</h2>");
+        html.Append("<h2>Sightings over time</h2><p>A chart for each of the most seen, all on the same scale.</p>");
         if (charted.Count > 0)
         {
             html.Append(ReportCharts.OverTime(r, charted));
