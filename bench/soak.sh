@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Soak benchmark: the daemon for MINUTES with 4 live streams (UDP MPEG-TS, a person every other
 # second), a burst of 15 camera-trap pictures into a drop folder every minute, and the mail server
-# stopped and started again every 5 minutes. Every minute it prints the agent's resident memory, open
-# file descriptors, threads, outbox depth (alerts waiting) and the e-mail latency of that minute. At
-# the end the sources stop, the outbox drains, and every alert stored is checked against the mail
-# server: an alert stored and never delivered is lost. Not run in CI.
+# stopped and started again every 5 minutes, while the station page is fetched every 5 s as a browser
+# on the station PC does. Every minute it prints the agent's resident memory, open file descriptors,
+# threads, outbox depth (alerts waiting) and the e-mail latency of that minute; at the end, resident
+# memory's slope (least squares, MB a minute) over the second half of the run. Then the sources stop,
+# the outbox drains, and every alert stored is checked against the mail server: an alert stored and
+# never delivered is lost. Not run in CI.
 #
 # Usage: bench/soak.sh [MINUTES=30]
 # Needs: ffmpeg, smtp4dev (dotnet tool), python3, models/fetch-default-model.sh run, ../shared beside the checkout.
@@ -12,7 +14,7 @@ set -euo pipefail
 minutes=${1:-30}
 . "$(dirname "$0")/common.sh"
 
-smtp_port=$(free_port); web_port=$(free_port); metrics_port=$(free_port)
+smtp_port=$(free_port); web_port=$(free_port); metrics_port=$(free_port); station_port=$(free_port)
 start_smtp() {
   # A database file, so that what was received survives the restarts.
   ServerOptions__DisableHtmlValidation=true "${SMTP4DEV:-$HOME/.dotnet/tools/smtp4dev}" --smtpport="$smtp_port" --urls="http://127.0.0.1:$web_port" \
@@ -48,12 +50,20 @@ cat >"$work/soak.json" <<JSON
   "Sources": { "Streams": [ $streams ], "DropFolders": [ { "Id": "CT-07", "Path": "drop", "AfterProcessing": "Move", "StableFor": "00:00:00.5" } ] },
   "Tracking": { "Inertia": 2, "MaxAge": "00:00:00.5" },
   "Recording": { "SnapshotFolder": "state/snapshots" },
-  "Metrics": { "Listen": "127.0.0.1:$metrics_port" }
+  "Metrics": { "Listen": "127.0.0.1:$metrics_port" },
+  "Station": { "Listen": "127.0.0.1:$station_port" }
 }
 JSON
 
 start_agent "$work/soak.json"
 until curl -sf "http://127.0.0.1:$metrics_port/healthz" >/dev/null; do sleep 0.5; done
+# The station page, as its browser asks for it: the whole page, then its sections every 5 s.
+( while true; do
+    curl -sf "http://127.0.0.1:$station_port/" >/dev/null || true
+    for section in sources alerts counts map; do curl -sf "http://127.0.0.1:$station_port/fragments/$section" >/dev/null || true; done
+    sleep 5
+  done ) &
+pids+=($!)
 
 outbox_depth() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$work/state/edge-agent.db?mode=ro', uri=True); print(c.execute(\"SELECT COUNT(*) FROM outbox WHERE state IN ('pending','sending')\").fetchone()[0])"; }
 minute_latency() { # p50 and max of the e-mails sent since $1 (HH:MM:SS)
@@ -78,7 +88,17 @@ for minute in $(seq 1 "$minutes"); do
   fds=$(ls "/proc/$agent_pid/fd" | wc -l)
   threads=$(awk '/Threads/ {print $2}' "/proc/$agent_pid/status")
   printf "%6d  %6d  %3d  %7d  %6d  %s\n" "$minute" "$rss" "$fds" "$threads" "$(outbox_depth)" "$(minute_latency "$since")"
+  echo "$minute $rss" >>"$work/memory.txt"
 done
+python3 - "$work/memory.txt" <<'PY'
+import sys
+points = [tuple(map(float, line.split())) for line in open(sys.argv[1])]
+half = points[len(points) // 2:]
+n = len(half); mx = sum(x for x, _ in half) / n; my = sum(y for _, y in half) / n
+slope = sum((x - mx) * (y - my) for x, y in half) / max(1e-9, sum((x - mx) ** 2 for x, _ in half))
+print(f"resident memory: {points[0][1]:.0f} MB at minute 1, {max(y for _, y in points):.0f} MB at most; "
+      f"slope over minutes {half[0][0]:.0f}-{half[-1][0]:.0f}: {slope:+.2f} MB a minute")
+PY
 
 # Drain: no new alerts, wait for the outbox to empty (or give up after 3 minutes), then account.
 for p in "${pids[@]}"; do [ "$p" != "$agent_pid" ] && [ "$p" != "$smtp_pid" ] && kill "$p" 2>/dev/null || true; done
