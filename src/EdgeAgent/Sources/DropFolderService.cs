@@ -40,6 +40,9 @@ public sealed partial class DropFolderService(
 
     private readonly SemaphoreSlim _decoders = new(PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.Value.DecodeWorkers));
 
+    /// <summary>Pictures being decoded now (native work that must not outlive the stage).</summary>
+    internal int DecodesRunning => _decodeWorkers - _decoders.CurrentCount;
+
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.DropFolders.Select(f => Task.Run(() => WatchAsync(f, stoppingToken), stoppingToken)));
@@ -176,6 +179,7 @@ public sealed partial class DropFolderService(
         await _decoders.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
         {
+            LogDecoding(logger, folder.Id, file.Name);
             // Tiles and crops need every pixel; otherwise the decode need not be larger than the model's input.
             var picture = detectorOptions.Value.DecodesWholePictures
                 ? PictureReader.Read(file.FullPath, 0, 0, maxMegapixels: options.Value.MaxPictureMegapixels)
@@ -371,6 +375,9 @@ public sealed partial class DropFolderService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder {Source}: watching {Folder}")]
     private static partial void LogWatching(ILogger logger, string source, string folder);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Drop folder {Source}: decoding {File}")]
+    private static partial void LogDecoding(ILogger logger, string source, string file);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drop folder {Source}: {File} not complete yet ({Reason})")]
     private static partial void LogNotYet(ILogger logger, string source, string file, string reason);
