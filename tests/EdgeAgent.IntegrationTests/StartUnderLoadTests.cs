@@ -50,7 +50,7 @@ public sealed class StartUnderLoadTests
     }
 
     [Fact]
-    public async Task Sigterm_at_twenty_moments_of_start_up_from_the_first_instant_exits_0_and_leaves_the_records_whole()
+    public async Task Sigterm_at_twenty_moments_from_the_first_instant_with_a_stream_and_pictures_flowing_exits_0_and_leaves_the_records_whole()
     {
         using var folder = new TempFolder();
         var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
@@ -59,17 +59,32 @@ public sealed class StartUnderLoadTests
             File.Copy(picture, Path.Combine(drop, Path.GetFileName(picture)));
         }
 
-        var metricsPort = FreePort.Next();
-        var config = DaemonTests.DaemonConfig(folder, null, null, metricsPort, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.2" }));
-        using var stopPolling = new CancellationTokenSource();
-        var polling = PollAsync($"http://127.0.0.1:{metricsPort}/healthz", new TaskCompletionSource(), stopPolling.Token);
+        // And a large PNG, decoded whole (no scaled decode as for a JPEG): a decode in flight at many stops.
+        using (var noise = new OpenCvSharp.Mat(4000, 6000, OpenCvSharp.MatType.CV_8UC3))
+        {
+            OpenCvSharp.Cv2.Randu(noise, OpenCvSharp.Scalar.All(0), OpenCvSharp.Scalar.All(255));
+            OpenCvSharp.Cv2.ImWrite(Path.Combine(drop, "large.png"), noise, new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.PngCompression, 1));
+        }
 
-        // Moments from about the runtime's first managed code (tens to hundreds of milliseconds after the
+        await using var stream = new UdpStream(TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"));
+        stream.Start();
+        var metricsPort = FreePort.Next();
+        var config = DaemonTests.DaemonConfig(
+            folder, null, null, metricsPort,
+            streams: new JsonArray(new JsonObject { ["Id"] = "CAM-1", ["Url"] = stream.Url, ["DetectionFps"] = 5 }),
+            drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.2" }));
+        var stationPort = int.Parse(((string)JsonNode.Parse(await File.ReadAllTextAsync(config))!["Station"]!["Listen"]!).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        using var stopPolling = new CancellationTokenSource();
+        var polling = new[] { $"http://127.0.0.1:{metricsPort}/healthz", $"http://127.0.0.1:{stationPort}/" }
+            .Select(url => PollAsync(url, new TaskCompletionSource(), stopPolling.Token)).ToList();
+
+        // A stream flows and pictures wait throughout, so that stops fall while frames are read, pictures
+        // decoded and records written. Moments from about the runtime's first managed code (tens to hundreds of milliseconds after the
         // process starts, by the machine; before it the signal's default action ends the process) through loading
-        // the model, warming it up and starting the stages, to the first pictures: 0.1 to 2 s, 100 ms apart.
+        // the model, warming it up and starting the stages, to pictures and frames flowing: 0.1 to 3.9 s, 200 ms apart.
         for (var run = 0; run < Starts; run++)
         {
-            var moment = TimeSpan.FromMilliseconds(100 * (run + 1));
+            var moment = TimeSpan.FromMilliseconds(100 + (200 * run));
             using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
             await Task.Delay(moment); // The moment of the stop is what is tested.
             await AgentProcess.SignalAsync(agent.Process, "TERM");
@@ -87,7 +102,7 @@ public sealed class StartUnderLoadTests
         }
 
         await stopPolling.CancelAsync();
-        await polling;
+        await Task.WhenAll(polling);
         using var records = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly");
         records.Open();
         using var check = records.CreateCommand();
