@@ -16,7 +16,7 @@ runs=${1:-200}
 metrics_port=$(free_port); station_port=$(free_port); stream_port=$(free_port)
 mkdir -p "$work/drop"
 cp "$shared"/*.jpg "$work/drop/"
-# 48 megapixels of noise: a PNG decodes whole (no scaled decode as for JPEG), for a second or so.
+# 48 megapixels of noise: a PNG decodes whole (no scaled decode as for a JPEG), the slowest picture.
 ffmpeg -loglevel error -f lavfi -i "nullsrc=s=8000x6000,geq=random(1)*255:random(2)*255:random(3)*255" -frames:v 1 "$work/drop/large.png"
 ffmpeg -loglevel error -re -stream_loop -1 -i "$work/clip.mp4" -c copy -f mpegts "udp://127.0.0.1:$stream_port" &
 pids+=($!)
