@@ -71,12 +71,7 @@ public static class ReportCharts
     /// <summary>Whole numbers on a count axis, in steps of 1, 2 or 5 times a power of ten: no 0.5 of an animal, no 104.</summary>
     private static void CountTicks(Plot plot, int most)
     {
-        var step = 1;
-        while (step * 5 < most)
-        {
-            step = step.ToString(System.Globalization.CultureInfo.InvariantCulture)[0] == '2' ? step / 2 * 5 : step * 2;
-        }
-
+        var step = Enumerable.Range(0, 9).SelectMany(power => new[] { 1, 2, 5 }.Select(f => f * (int)Math.Pow(10, power))).First(s => s * 5L >= most);
         var ticks = Enumerable.Range(0, (most / step) + 2).Select(i => i * step).ToArray();
         plot.Axes.Left.SetTicks(ticks.Select(t => (double)t).ToArray(), ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
