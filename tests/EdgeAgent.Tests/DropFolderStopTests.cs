@@ -57,22 +57,19 @@ public sealed class DropFolderStopTests
         // The third picture, large, is decoded with only the queue between the stages holding it — the
         // decode a stop used to leave running. The stop begins as its decode does, on the decode's own
         // thread (as the log line says it starts), so that it is in flight whatever the machine's load.
-        Task? stopping = null;
+        // Its cancellation reaches the forwarder on a pool thread, which on an idle machine may come only
+        // once the decode is done: a decode left running is caught under load, not on every run.
+        var stopping = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         log.OnLine = line =>
         {
             if (line.EndsWith("decoding IMG_0003.png", StringComparison.Ordinal))
             {
-                stopping = stage.StopAsync(CancellationToken.None);
+                stopping.SetResult(stage.StopAsync(CancellationToken.None));
             }
         };
         Arrive("IMG_0003.png", 6000, 4000);
-        while (Volatile.Read(ref stopping) is null)
-        {
-            Assert.True(DateTime.UtcNow < patience.AddSeconds(30), "the third picture's decode never started");
-            await Task.Delay(1); // Polls for the stop the decode's log line began.
-        }
-
-        await stopping!.WaitAsync(TimeSpan.FromSeconds(60));
+        var stop = await stopping.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(0, stage.DecodesRunning);
         Assert.True(stage.ExecuteTask?.IsCompleted);
