@@ -1,7 +1,7 @@
 namespace EdgeAgent;
 
 using EdgeAgent.Alerting;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
 using EdgeAgent.Common;

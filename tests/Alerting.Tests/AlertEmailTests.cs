@@ -1,6 +1,6 @@
 namespace Alerting.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
 using MimeKit;

@@ -1,6 +1,6 @@
 namespace Alerting.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 public sealed class DetectionCategoryTests
 {

@@ -1,7 +1,7 @@
 namespace Alerting.Tests;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,7 @@ namespace EdgeAgent.IntegrationTests;
 
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Testing;

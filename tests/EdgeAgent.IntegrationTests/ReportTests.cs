@@ -3,7 +3,7 @@ namespace EdgeAgent.IntegrationTests;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Placement;

@@ -2,7 +2,7 @@ namespace EdgeAgent.IntegrationTests;
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Testing;
 using Microsoft.Data.Sqlite;

@@ -1,7 +1,7 @@
 namespace EdgeAgent.IntegrationTests;
 
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Testing;
 
 /// <summary><c>detect --classifier</c> on the real shared pictures, read back as MegaDetector's format says.</summary>

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Placement;
 using EdgeAgent.Recording;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Placement;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Dji;

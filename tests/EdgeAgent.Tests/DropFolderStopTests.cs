@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Sources;

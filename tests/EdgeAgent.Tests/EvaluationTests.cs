@@ -103,12 +103,12 @@ public sealed class EvaluationTests
     public void Names_are_scored_rank_by_rank_as_right_rolled_up_or_wrong_and_a_low_score_counts_as_rolled_up()
     {
         using var folder = new TempFolder();
-        var lion = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;leo;lion")!;
-        var leopard = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;pardus;leopard")!;
-        var felids = Alerting.Observations.Taxon.Parse("mammalia;carnivora;felidae;;;")!;
-        var hyena = Alerting.Observations.Taxon.Parse("mammalia;carnivora;hyaenidae;crocuta;crocuta;spotted hyena")!;
+        var lion = Common.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;leo;lion")!;
+        var leopard = Common.Observations.Taxon.Parse("mammalia;carnivora;felidae;panthera;pardus;leopard")!;
+        var felids = Common.Observations.Taxon.Parse("mammalia;carnivora;felidae;;;")!;
+        var hyena = Common.Observations.Taxon.Parse("mammalia;carnivora;hyaenidae;crocuta;crocuta;spotted hyena")!;
         var results = new MegaDetectorResults();
-        ImageResult Picture(string file, Alerting.Observations.Taxon named, float score) => new()
+        ImageResult Picture(string file, Common.Observations.Taxon named, float score) => new()
         {
             File = file,
             Detections = [new ImageDetection { Category = "1", Conf = 0.9f, Bbox = [0.1f, 0.1f, 0.2f, 0.2f], Classifications = results.Classify(new(named, score, "test", [])) }],

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Placement;
 
 /// <summary>The place stage's geometry against cases worked out by hand (flat earth, R = 6 371 km).</summary>

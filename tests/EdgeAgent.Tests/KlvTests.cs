@@ -119,7 +119,7 @@ public sealed class KlvTests
         }
     }
 
-    private static (double North, double East) Local(EdgeAgent.Telemetry.PoseSample at, EdgeAgent.Alerting.Observations.GeoPosition p) =>
+    private static (double North, double East) Local(EdgeAgent.Telemetry.PoseSample at, EdgeAgent.Common.Observations.GeoPosition p) =>
         ((p.Latitude - at.Latitude!.Value) * 111_320, (p.Longitude - at.Longitude!.Value) * 111_320 * Math.Cos(at.Latitude!.Value * Math.PI / 180));
 
     private static void AssertExample(EdgeAgent.Telemetry.PoseSample sample)

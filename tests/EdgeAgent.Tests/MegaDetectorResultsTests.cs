@@ -1,7 +1,7 @@
 namespace EdgeAgent.Tests;
 
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Recording;
 using EdgeAgent.Testing;

@@ -2,7 +2,7 @@ namespace EdgeAgent.Tests;
 
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;

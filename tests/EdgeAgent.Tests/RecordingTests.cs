@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Common;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tests;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Tracking;
 
 public sealed class RepeatDetectionTests

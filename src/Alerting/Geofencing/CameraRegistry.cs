@@ -1,6 +1,6 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using Microsoft.Extensions.Options;
 
 /// <summary>Looks up where a fixed camera stands, where it looks, and the time zone of its site.</summary>

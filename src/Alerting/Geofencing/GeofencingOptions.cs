@@ -1,6 +1,6 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 using EdgeAgent.Common;
 

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
 using System.Text.Json;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Alerting.Rules;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>A decision to tell people: raised by a rule, delivered through the outbox.</summary>
 /// <param name="Id">Derived from what the alert is about (<see cref="IdFor"/>): the e-mail Message-ID and the MQTT payload id, so a resend — or the same alert raised again after a crash — is recognisable.</param>

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Alerting.Rules;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ namespace EdgeAgent.Alerting.Senders;
 
 using System.Globalization;
 using System.Net;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using MimeKit;
 

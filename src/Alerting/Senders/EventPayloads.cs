@@ -1,7 +1,7 @@
 namespace EdgeAgent.Alerting.Senders;
 
 using System.Text.Json;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 
 /// <summary>The JSON published on the events topic, for dashboards and other tools.</summary>

@@ -71,7 +71,7 @@ internal static class CountsCommand
     }
 
     /// <summary>The taxon's columns: how people read it, its scientific name and rank; empty for what was not named (people, vehicles).</summary>
-    private static string Taxon(Alerting.Observations.Taxon? taxon) =>
+    private static string Taxon(Common.Observations.Taxon? taxon) =>
         taxon is null ? ",," : $"{Quoted(taxon.Display)},{Quoted(taxon.ScientificName)},{taxon.Rank}";
 
     private static string Quoted(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";

@@ -2,7 +2,7 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Jobs;
 using EdgeAgent.Tracking;
 using Microsoft.Extensions.DependencyInjection;

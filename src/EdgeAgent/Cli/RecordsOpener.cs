@@ -1,6 +1,6 @@
 namespace EdgeAgent.Cli;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;

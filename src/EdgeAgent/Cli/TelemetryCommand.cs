@@ -4,7 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Dji;

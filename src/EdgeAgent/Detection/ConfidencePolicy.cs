@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>
 /// How sure a detection must be to count, the same in every verb: a minimum the user chose applies to

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Detection;
 
 using System.Text.Json;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using OpenCvSharp;
 

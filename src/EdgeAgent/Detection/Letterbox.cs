@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using OpenCvSharp;
 
 /// <summary>How a letterboxed input relates to the picture it came from.</summary>

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Detection;
 
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 
 /// <summary>How a model lays out its output tensor.</summary>

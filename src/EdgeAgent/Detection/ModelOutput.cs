@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>
 /// From a model's output tensor to detections in picture pixels: decode by layout, keep the labels the

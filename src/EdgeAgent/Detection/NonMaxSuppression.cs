@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>Class-wise non-maximum suppression: of boxes with one label that overlap, the best-scoring stays.</summary>
 public static class NonMaxSuppression

@@ -2,7 +2,7 @@ namespace EdgeAgent.Detection;
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;

@@ -2,7 +2,7 @@ namespace EdgeAgent.Jobs;
 
 using System.Diagnostics;
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;

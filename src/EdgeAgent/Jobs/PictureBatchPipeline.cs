@@ -2,7 +2,7 @@ namespace EdgeAgent.Jobs;
 
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;

@@ -26,7 +26,7 @@ public static class RepeatSuppression
                 .Select(i => i.Detections!.Concat(i.SuppressedDetections?.Where(d => d.SuppressedBy == Reason) ?? []).ToList())
                 .ToList();
             var repeats = options.Enabled
-                ? RepeatDetectionElimination.FindRepeats(candidates.Select(c => (IReadOnlyList<Alerting.Observations.BoundingBox>)c.Select(d => d.Box).ToList()).ToList(), options)
+                ? RepeatDetectionElimination.FindRepeats(candidates.Select(c => (IReadOnlyList<Common.Observations.BoundingBox>)c.Select(d => d.Box).ToList()).ToList(), options)
                 : [];
 
             for (var p = 0; p < images.Count; p++)

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Jobs;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Recording;
 

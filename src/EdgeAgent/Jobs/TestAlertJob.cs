@@ -1,7 +1,7 @@
 namespace EdgeAgent.Jobs;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Recording;

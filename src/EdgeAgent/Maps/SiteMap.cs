@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Recording;
 using NetTopologySuite.Geometries;

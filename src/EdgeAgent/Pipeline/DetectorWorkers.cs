@@ -1,7 +1,7 @@
 namespace EdgeAgent.Pipeline;
 
 using System.Diagnostics;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Sources;
 

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Pipeline;
 
 using EdgeAgent.Alerting;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Pipeline;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 using EdgeAgent.Tracking;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Placement;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>How a detection's position was found.</summary>
 public enum PlacedBy

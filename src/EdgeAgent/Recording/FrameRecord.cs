@@ -1,6 +1,6 @@
 namespace EdgeAgent.Recording;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Placement;
 using EdgeAgent.Sources;

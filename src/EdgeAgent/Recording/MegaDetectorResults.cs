@@ -2,7 +2,7 @@ namespace EdgeAgent.Recording;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed class MegaDetectorResults
     public ResultsInfo Info { get; set; } = new();
 
     /// <summary>Category id → name.</summary>
-    public IDictionary<string, string> DetectionCategories { get; set; } = new Dictionary<string, string>(Alerting.Observations.DetectionCategories.MegaDetectorTable);
+    public IDictionary<string, string> DetectionCategories { get; set; } = new Dictionary<string, string>(Common.Observations.DetectionCategories.MegaDetectorTable);
 
     /// <summary>Classification category id → name (a species classifier's answers and alternatives); absent without one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Recording;
 
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using OpenCvSharp;
 
 /// <summary>Draws detections onto a picture: a box, the label and the score, coloured by category.</summary>

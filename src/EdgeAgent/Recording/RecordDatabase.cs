@@ -1,7 +1,7 @@
 namespace EdgeAgent.Recording;
 
 using EdgeAgent.Alerting.Outbox;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Sources;
 using Microsoft.Data.Sqlite;

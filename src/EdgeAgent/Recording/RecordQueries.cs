@@ -1,7 +1,7 @@
 namespace EdgeAgent.Recording;
 
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 

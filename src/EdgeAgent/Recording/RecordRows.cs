@@ -1,6 +1,6 @@
 namespace EdgeAgent.Recording;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>A record with a position: a video track or a camera-trap detection.</summary>
 public sealed record PlacedRecord(

@@ -2,7 +2,7 @@ namespace EdgeAgent.Recording;
 
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 

@@ -2,7 +2,7 @@ namespace EdgeAgent.Sources;
 
 using System.Threading.Channels;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using OpenCvSharp;
 
 /// <summary>

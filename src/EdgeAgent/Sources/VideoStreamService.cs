@@ -3,7 +3,7 @@ namespace EdgeAgent.Sources;
 using System.Diagnostics;
 using System.Net;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Species;
 
 using System.Text.Json.Serialization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Species;
 
 using System.Diagnostics;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using OpenCvSharp;
 

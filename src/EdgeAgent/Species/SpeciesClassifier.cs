@@ -1,6 +1,6 @@
 namespace EdgeAgent.Species;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using Microsoft.Extensions.Logging;

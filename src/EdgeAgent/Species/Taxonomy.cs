@@ -1,7 +1,7 @@
 namespace EdgeAgent.Species;
 
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 
 /// <summary>

@@ -2,7 +2,7 @@ namespace EdgeAgent.Telemetry;
 
 using System.Net;
 using System.Net.Sockets;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>A decoder of telemetry that arrives in datagrams and folds it into the latest pose.</summary>
 public interface ILiveTelemetryDecoder

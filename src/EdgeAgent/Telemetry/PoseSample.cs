@@ -1,7 +1,7 @@
 namespace EdgeAgent.Telemetry;
 
 using System.Globalization;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>What an altitude is measured from.</summary>
 public enum AltitudeReference

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Telemetry;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Telemetry.Dji;
 using EdgeAgent.Telemetry.Klv;
 

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>A detection of a video frame with the track it continues.</summary>
 /// <param name="Detection">The detection.</param>

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>Settings of repeat-detection elimination.</summary>
 public sealed record RepeatDetectionOptions

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>
 /// Repeat-detection elimination for one camera trap as its pictures arrive, one at a time: a box

@@ -1,6 +1,6 @@
 namespace EdgeAgent.Detection.Triton;
 
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;

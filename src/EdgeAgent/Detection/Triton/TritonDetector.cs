@@ -2,7 +2,7 @@ namespace EdgeAgent.Detection.Triton;
 
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;

@@ -1,7 +1,7 @@
 namespace EdgeAgent.Telemetry.Klv;
 
 using System.Buffers.Binary;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>
 /// MISB EG 0104 (the older Predator universal set, still in archived footage): items keyed by

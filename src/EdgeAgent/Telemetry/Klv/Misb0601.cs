@@ -1,7 +1,7 @@
 namespace EdgeAgent.Telemetry.Klv;
 
 using System.Buffers.Binary;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>Why a KLV packet was not used.</summary>
 public enum KlvRejection

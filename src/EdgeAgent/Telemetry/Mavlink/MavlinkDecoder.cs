@@ -1,7 +1,7 @@
 namespace EdgeAgent.Telemetry.Mavlink;
 
 using System.Buffers.Binary;
-using EdgeAgent.Alerting.Observations;
+using EdgeAgent.Common.Observations;
 
 /// <summary>
 /// MAVLink 2 (ArduPilot, PX4): frames checked with their CRC and the message's CRC_EXTRA and, with a

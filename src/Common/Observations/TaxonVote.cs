@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>
 /// What several looks at one animal named it — a video track's frames, a camera-trap burst's

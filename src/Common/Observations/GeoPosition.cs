@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>A point on the earth, WGS 84 degrees.</summary>
 /// <param name="Latitude">North positive, −90 to 90.</param>

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>An axis-aligned box in the pixels of the picture it was found in; origin top-left.</summary>
 /// <param name="X">Left edge.</param>

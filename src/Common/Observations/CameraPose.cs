@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>
 /// Where a camera is and where it looks when it takes a frame: from the configuration for a fixed

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>
 /// The three categories MegaDetector reports and that alert rules are written against.

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>One thing a detector found in one picture.</summary>
 /// <param name="Label">What the model calls it: a species (<c>giraffe</c>) or a class (<c>truck</c>, <c>animal</c>).</param>

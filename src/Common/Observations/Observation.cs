@@ -1,4 +1,4 @@
-namespace EdgeAgent.Alerting.Observations;
+namespace EdgeAgent.Common.Observations;
 
 /// <summary>
 /// One detection from one source at one moment and place: what the alerting stage decides on.
