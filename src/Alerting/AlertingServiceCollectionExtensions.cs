@@ -32,6 +32,7 @@ public static class AlertingServiceCollectionExtensions
         services.AddSingleton<CameraRegistry>();
         services.AddSingleton<RuleEngine>();
         services.AddSingleton<AlertOutbox>();
+        services.AddSingleton<OutboxQueries>();
         services.TryAddSingleton<IPictureFitter, SizeLimitPictureFitter>();
 
         if (!string.IsNullOrEmpty(configuration[$"{EmailOptions.SectionName}:Host"]))

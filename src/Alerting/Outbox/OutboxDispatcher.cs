@@ -79,7 +79,7 @@ public sealed partial class OutboxDispatcher(
                 {
                     var next = await outbox.NextDueAsync(sender.Channel, stoppingToken).ConfigureAwait(false);
                     var wait = next is { } at ? at - time.GetUtcNow() : IdlePoll;
-                    await outbox.WaitForWorkAsync(sender.Channel, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdlePoll ? IdlePoll : wait, stoppingToken).ConfigureAwait(false);
+                    await outbox.Signal.WaitForWorkAsync(sender.Channel, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdlePoll ? IdlePoll : wait, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

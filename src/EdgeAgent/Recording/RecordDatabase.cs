@@ -37,7 +37,7 @@ public sealed class RecordDatabase : IPictureLedger, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Path = System.IO.Path.GetFullPath(options.Value.Path);
-        _connection = SqliteFile.Open(options.Value.Path, "FULL", RecordSchema.Tables + AlertOutbox.Schema, "Database:Path", options.Value.LockTimeout);
+        _connection = SqliteFile.Open(options.Value.Path, "FULL", RecordSchema.Tables + OutboxTable.Schema, "Database:Path", options.Value.LockTimeout);
         RecordSchema.Migrate(_connection);
         _reader = SqliteFile.Open(options.Value.Path, "FULL", "", "Database:Path", options.Value.LockTimeout);
     }
@@ -104,7 +104,7 @@ public sealed class RecordDatabase : IPictureLedger, IDisposable
 
                 foreach (var alert in record.Alerts)
                 {
-                    alerts[alert.Id] = alerts.GetValueOrDefault(alert.Id) || channels.Count == 0 || AlertOutbox.Insert(transaction, alert, channels, now);
+                    alerts[alert.Id] = alerts.GetValueOrDefault(alert.Id) || channels.Count == 0 || OutboxTable.Insert(transaction, alert, channels, now);
                 }
             }
 

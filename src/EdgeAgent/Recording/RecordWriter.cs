@@ -140,7 +140,7 @@ public sealed partial class RecordWriter(
 
     private void Committed(List<FrameRecord> batch, IReadOnlyDictionary<string, bool> stored)
     {
-        outbox.AlertsCommitted(raiser.Channels);
+        outbox.Signal.AlertsCommitted(raiser.Channels);
         foreach (var record in batch)
         {
             foreach (var alert in record.Alerts)

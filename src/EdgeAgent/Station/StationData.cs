@@ -18,7 +18,7 @@ public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxE
 
 /// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
 public sealed class StationData(
-    AgentHealth health, SourceActivity activity, AlertOutbox outbox, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
+    AgentHealth health, SourceActivity activity, AlertOutbox outbox, OutboxQueries alerts, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
     IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time)
 {
     /// <summary>How far back the map and the counts look.</summary>
@@ -55,13 +55,13 @@ public sealed class StationData(
     public byte[]? Thumbnail(string sourceId) => activity.Of(sourceId)?.Thumbnail;
 
     /// <summary>The latest alerts, newest first.</summary>
-    public IReadOnlyList<AlertView> Alerts() => outbox.Latest(station.Value.Alerts)
+    public IReadOnlyList<AlertView> Alerts() => alerts.Latest(station.Value.Alerts)
         .GroupBy(e => e.Id, StringComparer.Ordinal)
         .Select(g => new AlertView(g.First().Alert, g.ToList()))
         .ToList();
 
     /// <summary>An alert's annotated picture, or null.</summary>
-    public byte[]? Picture(string alertId) => outbox.Picture(alertId);
+    public byte[]? Picture(string alertId) => alerts.Picture(alertId);
 
     /// <summary>Puts a failed delivery back in the queue.</summary>
     public Task<bool> RetryAsync(string alertId, string channel) => outbox.RetryAsync(alertId, channel);
