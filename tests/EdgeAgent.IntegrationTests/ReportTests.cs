@@ -9,6 +9,7 @@ using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Placement;
 using EdgeAgent.Recording;
 using EdgeAgent.Reporting;
+using EdgeAgent.Reporting.CamtrapDp;
 using EdgeAgent.Sources;
 using EdgeAgent.Testing;
 using Microsoft.Extensions.Options;

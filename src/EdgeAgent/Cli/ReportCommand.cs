@@ -7,6 +7,7 @@ using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
+using EdgeAgent.Reporting.CamtrapDp;
 using EdgeAgent.Reporting;
 using EdgeAgent.Sources;
 
