@@ -13,7 +13,7 @@ using EdgeAgent.Testing;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class StartUnderLoadTests
 {
-    private const int Starts = 20;
+    private const int Starts = 50;
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
