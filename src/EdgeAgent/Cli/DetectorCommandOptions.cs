@@ -97,18 +97,11 @@ internal sealed class DetectorCommandOptions
                 r.AddError("--classifier-threshold must lie between 0 and 1");
             }
         });
-        command.Options.Add(_model);
-        command.Options.Add(_provider);
-        command.Options.Add(_backend);
-        command.Options.Add(_tritonUrl);
-        command.Options.Add(_tritonModel);
-        command.Options.Add(_tile);
-        command.Options.Add(_cpuThreads);
-        command.Options.Add(_decodeWorkers);
-        command.Options.Add(_detectWorkers);
-        command.Options.Add(_maxMegapixels);
-        command.Options.Add(_gpuMemoryLimit);
-        command.Options.Add(_cudnnSearch);
+        foreach (var option in new Option[] { _model, _provider, _backend, _tritonUrl, _tritonModel, _tile, _cpuThreads, _decodeWorkers, _detectWorkers, _maxMegapixels, _gpuMemoryLimit, _cudnnSearch })
+        {
+            command.Options.Add(option);
+        }
+
         _cudnnSearch.AcceptOnlyFromAmong("HEURISTIC", "EXHAUSTIVE", "DEFAULT");
         _decodeWorkers.Validators.Add(r =>
         {
