@@ -97,6 +97,14 @@ public sealed class CameraFileTests
         {
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 1, agent);
             await agent.WaitForErrorAsync("before its deployment on 2024-01-01", Patience);
+
+            // The station page warns of the camera's clock beside the camera, its reason escaped as any text from a camera is.
+            using var http = new HttpClient();
+            var sources = await http.GetStringAsync($"http://{json["Station"]!["Listen"]}/fragments/sources");
+            var start = sources.IndexOf("data-source=\"CT-07\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, sources);
+            var row = sources[start..sources.IndexOf("</tr>", start, StringComparison.Ordinal)];
+            Assert.Matches("<div class=\"clock\">Clock: [^<]*reset clock[^<]*; 1 picture flagged since the start", row);
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
         }

@@ -8,7 +8,11 @@ using OpenCvSharp;
 /// <param name="LastFrameAt">When the last one did.</param>
 /// <param name="Thumbnail">A JPEG of a recent frame, at most <see cref="SourceActivity.ThumbnailWidth"/> wide; null before the first.</param>
 /// <param name="ThumbnailAt">When that frame came.</param>
-public sealed record SourceSnapshot(int FramesLastMinute, DateTimeOffset? LastFrameAt, byte[]? Thumbnail, DateTimeOffset? ThumbnailAt);
+/// <param name="Clock">Its camera's clock, when pictures were flagged for it since the start; else null.</param>
+public sealed record SourceSnapshot(int FramesLastMinute, DateTimeOffset? LastFrameAt, byte[]? Thumbnail, DateTimeOffset? ThumbnailAt, ClockWarning? Clock = null);
+
+/// <summary>A camera whose clock cannot be believed: the latest reason, how many of its pictures were flagged since the start, and when the latest came.</summary>
+public sealed record ClockWarning(string Issue, int Pictures, DateTimeOffset LatestAt);
 
 /// <summary>
 /// Keeps, per source, the arrival times of the last minute's frames and a thumbnail of a recent one.
@@ -25,8 +29,11 @@ public sealed class SourceActivity(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Activity> _sources = new(StringComparer.Ordinal);
 
-    /// <summary>A source's frame reached the observation stage; <paramref name="pixels"/> is read only during the call.</summary>
-    public void Saw(string sourceId, Mat pixels)
+    /// <summary>
+    /// A source's frame reached the observation stage; <paramref name="pixels"/> is read only during
+    /// the call. <paramref name="clockIssue"/>: why its capture time was not the camera's, if it was not.
+    /// </summary>
+    public void Saw(string sourceId, Mat pixels, string? clockIssue = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         var now = time.GetUtcNow();
@@ -36,6 +43,11 @@ public sealed class SourceActivity(TimeProvider time)
         {
             activity.Arrivals.Enqueue(now);
             activity.LastAt = now;
+            if (clockIssue is not null)
+            {
+                activity.Clock = new ClockWarning(clockIssue, (activity.Clock?.Pictures ?? 0) + 1, now);
+            }
+
             while (activity.Arrivals.TryPeek(out var oldest) && now - oldest > TimeSpan.FromMinutes(1))
             {
                 activity.Arrivals.Dequeue();
@@ -72,7 +84,7 @@ public sealed class SourceActivity(TimeProvider time)
         var now = time.GetUtcNow();
         lock (activity)
         {
-            return new SourceSnapshot(activity.Arrivals.Count(a => now - a <= TimeSpan.FromMinutes(1)), activity.LastAt, activity.Thumbnail, activity.ThumbnailAt);
+            return new SourceSnapshot(activity.Arrivals.Count(a => now - a <= TimeSpan.FromMinutes(1)), activity.LastAt, activity.Thumbnail, activity.ThumbnailAt, activity.Clock);
         }
     }
 
@@ -85,5 +97,7 @@ public sealed class SourceActivity(TimeProvider time)
         public byte[]? Thumbnail { get; set; }
 
         public DateTimeOffset? ThumbnailAt { get; set; }
+
+        public ClockWarning? Clock { get; set; }
     }
 }

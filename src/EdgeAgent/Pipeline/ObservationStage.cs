@@ -136,7 +136,7 @@ public sealed partial class ObservationStage(
     {
         ArgumentNullException.ThrowIfNull(detected);
         var frame = detected.Frame;
-        activity.Saw(frame.SourceId, frame.Pixels);
+        activity.Saw(frame.SourceId, frame.Pixels, frame.Clock?.Issue);
         if (detected.Failure is { } failure)
         {
             AgentMetrics.FailedFrames.WithLabels(frame.SourceId).Inc();

@@ -74,7 +74,11 @@ public static class StationPage
                 : "";
             var last = s.Activity?.LastFrameAt is { } frameAt ? $"{Age(now - frameAt)} ago" : "none yet";
             var error = s.LastError is { } e ? $"{H(e.Error)} <span class=\"when\">({Age(now - e.At)} ago)</span>" : "";
-            html.Append(C, $"<tr data-source=\"{H(s.Id)}\" data-state=\"{state}\"><td><b>{H(s.Id)}</b><div class=\"detail\">{s.Kind}</div></td>");
+            // Said once per camera, as the log does: the reason, and how many pictures it has cost so far.
+            var clock = s.Activity?.Clock is { } c
+                ? $"<div class=\"clock\">Clock: {H(c.Issue)}; {c.Pictures} picture{(c.Pictures == 1 ? "" : "s")} flagged since the start, the latest {Age(now - c.LatestAt)} ago</div>"
+                : "";
+            html.Append(C, $"<tr data-source=\"{H(s.Id)}\" data-state=\"{state}\"><td><b>{H(s.Id)}</b><div class=\"detail\">{s.Kind}</div>{clock}</td>");
             html.Append(C, $"<td><span class=\"state {state}\">{state}</span>{since}{detail}</td><td>{s.Activity?.FramesLastMinute ?? 0}</td><td>{s.Dropped:0}</td>");
             html.Append(C, $"<td>{last}</td><td>{thumbnail}</td><td>{error}</td></tr>");
         }
