@@ -100,8 +100,11 @@ public static class AgentHost
         services.ReadOptions<RecordingOptions>(RecordingOptions.SectionName, problems);
         services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
         services.ReadOptions<StationOptions>(StationOptions.SectionName, problems);
-        if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is not null)
+        if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is { } detector)
         {
+            var ids = sources?.DropFolders.Select(f => f.Id).Concat(sources.Streams.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal) ?? [];
+            problems.AddRange(detector.Classifier.ExpectedAt.Keys.Where(id => sources is not null && !ids.Contains(id))
+                .Select(id => $"Detector:Classifier:ExpectedAt:{id}: no source has this id (sources: {string.Join(", ", ids.Order(StringComparer.Ordinal))})"));
             try
             {
                 problems.AddRange(RuleObjectProblems(services, services.GetRequiredService<IDetector>()));

@@ -233,6 +233,21 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task A_camera_expected_list_for_a_source_that_does_not_exist_is_refused_by_name()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Sources"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["DropFolders"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["Id"] = "CT-07", ["Path"] = Directory.CreateDirectory(folder.File("drop")).FullName }),
+        };
+        json["Detector"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "Classifier": { "ExpectedAt": { "CT-7": [ "bovidae" ] } } }""");
+        var config = AgentConfig.Write(folder, json);
+
+        AssertConfigurationError(await AgentProcess.RunAsync("run", "--config", config), "Detector:Classifier:ExpectedAt:CT-7: no source has this id (sources: CT-07)");
+    }
+
+    [Fact]
     public async Task A_station_page_beyond_loopback_without_a_password_stops_run_with_exit_code_2_and_check_config_says_so()
     {
         using var folder = new TempFolder();

@@ -144,6 +144,29 @@ public sealed class SpeciesTests : IDisposable
     }
 
     [Fact]
+    public void A_camera_with_its_own_expected_list_rolls_up_what_the_site_would_name()
+    {
+        // The real detector and classifier on the real elephants: named as elephants where nothing
+        // is listed, but not at a camera that expects only antelopes and cattle (bovidae).
+        var options = new DetectorOptions
+        {
+            Model = TestPaths.DefaultManifest,
+            Provider = ExecutionProvider.Cpu,
+            Classifier = new ClassifierOptions { Model = TestPaths.ClassifierManifest, ExpectedAt = new(StringComparer.Ordinal) { ["CT-RIVER"] = ["bovidae"] } },
+        };
+        using var detector = Pipeline.DetectorFactory.Create(options, NullLoggerFactory.Instance);
+        using var read = PictureReader.Read(TestPaths.Picture(TestPaths.CameraTrap, "sn__african_elephants.jpg"), 0, 0);
+        List<Taxon> Named(string source) =>
+            detector.Detect(read.Pixels, 0.3f, null, source).Where(d => d.Category == DetectionCategory.Animal).Select(d => d.Taxon!.Taxon).ToList();
+
+        var plain = Named("CT-PLAIN");
+        var river = Named("CT-RIVER");
+        Assert.Equal(plain.Count, river.Count);
+        Assert.Contains(plain, t => t.IsWithin("elephantidae"));
+        Assert.All(river, t => Assert.True(t.Rank is "class" or "kingdom", $"at CT-RIVER: {t.Display}"));
+    }
+
+    [Fact]
     public void A_rule_on_a_family_alerts_for_a_species_under_it_and_not_for_another_family()
     {
         var rules = new RuleEngine(

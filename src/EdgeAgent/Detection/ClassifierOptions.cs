@@ -12,6 +12,12 @@ public sealed record ClassifierOptions
     /// <summary>Taxa expected where the cameras stand, at any rank (<c>loxodonta africana</c>, <c>bovidae</c>); a prediction outside them rolls up. Empty: any.</summary>
     public IReadOnlyList<string> Expected { get; init; } = [];
 
+    /// <summary>
+    /// Taxa expected per source (its id → taxa), in place of <see cref="Expected"/> for that source:
+    /// the camera by the river expects otters, the one on the plain does not.
+    /// </summary>
+    public Dictionary<string, string[]> ExpectedAt { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>The settings' problems, each naming its key.</summary>
     public IEnumerable<string> Problems(string section)
     {
@@ -23,6 +29,14 @@ public sealed record ClassifierOptions
         foreach (var name in Expected.Where(e => string.IsNullOrWhiteSpace(e)))
         {
             yield return $"{section}:Expected: an empty taxon name";
+        }
+
+        foreach (var (source, names) in ExpectedAt)
+        {
+            if (names is null || names.Length == 0 || names.Any(string.IsNullOrWhiteSpace))
+            {
+                yield return $"{section}:ExpectedAt:{source}: a list of taxon names, none empty";
+            }
         }
     }
 }

@@ -23,4 +23,10 @@ public interface IDetector : IDisposable
 
     /// <summary>Detections in <paramref name="picture"/> (8-bit BGR), in its pixels, scoring at least <paramref name="minConfidence"/>.</summary>
     IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null);
+
+    /// <summary>
+    /// Detections in a picture of <paramref name="source"/>: the same, for a detector whose answer does
+    /// not depend on where the picture was taken; the species stage names animals as expected there.
+    /// </summary>
+    IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source) => Detect(picture, minConfidence, timings);
 }

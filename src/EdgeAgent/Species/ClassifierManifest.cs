@@ -69,6 +69,9 @@ public sealed record ClassifierManifest
             (taxon, score) = agreed;
         }
 
+        // The detector's taxon is not exempt from the expected list: an elephant where none is expected is not named one.
+        taxon = expected?.Allow(taxon) ?? taxon;
+
         var top = scores.Select((s, c) => new ScoredClass(Labels[c], s, Taxonomy.Taxa.ElementAtOrDefault(c))).OrderByDescending(c => c.Score).Take(5).ToList();
         return new Classification(taxon, score, Name, top);
     }

@@ -9,13 +9,14 @@ using OpenCvSharp;
 /// The species stage, built into the one path every verb takes: wraps the detector, and names each
 /// animal it finds — from the species classifier over the animal's crop when there is one (all
 /// crops of a frame in one batch), else from the detector's own label at the rank it honestly
-/// supports — rolled up where unsure and to the expected taxa. People and vehicles pass unchanged.
+/// supports — rolled up where unsure and to the taxa expected where the picture was taken. People and vehicles pass unchanged.
 /// </summary>
 public sealed class ClassifyingDetector : IDetector
 {
     private readonly IDetector _detector;
     private readonly float _threshold;
     private readonly ExpectedTaxa? _expected;
+    private readonly Dictionary<string, ExpectedTaxa> _expectedAt;
 
     /// <summary>Names what <paramref name="detector"/> finds; it is disposed with this.</summary>
     public ClassifyingDetector(IDetector detector, SpeciesClassifier? classifier, ClassifierOptions options)
@@ -26,6 +27,7 @@ public sealed class ClassifyingDetector : IDetector
         Classifier = classifier;
         _threshold = options.Threshold > 0 ? options.Threshold : classifier?.Manifest.Threshold ?? 0f;
         _expected = options.Expected.Count > 0 ? ExpectedTaxa.Resolve(options.Expected, Answers) : null;
+        _expectedAt = options.ExpectedAt.ToDictionary(e => e.Key, e => ExpectedTaxa.Resolve(e.Value, Answers), StringComparer.Ordinal);
     }
 
     /// <summary>The detector whose animals this names.</summary>
@@ -50,8 +52,12 @@ public sealed class ClassifyingDetector : IDetector
     private IEnumerable<Taxon> Answers => (Classifier?.Manifest.Taxonomy.Taxa.OfType<Taxon>() ?? []).Concat(Manifest.LabelTaxa.Values);
 
     /// <inheritdoc />
-    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null) => Detect(picture, minConfidence, timings, null);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source)
     {
+        var expected = source is not null && _expectedAt.TryGetValue(source, out var there) ? there : _expected;
         var found = _detector.Detect(picture, minConfidence, timings);
         var animals = Enumerable.Range(0, found.Count).Where(i => found[i].Category == DetectionCategory.Animal).ToList();
         if (animals.Count == 0)
@@ -66,7 +72,7 @@ public sealed class ClassifyingDetector : IDetector
             {
                 if (Manifest.LabelTaxa.TryGetValue(named[i].Label, out var taxon))
                 {
-                    named[i] = named[i] with { Taxon = new Classification(_expected?.Allow(taxon) ?? taxon, named[i].Confidence, "detector", []) };
+                    named[i] = named[i] with { Taxon = new Classification(expected?.Allow(taxon) ?? taxon, named[i].Confidence, "detector", []) };
                 }
             }
 
@@ -79,7 +85,7 @@ public sealed class ClassifyingDetector : IDetector
         for (var a = 0; a < animals.Count; a++)
         {
             var detected = named[animals[a]];
-            named[animals[a]] = detected with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, _expected, Manifest.LabelTaxa.GetValueOrDefault(detected.Label)) };
+            named[animals[a]] = detected with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, expected, Manifest.LabelTaxa.GetValueOrDefault(detected.Label)) };
         }
 
         return named;
