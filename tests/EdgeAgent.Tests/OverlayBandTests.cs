@@ -2,6 +2,7 @@ namespace EdgeAgent.Tests;
 
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Testing;
 using OpenCvSharp;
 
@@ -111,6 +112,48 @@ public sealed class OverlayBandTests
             ? new BoundingBox(camera.Width * 0.3f, camera.Height * 0.55f, camera.Width * 0.2f, camera.Height * 0.45f)
             : new BoundingBox(camera.Width * 0.3f, 0, camera.Width * 0.2f, camera.Height * 0.45f);
         Assert.False(found.Covers(animal, camera.Width, camera.Height));
+    }
+
+    [Fact]
+    public void A_box_at_the_same_place_on_the_band_in_consecutive_pictures_is_the_overlay_even_where_one_picture_alone_is_unclear()
+    {
+        using var source = Read("sn__human.jpg");
+        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        var bandHeight = middle.Height / 20;
+        using var banded = middle.Clone();
+        var badge = PaintRealBand(banded, PictureEdge.Bottom, bandHeight);
+
+        // The same camera's next picture with the sun's glare on one end of the strip: no band is found in it alone.
+        using var glared = banded.Clone();
+        glared.Rectangle(new Rect(0, glared.Height - (bandHeight * 2), glared.Width / 8, bandHeight * 2), Scalar.All(250), -1);
+        using var clear = Cv2.ImDecode(banded.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+        using var unclear = Cv2.ImDecode(glared.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+        Assert.Single(OverlayBand.Find(clear));
+        Assert.Empty(OverlayBand.Find(unclear));
+
+        // The detector's "car" on the badge, its box drawn taller than the badge: one picture alone does not make it the band's.
+        var car = new Detection("car", DetectionCategory.Vehicle, 0.7f, new BoundingBox(badge.X, clear.Height - (2.5f * bandHeight), badge.Width, 2.5f * bandHeight));
+        var evidence = new BandEvidence();
+        PostProcessed Next(Mat picture, Detection found) =>
+            PicturePostProcessor.Apply([found], picture, picture.Width, picture.Height, DetectionMask.None, bandEvidence: evidence);
+
+        Assert.Single(Next(clear, car).Kept);
+        Assert.Equal(PicturePostProcessor.Overlay, Assert.Single(Next(clear, car).Suppressed).Reason);
+        Assert.Equal(PicturePostProcessor.Overlay, Assert.Single(Next(unclear, car).Suppressed).Reason);
+
+        // What moved is kept; so is an animal at the edge that stood still but reaches well above the band.
+        Assert.Single(Next(clear, car with { Box = car.Box.Offset(bandHeight * 2, 0) }).Kept);
+        var zebra = new Detection("zebra", DetectionCategory.Animal, 0.8f, new BoundingBox(clear.Width * 0.3f, clear.Height - (5f * bandHeight), clear.Width * 0.2f, 5f * bandHeight));
+        Assert.Single(Next(clear, zebra).Kept);
+        Assert.Single(Next(clear, zebra).Kept);
+
+        // A camera whose band was never found learns nothing from boxes that repeat at its bottom edge.
+        var noBand = new BandEvidence();
+        using var plain = Cv2.ImDecode(middle.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Single(PicturePostProcessor.Apply([car], plain, plain.Width, plain.Height, DetectionMask.None, bandEvidence: noBand).Kept);
+        }
     }
 
     [Fact]

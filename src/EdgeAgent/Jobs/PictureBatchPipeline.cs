@@ -141,6 +141,8 @@ public sealed class PictureBatchPipeline(
 
         async Task PostProcessAsync()
         {
+            // The pictures of one folder are taken to be one camera's, for the band's evidence from picture to picture.
+            var bandEvidence = new Dictionary<string, BandEvidence>(StringComparer.Ordinal);
             await foreach (var detected in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 slots.Release();
@@ -152,7 +154,13 @@ public sealed class PictureBatchPipeline(
                     continue;
                 }
 
-                var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, maskFor?.Invoke(from.File) ?? DetectionMask.None);
+                var folder = Path.GetDirectoryName(from.File.FullPath) ?? "";
+                if (!bandEvidence.TryGetValue(folder, out var evidence))
+                {
+                    bandEvidence[folder] = evidence = new BandEvidence();
+                }
+
+                var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, maskFor?.Invoke(from.File) ?? DetectionMask.None, bandEvidence: evidence);
                 Report(new PictureOutcome(from.File, frame.Width, frame.Height, from.DateTimeOriginal, post.Kept, null) { Suppressed = post.Suppressed });
             }
         }

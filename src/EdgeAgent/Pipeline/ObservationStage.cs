@@ -42,6 +42,7 @@ public sealed partial class ObservationStage(
     private readonly HashSet<string> _bandsLogged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StaticObjectFilter> _staticObjects = sources.Value.DropFolders
         .ToDictionary(f => f.Id, f => new StaticObjectFilter(f.StaticObjects), StringComparer.Ordinal);
+    private readonly Dictionary<string, BandEvidence> _bandEvidence = sources.Value.DropFolders.ToDictionary(f => f.Id, _ => new BandEvidence(), StringComparer.Ordinal);
     private readonly Dictionary<string, DetectionMask> _masks = sources.Value.DropFolders.Select(f => (f.Id, f.Masks))
         .Concat(sources.Value.Streams.Select(s => (s.Id, s.Masks)))
         .ToDictionary(m => m.Id, m => new DetectionMask(m.Masks), StringComparer.Ordinal);
@@ -156,7 +157,7 @@ public sealed partial class ObservationStage(
             return ObserveVideo(frame, unmasked.Kept);
         }
 
-        var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, mask, _staticObjects.GetValueOrDefault(frame.SourceId));
+        var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, mask, _staticObjects.GetValueOrDefault(frame.SourceId), _bandEvidence.GetValueOrDefault(frame.SourceId));
         if (post.Bands.Count > 0 && _bandsLogged.Add(frame.SourceId))
         {
             LogBand(logger, frame.SourceId, string.Join(", ", post.Bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));

@@ -15,7 +15,8 @@ public sealed record PostProcessed(IReadOnlyList<Detection> Kept, IReadOnlyList<
 /// <summary>
 /// What every verb does to a frame's detections before anything is decided on them, written once for
 /// <c>detect</c> and <c>run</c>: boxes under the camera's mask, boxes lying on a camera-trap
-/// picture's burned-in information band (the maker's logo is not a car) and, where the camera has a
+/// picture's burned-in information band (the maker's logo is not a car; one standing at the same
+/// place on the band as in the camera's previous picture is the logo too) and, where the camera has a
 /// history, static objects are set aside with their reason. Runs after the detector, never on its threads.
 /// </summary>
 public static class PicturePostProcessor
@@ -36,8 +37,9 @@ public static class PicturePostProcessor
     /// <param name="height">The frame's height in the file.</param>
     /// <param name="mask">The camera's mask.</param>
     /// <param name="statics">The camera's static-object filter, when it keeps one.</param>
+    /// <param name="bandEvidence">The camera's band evidence (its previous picture), for camera-trap pictures taken in order.</param>
     public static PostProcessed Apply(
-        IReadOnlyList<Detection> detections, Mat? pixels, int width, int height, DetectionMask mask, StaticObjectFilter? statics = null)
+        IReadOnlyList<Detection> detections, Mat? pixels, int width, int height, DetectionMask mask, StaticObjectFilter? statics = null, BandEvidence? bandEvidence = null)
     {
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(mask);
@@ -50,8 +52,10 @@ public static class PicturePostProcessor
         if (pixels is not null && kept.Count > 0)
         {
             bands = OverlayBand.Find(pixels);
-            kept = SetAside(kept, d => bands.Any(b => b.Covers(d.Box, width, height)), Overlay, suppressed);
+            kept = SetAside(kept, d => bands.Any(b => b.Covers(d.Box, width, height)) || bandEvidence?.Repeats(d.Box, bands, width, height) == true, Overlay, suppressed);
         }
+
+        bandEvidence?.Remember(bands, detections, width, height);
 
         if (statics is not null)
         {
