@@ -1,5 +1,6 @@
 # Shared by the daemon benchmarks: a work folder cleaned up on exit with the processes started, a free
-# port, the agent built, and the test clip (640×480 at 15 fps, empty for a second, a person for a second).
+# port, the agent built, and the test clip (640×480 at 15 fps, empty for a second, a person for a second;
+# SCENE=<a camera-trap picture's name> shows that picture instead of the person).
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="$root/../shared/testdata/camera-trap"
 work=$(mktemp -d)
@@ -25,6 +26,6 @@ start_agent() {
 }
 stop_agent() { kill -TERM "$agent_pid"; wait "$agent_pid" || true; }
 
-ffmpeg -loglevel error -loop 1 -t 1 -i "$shared/sn__blank2.jpg" -loop 1 -t 1 -i "$shared/sn__human.jpg" \
+ffmpeg -loglevel error -loop 1 -t 1 -i "$shared/sn__blank2.jpg" -loop 1 -t 1 -i "$shared/${SCENE:-sn__human.jpg}" \
   -filter_complex "[0:v]scale=640:480,fps=15,format=yuv420p[a];[1:v]scale=640:480,fps=15,format=yuv420p[b];[a][b]concat=n=2:v=1[v]" \
   -map "[v]" -c:v libx264 -g 15 -preset veryfast "$work/clip.mp4"

@@ -4,14 +4,23 @@
 # detections/s each, alerts to a local smtp4dev. Reports the latency from the frame's arrival to the
 # SMTP server's 250 (p50/p99), frames dropped, CPU and resident memory. With KLV=1 each stream also
 # carries real MISB KLV (Fort A.P. Hill footage, looped), every frame is posed from it and the zone
-# lies where that camera looks: the cost of live telemetry, against the same run without it.
+# lies where that camera looks: the cost of live telemetry, against the same run without it. With
+# ANIMALS=1 the scene shows elephants instead of the person and any animal alerts; CLASSIFIER=1 adds
+# the species classifier (MobileNetV2) to that: the cost of naming each track's animals.
 #
-# Usage: [KLV=1] bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
+# Usage: [KLV=1] [ANIMALS=1 [CLASSIFIER=1]] bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
 # Needs: ffmpeg, smtp4dev (dotnet tool), models/fetch-default-model.sh run, ../shared beside the checkout.
 set -euo pipefail
 streams=${1:-4}
 seconds=${2:-60}
+rule='"Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino", "aphill"]'
+if [ -n "${ANIMALS:-}" ]; then
+  SCENE=sn__african_elephants.jpg
+  rule='"Name": "animals", "Objects": ["animal"], "Where": "Anywhere"'
+fi
 . "$(dirname "$0")/common.sh"
+detector='{}'
+[ -n "${CLASSIFIER:-}" ] && detector="{ \"Classifier\": { \"Model\": \"$root/models/classifiers/mobilenet-v2-imagenet.json\" } }"
 clip="$work/clip.mp4"; telemetry=""; cameras=""
 if [ -n "${KLV:-}" ]; then
   ffmpeg -loglevel error -stream_loop 4 -i "$work/clip.mp4" -i "$root/../shared/testdata/drone/aphill_klv_10s.ts" \
@@ -45,7 +54,8 @@ cat >"$work/zones.geojson" <<'JSON'
 JSON
 cat >"$work/bench.json" <<JSON
 {
-  "Alerting": { "DeviceId": "bench", "Rules": [ { "Name": "person-in-rhino", "Objects": ["person"], "Where": "Inside", "Zones": ["rhino", "aphill"], "Severity": "Critical", "Cooldown": "00:00:00" } ] },
+  "Alerting": { "DeviceId": "bench", "Rules": [ { $rule, "Severity": "Critical", "Cooldown": "00:00:00" } ] },
+  "Detector": $detector,
   "Geofencing": { "ZonesFile": "zones.geojson", "Cameras": [ $cameras ] },
   "Database": { "Path": "state/edge-agent.db" },
   "Email": { "Host": "localhost", "Port": $smtp_port, "TrustedCertificate": "$work/smtp4dev/selfsigned-certificate.cer", "From": "bench@example.org", "To": [ "ranger@example.org" ] },
@@ -87,7 +97,8 @@ lat = sorted(float(m) for t, m in re.findall(r"^(\d\d:\d\d:\d\d) .*sent by email
 def pct(p): return lat[min(len(lat) - 1, max(0, int(-(-p * len(lat) // 1)) - 1))] if lat else float("nan")
 def total(name): return sum(float(v) for v in re.findall(rf"^{name}\{{[^}}]*\}} ([0-9.e+]+)$", metrics, re.M))
 cpu = (int(t1) - int(t0)) / int(hz) / (float(s1) - float(s0)) * 100
-print(f"streams: {streams} × 15 fps{' with KLV' if os.environ.get('KLV') else ''}, detection 5 fps each, {seconds} s measured on {cores} cores")
+scene = (' with KLV' if os.environ.get('KLV') else '') + (', elephants' if os.environ.get('ANIMALS') else '') + (', species classifier' if os.environ.get('CLASSIFIER') else '')
+print(f"streams: {streams} × 15 fps{scene}, detection 5 fps each, {seconds} s measured on {cores} cores")
 print(f"alerts e-mailed: {len(lat)}, arrival → SMTP 250: p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] if lat else float('nan'):.0f} ms")
 print(f"frames offered to the detector dropped: {total('edge_agent_frames_dropped_total'):.0f} of {total('edge_agent_frames_read_total'):.0f} read")
 print(f"CPU (agent + ffmpeg readers): {cpu:.0f} % of one core; agent resident memory peak: {int(rss) / 1024:.0f} MB")

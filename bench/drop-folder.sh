@@ -3,7 +3,8 @@
 # pictures copied N times into a drop folder, `edge-agent run` started on it, timed from its first
 # word ("watching") to the last picture in the ledger, and in steady state (from the picture at 20 %
 # to the last, after start-up and JIT); then `edge-agent detect` on the same folder. Both use the
-# default model, CPU provider and worker counts. Prints pictures/s of each and the ratios.
+# default model, CPU provider and worker counts. Prints pictures/s of each and the ratios, and the CPU
+# time each spent a picture (user + system, the whole process), which tells work from waiting.
 #
 # Usage: bench/drop-folder.sh [COPIES=100]
 # Needs: models/fetch-default-model.sh run, ../shared beside the checkout, python3.
@@ -41,10 +42,11 @@ except Exception: print(0)' "$work/state/edge-agent.db"
 
 "$agent" run --config "$work/agent.json" 2>"$work/agent.log" &
 agent_pid=$!
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 until grep -qs "watching" "$work/agent.log"; do sleep 0.05; done
-start=$(date +%s.%N)
+start=$(date +%s.%N); cpu_start=$(cpu_seconds "$agent_pid")
 until [ "$(done_count)" -ge "$total" ]; do sleep 0.05; done
-end=$(date +%s.%N)
+end=$(date +%s.%N); cpu_end=$(cpu_seconds "$agent_pid")
 steady=$(python3 -c 'import sqlite3,sys
 from datetime import datetime
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
@@ -53,12 +55,15 @@ first = len(times) // 5
 print((len(times) - 1 - first) / (times[-1] - times[first]).total_seconds())' "$work/state/edge-agent.db")
 kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""
 
-detect_out=$("$agent" detect "$work/drop" --output "$work/results.json" 2>/dev/null)
+detect_out=$(/usr/bin/time -f '%U %S' -o "$work/detect.cpu" "$agent" detect "$work/drop" --output "$work/results.json" 2>/dev/null)
+detect_cpu=$(awk '{ print $1 + $2 }' "$work/detect.cpu")
 detect_rate=$(echo "$detect_out" | grep -oE '[0-9.]+ pictures/s' | grep -oE '[0-9.]+' | head -1)
-python3 - "$total" "$start" "$end" "$detect_rate" "$steady" <<'PY'
+python3 - "$total" "$start" "$end" "$detect_rate" "$steady" "$cpu_start" "$cpu_end" "$detect_cpu" <<'PY'
 import sys
-total, start, end, detect, steady = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+total, start, end, detect, steady, cpu_start, cpu_end, detect_cpu = int(sys.argv[1]), *map(float, sys.argv[2:])
 run = total / (end - start)
 print(f"{total} pictures; run (drop folder): {run:.1f} pictures/s, {steady:.1f} in steady state; detect: {detect:.1f} pictures/s")
 print(f"run / detect: {run / detect:.2f} (steady state: {steady / detect:.2f})")
+# detect's CPU includes its start-up and model load; run's is counted from "watching" on.
+print(f"CPU a picture: run {1000 * (cpu_end - cpu_start) / total:.1f} ms, detect {1000 * detect_cpu / total:.1f} ms (with its start-up)")
 PY

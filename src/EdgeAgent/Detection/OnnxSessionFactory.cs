@@ -138,10 +138,6 @@ public static partial class OnnxSessionFactory
         }
     }
 
-    /// <summary>
-    /// ONNX Runtime only says a provider "failed to load"; loading its library ourselves gets the
-    /// loader's own words, such as which CUDA library is missing.
-    /// </summary>
     /// <summary>The CUDA provider with its options: the device, a capped arena that grows only as asked, and the convolution search.</summary>
     private static void AppendCuda(SessionOptions sessionOptions, DetectorOptions options)
     {
@@ -161,6 +157,10 @@ public static partial class OnnxSessionFactory
         sessionOptions.AppendExecutionProvider_CUDA(cuda);
     }
 
+    /// <summary>
+    /// ONNX Runtime only says a provider "failed to load"; loading its library ourselves gets the
+    /// loader's own words, such as which CUDA library is missing.
+    /// </summary>
     private static string WhyProviderFailed(ExecutionProvider provider, OnnxRuntimeException e)
     {
         var library = ProviderLibraries[provider == ExecutionProvider.TensorRT ? 0 : 1];
