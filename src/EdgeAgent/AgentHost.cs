@@ -13,6 +13,7 @@ using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 using EdgeAgent.Station;
 using EdgeAgent.Tracking;
+using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -72,6 +73,7 @@ public static class AgentHost
     /// </summary>
     public static IServiceCollection AddFieldDaemon(this IServiceCollection services, IConfiguration configuration) => services
         .AddHealth(configuration)
+        .AddVerdicts(configuration)
         .AddStation(configuration)
         .AddRecording(configuration)
         .AddPipeline(configuration)
@@ -100,6 +102,7 @@ public static class AgentHost
         services.ReadOptions<RecordingOptions>(RecordingOptions.SectionName, problems);
         services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
         services.ReadOptions<StationOptions>(StationOptions.SectionName, problems);
+        services.ReadOptions<VerdictOptions>(VerdictOptions.SectionName, problems);
         if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is { } detector)
         {
             var ids = sources?.DropFolders.Select(f => f.Id).Concat(sources.Streams.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal) ?? [];

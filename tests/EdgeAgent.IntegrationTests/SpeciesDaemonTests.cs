@@ -34,6 +34,9 @@ public sealed class SpeciesDaemonTests
             ["DropFolders"] = new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }),
             ["Streams"] = new JsonArray(new JsonObject { ["Id"] = "MAST-1", ["Url"] = camera.Url }),
         };
+        var metricsPort = FreePort.Next();
+        json["Metrics"] = new JsonObject { ["Listen"] = $"127.0.0.1:{metricsPort}" };
+        json["Recording"] = new JsonObject { ["VideoDetections"] = true };
         var config = AgentConfig.Write(folder, json);
 
         List<MimeKit.MimeMessage> mails = [];
@@ -48,6 +51,18 @@ public sealed class SpeciesDaemonTests
                 // Wait for the next e-mail to arrive, not for time to pass.
                 mails = await smtp.WaitForMessagesAsync(mails.Count + 1, deadline - DateTime.UtcNow);
             }
+
+            // The mast's animals are looked at by the classifier on a few frames of each track, not on every frame.
+            const string MastAnimals = "FROM detections WHERE source_id = 'MAST-1' AND category = 'animal'";
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.StateCount(folder, $"SELECT COUNT(*) {MastAnimals}") >= 60, agent);
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+            var looks = double.Parse(
+                System.Text.RegularExpressions.Regex.Match(metrics, "^edge_agent_species_looks_total\\{source=\"MAST-1\"\\} (\\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            var (seen, tracked) = (DaemonTests.StateCount(folder, $"SELECT COUNT(*) {MastAnimals}"), DaemonTests.StateCount(folder, $"SELECT COUNT(DISTINCT track_id) {MastAnimals}"));
+            Assert.InRange(looks, 1d, 3d * tracked);
+            Assert.True(looks * 4 <= seen, $"{looks} looks at {seen} animals in {tracked} tracks");
 
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);

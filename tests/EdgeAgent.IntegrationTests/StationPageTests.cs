@@ -101,6 +101,71 @@ public sealed class StationPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Not_a_threat_keeps_the_same_picture_from_alerting_again_survives_a_restart_and_its_undo_lets_it_alert()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var drop = Directory.CreateDirectory(folder.File("drop")).FullName;
+        var port = FreePort.Next();
+        var config = Config(folder, smtp, port, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
+        var human = TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg");
+        var waitLong = new LocatorAssertionsToBeVisibleOptions { Timeout = (float)Patience.TotalMilliseconds };
+
+        string alertId;
+        using (var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await agent.WaitForErrorAsync("Station page on", Patience);
+            var page = await Browser.NewPageAsync();
+            await page.GotoAsync($"http://127.0.0.1:{port}/");
+            File.Copy(human, Path.Combine(drop, "IMG_0001.JPG"));
+            var alert = page.Locator("#alerts article.alert");
+            await Assertions.Expect(alert).ToBeVisibleAsync(waitLong);
+            alertId = (await alert.GetAttributeAsync("data-alert"))!;
+            await smtp.WaitForMessagesAsync(1, Patience);
+
+            await alert.GetByRole(AriaRole.Button, new() { Name = "Not a threat" }).ClickAsync();
+            await Assertions.Expect(alert.Locator("div.verdict[data-verdict='not-a-threat']")).ToContainTextAsync("raises no alert until");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "station-not-a-threat.png"), FullPage = true });
+
+            // The same picture again, as another file (it would be another alert): set aside as dismissed, recorded, no alert.
+            File.Copy(human, Path.Combine(drop, "IMG_0002.JPG"));
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 2, agent);
+            Assert.Equal(1, DaemonTests.StateCount(folder, "SELECT COUNT(DISTINCT id) FROM outbox"));
+            Assert.True(DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM suppressed WHERE reason = 'verdict' AND label = 'person'") >= 1);
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
+        }
+
+        using (var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await agent.WaitForErrorAsync("Station page on", Patience);
+            var page = await Browser.NewPageAsync();
+            await page.GotoAsync($"http://127.0.0.1:{port}/");
+            var alert = page.Locator($"#alerts article.alert[data-alert='{alertId}']");
+            await Assertions.Expect(alert.Locator("div.verdict[data-verdict='not-a-threat']")).ToBeVisibleAsync();
+
+            await alert.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+            await Assertions.Expect(alert.GetByRole(AriaRole.Button, new() { Name = "Not a threat" })).ToBeVisibleAsync();
+            await Assertions.Expect(alert).ToContainTextAsync("a verdict was undone by station page");
+
+            File.Copy(human, Path.Combine(drop, "IMG_0003.JPG"));
+            await smtp.WaitForMessagesAsync(2, Patience);
+            await Assertions.Expect(page.Locator("#alerts article.alert")).ToHaveCountAsync(2, new() { Timeout = (float)Patience.TotalMilliseconds });
+            await AgentProcess.SignalAsync(agent.Process, "TERM");
+            Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
+        }
+
+        // The verdicts for evaluation or retraining: the picture each was about, who gave it and who took it back.
+        var (code, csv, error) = await AgentProcess.RunAsync("verdict", "--config", config, "--list");
+        Assert.True(code == 0, error);
+        var row = Assert.Single(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        Assert.Matches($"^1,{alertId},false,\"station page, 127.0.0.1\",[^,]+,CT-07,IMG_0001.JPG,person,.*,\"station page, 127.0.0.1\",[^,]+$", row);
+        (code, _, error) = await AgentProcess.RunAsync("verdict", "--config", config, "no-such-alert", "false");
+        Assert.Equal(2, code);
+        Assert.Contains("no alert no-such-alert", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_alert_is_sent_after_the_retry_button_and_a_lost_stream_shows_reconnecting_then_up()
     {
         using var folder = new TempFolder();

@@ -1,5 +1,7 @@
 namespace EdgeAgent.Alerting.Outbox;
 
+using System.Text.Json;
+using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Common;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,15 @@ public sealed class OutboxQueries(IOptions<DatabaseOptions> options)
             """);
         select.Parameters.AddWithValue("$count", count);
         return OutboxTable.Read(select);
+    }
+
+    /// <summary>An alert by its id (without its picture), or null when there is none.</summary>
+    public Alert? Find(string id)
+    {
+        using var connection = SqliteFile.OpenReadOnly(_path);
+        using var select = connection.Command("SELECT alert FROM outbox WHERE id = $id LIMIT 1");
+        select.Parameters.AddWithValue("$id", id);
+        return select.ExecuteScalar() is string json ? JsonSerializer.Deserialize<Alert>(json, OutboxTable.Json) : null;
     }
 
     /// <summary>An alert's annotated picture, or null.</summary>

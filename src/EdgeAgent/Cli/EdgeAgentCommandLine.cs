@@ -27,6 +27,7 @@ public static class EdgeAgentCommandLine
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             ReportCommand.Create(),
+            VerdictCommand.Create(),
         };
         return root;
     }

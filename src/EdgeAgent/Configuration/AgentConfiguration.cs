@@ -25,7 +25,7 @@ public static class AgentConfiguration
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
     private static readonly string[] Sections =
-        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Tracking"];
+        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Tracking", "Verdicts"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
     public static IConfigurationRoot Load(string path)

@@ -26,7 +26,9 @@ public interface IDetector : IDisposable
 
     /// <summary>
     /// Detections in a picture of <paramref name="source"/>: the same, for a detector whose answer does
-    /// not depend on where the picture was taken; the species stage names animals as expected there.
+    /// not depend on where the picture was taken; the species stage names animals as expected there,
+    /// by the classifier only where <paramref name="classify"/> (a video frame's animals are looked at
+    /// once their tracks are known, on a few of each track's frames, and named by the detector's label until then).
     /// </summary>
-    IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source) => Detect(picture, minConfidence, timings);
+    IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source, bool classify = true) => Detect(picture, minConfidence, timings);
 }

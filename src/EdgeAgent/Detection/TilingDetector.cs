@@ -26,10 +26,13 @@ public sealed class TilingDetector(IDetector inner, TilingOptions options) : IDe
     public string RunsOn => inner.RunsOn;
 
     /// <inheritdoc />
-    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null) => Detect(picture, minConfidence, timings, null);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source, bool classify = true)
     {
         ArgumentNullException.ThrowIfNull(picture);
-        var all = new List<Detection>(inner.Detect(picture, minConfidence, timings));
+        var all = new List<Detection>(inner.Detect(picture, minConfidence, timings, source, classify));
         int tileWidth = Manifest.Input.Width, tileHeight = Manifest.Input.Height;
         if (picture.Width <= tileWidth && picture.Height <= tileHeight)
         {
@@ -42,7 +45,7 @@ public sealed class TilingDetector(IDetector inner, TilingOptions options) : IDe
             {
                 var tile = new Rect(x, y, Math.Min(tileWidth, picture.Width - x), Math.Min(tileHeight, picture.Height - y));
                 using var view = picture[tile];
-                all.AddRange(inner.Detect(view, minConfidence, timings).Select(d => d with { Box = d.Box.Offset(x, y) }));
+                all.AddRange(inner.Detect(view, minConfidence, timings, source, classify).Select(d => d with { Box = d.Box.Offset(x, y) }));
             }
         }
 

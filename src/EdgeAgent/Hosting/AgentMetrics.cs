@@ -20,6 +20,9 @@ public static class AgentMetrics
 
     public static readonly Counter Detections = Metrics.CreateCounter("edge_agent_detections_total", "Detections recorded, per label.", "label");
 
+    public static readonly Counter SpeciesLooks = Metrics.CreateCounter(
+        "edge_agent_species_looks_total", "Video tracks' animals looked at by the species classifier (a few of each track's frames), per source.", "source");
+
     public static readonly Counter StaticSuppressed = Metrics.CreateCounter(
         "edge_agent_static_detections_suppressed_total", "Camera-trap detections dropped as repeated static objects, per source.", "source");
 

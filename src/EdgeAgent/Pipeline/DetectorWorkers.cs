@@ -93,7 +93,7 @@ public sealed class DetectorWorkers(IDetector detector, ConfidencePolicy confide
         try
         {
             var start = Stopwatch.GetTimestamp();
-            var found = (frame.Tile && tiled is not null && IsLarge(frame) ? tiled : detector).Detect(frame.Pixels, _askFor, timings, frame.SourceId);
+            var found = (frame.Tile && tiled is not null && IsLarge(frame) ? tiled : detector).Detect(frame.Pixels, _askFor, timings, frame.SourceId, classify: !frame.IsVideo);
             var inference = Stopwatch.GetTimestamp() - start;
             if (_byCategory is not null)
             {

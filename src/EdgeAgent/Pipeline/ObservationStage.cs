@@ -8,7 +8,9 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Placement;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
+using EdgeAgent.Species;
 using EdgeAgent.Tracking;
+using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +26,8 @@ using Microsoft.Extensions.Options;
 /// </summary>
 public sealed partial class ObservationStage(
     Resequencer resequencer, RecordWriter writer, AlertRaiser raiser, IOptions<SourcesOptions> sources, IOptions<TrackingOptions> tracking,
-    IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, SourceActivity activity, TimeProvider time, ILogger<ObservationStage> logger)
+    IOptions<RecordingOptions> recording, IOptions<AlertingOptions> alerting, SourceActivity activity, TimeProvider time, ILogger<ObservationStage> logger,
+    VerdictStore? verdicts = null, IDetector? detector = null)
     : BackgroundService
 {
     private readonly BurstConfirmer _bursts = new(alerting.Value.Rules, time, raiser.Settle);
@@ -32,8 +35,17 @@ public sealed partial class ObservationStage(
     /// <summary>Each video source's tracker, and when it started: that run of the stream (a drone's flight).</summary>
     private readonly Dictionary<string, (IouTracker Tracker, DateTimeOffset Flight)> _trackers = new(StringComparer.Ordinal);
 
+    /// <summary>Most times the species classifier looks at one video track.</summary>
+    public const int LooksPerTrack = 3;
+
     /// <summary>What each track's frames named it so far.</summary>
     private readonly Dictionary<(string Source, string Track), TaxonVote> _votes = [];
+
+    /// <summary>Per track, how often the classifier looked at it and the detector's confidence at its best look.</summary>
+    private readonly Dictionary<(string Source, string Track), (int Looks, float Confidence)> _looks = [];
+
+    /// <summary>The species stage, when it has a classifier: video tracks are named by it here, on a few of their frames.</summary>
+    private readonly ClassifyingDetector? _species = detector is ClassifyingDetector { Classifier: not null } species ? species : null;
 
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
     private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
@@ -153,11 +165,13 @@ public sealed partial class ObservationStage(
         var mask = _masks.GetValueOrDefault(frame.SourceId) ?? DetectionMask.None;
         if (frame.File is not { } file)
         {
-            var unmasked = PicturePostProcessor.Apply(detected.Detections, null, frame.Width, frame.Height, mask);
+            var unmasked = PicturePostProcessor.Apply(detected.Detections, null, frame.Width, frame.Height, mask, dismissed: Dismissed(frame.SourceId));
             return ObserveVideo(frame, unmasked.Kept);
         }
 
-        var post = PicturePostProcessor.Apply(detected.Detections, frame.Pixels, frame.Width, frame.Height, mask, _staticObjects.GetValueOrDefault(frame.SourceId), _bandEvidence.GetValueOrDefault(frame.SourceId));
+        var post = PicturePostProcessor.Apply(
+            detected.Detections, frame.Pixels, frame.Width, frame.Height, mask, _staticObjects.GetValueOrDefault(frame.SourceId), _bandEvidence.GetValueOrDefault(frame.SourceId),
+            Dismissed(frame.SourceId));
         if (post.Bands.Count > 0 && _bandsLogged.Add(frame.SourceId))
         {
             LogBand(logger, frame.SourceId, string.Join(", ", post.Bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
@@ -165,7 +179,7 @@ public sealed partial class ObservationStage(
 
         foreach (var reason in post.Suppressed.GroupBy(s => s.Reason))
         {
-            // Masked boxes are the user's own choice and are not counted; the others say how much the agent set aside by itself.
+            // Masked and dismissed boxes are people's own choice and are not counted; the others say how much the agent set aside by itself.
             var counter = reason.Key switch
             {
                 PicturePostProcessor.Overlay => AgentMetrics.OverlaySuppressed,
@@ -191,6 +205,9 @@ public sealed partial class ObservationStage(
         return new FrameRecord(frame, placed, RecordDetections: true, [], decisions.Alerts) { Observed = decisions.Observed };
     }
 
+    /// <summary>What people said was not a threat at this source, or null when verdicts are not kept.</summary>
+    private Func<Detection, bool>? Dismissed(string sourceId) => verdicts is null ? null : d => verdicts.Dismisses(sourceId, d);
+
     private FrameRecord ObserveVideo(Frame frame, IReadOnlyList<Detection> detections)
     {
         if (!_trackers.TryGetValue(frame.SourceId, out var run))
@@ -209,9 +226,12 @@ public sealed partial class ObservationStage(
         if (_votes.Count > 10_000)
         {
             _votes.Clear();
+            _looks.Clear();
         }
 
-        foreach (var tracked in tracker.Update(detections, frame.CapturedAt))
+        var current = tracker.Update(detections, frame.CapturedAt);
+        var looks = Look(frame, current);
+        foreach (var tracked in current)
         {
             var key = (frame.SourceId, tracked.TrackId);
             if (!_votes.TryGetValue(key, out var vote))
@@ -219,7 +239,9 @@ public sealed partial class ObservationStage(
                 _votes[key] = vote = new TaxonVote();
             }
 
-            var named = vote.Add(tracked.Detection.Taxon);
+            // With a classifier, only its looks vote; without, every frame's name from the detector's label.
+            var named = _species is null ? vote.Add(tracked.Detection.Taxon)
+                : (looks.TryGetValue(tracked.TrackId, out var look) ? vote.Add(look) : vote.Winner) ?? tracked.Detection.Taxon;
             var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
             var alert = decide ? Decide(frame, tracked.Detection with { Taxon = named }, placement, $"track:{tracked.TrackId}", decisions) : null;
@@ -241,6 +263,46 @@ public sealed partial class ObservationStage(
         }
 
         return new FrameRecord(frame, placed, recording.Value.VideoDetections, sightings, decisions.Alerts) { Observed = decisions.Observed };
+    }
+
+    /// <summary>
+    /// The classifier's looks at this frame's animal tracks: a track is looked at on its first frame,
+    /// and again when the detector is surer of it than at its last look — its best frames — at most
+    /// <see cref="LooksPerTrack"/> times; the track's name is the vote of those looks, not of every
+    /// frame (an animal in view for a minute at 5 frames a second is 300 frames, and 3 looks).
+    /// </summary>
+    private Dictionary<string, Classification> Look(Frame frame, IReadOnlyList<TrackedDetection> tracked)
+    {
+        var due = _species is null || frame.Pixels.Empty() ? [] : tracked.Where(t => t.Detection.Category == DetectionCategory.Animal
+            && (!_looks.TryGetValue((frame.SourceId, t.TrackId), out var l) || (l.Looks < LooksPerTrack && t.Detection.Confidence >= l.Confidence + 0.05f))).ToList();
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        IReadOnlyList<Classification> answers;
+        try
+        {
+            // The boxes are in the source's pixels, the classifier crops the decoded ones.
+            answers = _species!.Classify(frame.Pixels, due.Select(t => t.Detection with { Box = t.Detection.Box.Scale(1 / frame.DecodeScale) }).ToList(), frame.SourceId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The frame's animals keep their detector's names, its tracks and alerts go on; the next frame looks again.
+            LogLookFailed(logger, frame.SourceId, e.Message);
+            return [];
+        }
+
+        AgentMetrics.SpeciesLooks.WithLabels(frame.SourceId).Inc(due.Count);
+        var looked = new Dictionary<string, Classification>(StringComparer.Ordinal);
+        for (var i = 0; i < due.Count; i++)
+        {
+            var key = (frame.SourceId, due[i].TrackId);
+            _looks[key] = (_looks.GetValueOrDefault(key).Looks + 1, due[i].Detection.Confidence);
+            looked[due[i].TrackId] = answers[i];
+        }
+
+        return looked;
     }
 
     /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
@@ -268,6 +330,9 @@ public sealed partial class ObservationStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]
     private static partial void LogBand(ILogger logger, string source, string bands);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The species classifier could not look at a frame of {Source}: {Reason}; its animals keep the detector's names")]
+    private static partial void LogLookFailed(ILogger logger, string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from {Source} could not be processed")]
     private static partial void LogFrameFailed(ILogger logger, Exception exception, string source);

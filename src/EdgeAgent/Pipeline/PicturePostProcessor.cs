@@ -17,7 +17,7 @@ public sealed record PostProcessed(IReadOnlyList<Detection> Kept, IReadOnlyList<
 /// <c>detect</c> and <c>run</c>: boxes under the camera's mask, boxes lying on a camera-trap
 /// picture's burned-in information band (the maker's logo is not a car; one standing at the same
 /// place on the band as in the camera's previous picture is the logo too) and, where the camera has a
-/// history, static objects are set aside with their reason. Runs after the detector, never on its threads.
+/// history, static objects, and what a person said was not a threat, are set aside with their reason. Runs after the detector, never on its threads.
 /// </summary>
 public static class PicturePostProcessor
 {
@@ -30,6 +30,9 @@ public static class PicturePostProcessor
     /// <summary>Reason recorded for a static object.</summary>
     public const string Static = "static";
 
+    /// <summary>Reason recorded for a box a person said was not a threat (the same label at the same place of that camera).</summary>
+    public const string Dismissed = "verdict";
+
     /// <summary>Post-processes one frame's detections.</summary>
     /// <param name="detections">The detector's boxes, in the frame's pixels.</param>
     /// <param name="pixels">The decoded picture, searched for an information band (null for video, which has none).</param>
@@ -38,8 +41,10 @@ public static class PicturePostProcessor
     /// <param name="mask">The camera's mask.</param>
     /// <param name="statics">The camera's static-object filter, when it keeps one.</param>
     /// <param name="bandEvidence">The camera's band evidence (its previous picture), for camera-trap pictures taken in order.</param>
+    /// <param name="dismissed">Whether a person's "not a threat" covers a detection.</param>
     public static PostProcessed Apply(
-        IReadOnlyList<Detection> detections, Mat? pixels, int width, int height, DetectionMask mask, StaticObjectFilter? statics = null, BandEvidence? bandEvidence = null)
+        IReadOnlyList<Detection> detections, Mat? pixels, int width, int height, DetectionMask mask, StaticObjectFilter? statics = null, BandEvidence? bandEvidence = null,
+        Func<Detection, bool>? dismissed = null)
     {
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(mask);
@@ -47,6 +52,10 @@ public static class PicturePostProcessor
         IReadOnlyList<Detection> kept = detections;
 
         kept = SetAside(kept, d => !mask.IsEmpty && mask.Covers(d.Box, width, height), Masked, suppressed);
+        if (dismissed is not null)
+        {
+            kept = SetAside(kept, dismissed, Dismissed, suppressed);
+        }
 
         IReadOnlyList<OverlayBand> bands = [];
         if (pixels is not null && kept.Count > 0)

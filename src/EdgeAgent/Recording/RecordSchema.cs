@@ -8,8 +8,8 @@ using Microsoft.Data.Sqlite;
 
 /// <summary>
 /// The records' tables, written in one place for the write store and the read-only queries: the
-/// camera-trap detections, video tracks, detections set aside, sources' states and the ledger of
-/// files done; and how the records write a time. A detection or track named by the species stage
+/// camera-trap detections, video tracks, detections set aside, sources' states, the ledger of
+/// files done and people's verdicts on alerts; and how the records write a time. A detection or track named by the species stage
 /// keeps its taxon (<c>class;order;family;genus;species;common name</c>), the answer's score, how it
 /// was named (the classifier's name, or <c>detector</c>) and the classifier's raw top classes (JSON
 /// <c>[[label, score], …]</c>).
@@ -74,6 +74,28 @@ public static class RecordSchema
             detections INTEGER NOT NULL,
             failure TEXT,
             PRIMARY KEY (source_id, path, size, modified_ticks));
+        """ + VerdictsTable;
+
+    /// <summary>
+    /// People's verdicts on alerts (threat 0: "not a threat", 1: it was one), with who and when, what
+    /// the alert was about (camera, label, box in the picture's pixels, the picture's key) and, for a
+    /// "not a threat", until when it suppresses; an undone verdict keeps its row with who undid it.
+    /// </summary>
+    public const string VerdictsTable = """
+        CREATE TABLE IF NOT EXISTS verdicts (
+            id INTEGER PRIMARY KEY,
+            alert_id TEXT NOT NULL,
+            threat INTEGER NOT NULL,
+            given_by TEXT NOT NULL,
+            given_at TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
+            subject TEXT,
+            until TEXT,
+            undone_at TEXT,
+            undone_by TEXT);
+        CREATE INDEX IF NOT EXISTS verdicts_by_alert ON verdicts (alert_id);
         """;
 
     /// <summary>

@@ -46,6 +46,9 @@ public sealed class Frame : IDisposable
     /// <summary>Where the camera was and looked; null when unknown.</summary>
     public CameraPose? Pose { get; }
 
+    /// <summary>A frame of a video stream (not a picture): its animals are named per track, on a few of the track's frames.</summary>
+    public bool IsVideo { get; init; }
+
     /// <summary>Run the model on tiles of it too, when it is large: a drone's animals are a few dozen pixels in a 4K frame.</summary>
     public bool Tile { get; init; }
 

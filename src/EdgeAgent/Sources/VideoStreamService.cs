@@ -240,7 +240,7 @@ public sealed partial class VideoStreamService(
             {
                 _sinceOffer.Restart();
                 health.FrameWaiting();
-                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles });
+                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles, IsVideo = true });
             }
         }
     }

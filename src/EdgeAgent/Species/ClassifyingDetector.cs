@@ -55,9 +55,8 @@ public sealed class ClassifyingDetector : IDetector
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null) => Detect(picture, minConfidence, timings, null);
 
     /// <inheritdoc />
-    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source)
+    public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings, string? source, bool classify = true)
     {
-        var expected = source is not null && _expectedAt.TryGetValue(source, out var there) ? there : _expected;
         var found = _detector.Detect(picture, minConfidence, timings);
         var animals = Enumerable.Range(0, found.Count).Where(i => found[i].Category == DetectionCategory.Animal).ToList();
         if (animals.Count == 0)
@@ -66,8 +65,9 @@ public sealed class ClassifyingDetector : IDetector
         }
 
         var named = found.ToArray();
-        if (Classifier is null)
+        if (Classifier is null || !classify)
         {
+            var expected = Expected(source);
             foreach (var i in animals)
             {
                 if (Manifest.LabelTaxa.TryGetValue(named[i].Label, out var taxon))
@@ -79,17 +79,36 @@ public sealed class ClassifyingDetector : IDetector
             return named;
         }
 
-        var start = Stopwatch.GetTimestamp();
-        var scores = Classifier.Classify(picture, animals.Select(i => named[i].Box).ToList());
-        timings?.Add(Stage.Classify, start);
+        var answers = Classify(picture, animals.Select(i => named[i]).ToList(), source, timings);
         for (var a = 0; a < animals.Count; a++)
         {
-            var detected = named[animals[a]];
-            named[animals[a]] = detected with { Taxon = Classifier.Manifest.Answer(scores[a], _threshold, expected, Manifest.LabelTaxa.GetValueOrDefault(detected.Label)) };
+            named[animals[a]] = named[animals[a]] with { Taxon = answers[a] };
         }
 
         return named;
     }
+
+    /// <summary>
+    /// The classifier's answers for animals found in a picture of <paramref name="source"/> (their
+    /// boxes in the picture's pixels), all crops in one batch: rolled up where unsure, kept to the
+    /// taxa expected there, narrowed by the detector's label where they agree.
+    /// </summary>
+    public IReadOnlyList<Classification> Classify(Mat picture, IReadOnlyList<Detection> animals, string? source, StageTimings? timings = null)
+    {
+        ArgumentNullException.ThrowIfNull(animals);
+        if (Classifier is null)
+        {
+            throw new InvalidOperationException("no species classifier is configured");
+        }
+
+        var expected = Expected(source);
+        var start = Stopwatch.GetTimestamp();
+        var scores = Classifier.Classify(picture, animals.Select(d => d.Box).ToList());
+        timings?.Add(Stage.Classify, start);
+        return animals.Select((d, a) => Classifier.Manifest.Answer(scores[a], _threshold, expected, Manifest.LabelTaxa.GetValueOrDefault(d.Label))).ToList();
+    }
+
+    private ExpectedTaxa? Expected(string? source) => source is not null && _expectedAt.TryGetValue(source, out var there) ? there : _expected;
 
     /// <inheritdoc />
     public void Dispose()

@@ -6,6 +6,7 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Maps;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
+using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Options;
 
 /// <summary>A source as the page shows it: the same state as <c>/healthz</c>, with its recent activity.</summary>
@@ -13,12 +14,12 @@ public sealed record SourceView(
     string Id, string Kind, SourceState State, DateTimeOffset? Since, string Detail, (string Error, DateTimeOffset At)? LastError,
     SourceSnapshot? Activity, double Dropped);
 
-/// <summary>An alert with its delivery on each channel.</summary>
-public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxEntry> Deliveries);
+/// <summary>An alert with its delivery on each channel and the latest verdict on it, if any.</summary>
+public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxEntry> Deliveries, Verdict? Verdict = null);
 
 /// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
 public sealed class StationData(
-    AgentHealth health, SourceActivity activity, AlertOutbox outbox, OutboxQueries alerts, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
+    AgentHealth health, SourceActivity activity, AlertOutbox outbox, OutboxQueries alerts, VerdictStore verdicts, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
     IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time)
 {
     /// <summary>How far back the map and the counts look.</summary>
@@ -54,11 +55,28 @@ public sealed class StationData(
     /// <summary>A source's latest thumbnail, or null.</summary>
     public byte[]? Thumbnail(string sourceId) => activity.Of(sourceId)?.Thumbnail;
 
-    /// <summary>The latest alerts, newest first.</summary>
-    public IReadOnlyList<AlertView> Alerts() => alerts.Latest(station.Value.Alerts)
-        .GroupBy(e => e.Id, StringComparer.Ordinal)
-        .Select(g => new AlertView(g.First().Alert, g.ToList()))
-        .ToList();
+    /// <summary>The latest alerts, newest first, with their verdicts.</summary>
+    public IReadOnlyList<AlertView> Alerts()
+    {
+        var latest = alerts.Latest(station.Value.Alerts).GroupBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var given = verdicts.Of(latest.Select(g => g.Key).ToList());
+        return latest.Select(g => new AlertView(g.First().Alert, g.ToList(), given.GetValueOrDefault(g.Key))).ToList();
+    }
+
+    /// <summary>Records a person's verdict on an alert; false when there is no such alert.</summary>
+    public bool GiveVerdict(string alertId, bool threat, string by)
+    {
+        if (alerts.Find(alertId) is not { } alert)
+        {
+            return false;
+        }
+
+        verdicts.Give(alert, threat, by);
+        return true;
+    }
+
+    /// <summary>Takes a verdict back; false when there was none to undo.</summary>
+    public bool UndoVerdict(long id, string by) => verdicts.Undo(id, by);
 
     /// <summary>An alert's annotated picture, or null.</summary>
     public byte[]? Picture(string alertId) => alerts.Picture(alertId);

@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using EdgeAgent.Alerting.Outbox;
+using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Hosting;
 using EdgeAgent.Maps;
 using EdgeAgent.Recording;
+using EdgeAgent.Verdicts;
 
 /// <summary>
 /// The station page's HTML, written on the server: every text that comes from outside — source ids,
@@ -95,7 +97,7 @@ public static class StationPage
         }
 
         var html = new StringBuilder();
-        foreach (var (alert, deliveries) in alerts)
+        foreach (var (alert, deliveries, verdict) in alerts)
         {
             var o = alert.Observation;
             var severity = alert.Severity.ToString().ToLowerInvariant();
@@ -134,10 +136,34 @@ public static class StationPage
                 html.Append("</li>");
             }
 
-            html.Append("</ul></div></article>");
+            html.Append("</ul>");
+            html.Append(VerdictOn(alert, verdict, token));
+            html.Append("</div></article>");
         }
 
         return html.ToString();
+    }
+
+    /// <summary>
+    /// An alert's verdict: a "Not a threat" button while there is none (or it was undone); a "not a
+    /// threat" in force says what it suppresses and until when, with its undo.
+    /// </summary>
+    private static string VerdictOn(Alert alert, Verdict? verdict, string token)
+    {
+        var o = alert.Observation;
+        if (verdict is { UndoneAt: null } given)
+        {
+            var what = given.Threat
+                ? "Confirmed a threat"
+                : string.Create(C, $"Not a threat: the same {H(given.Label)} at this place of {H(given.SourceId)} raises no alert until {given.Until?.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+            var state = given.Threat ? "threat" : "not-a-threat";
+            return string.Create(C, $"<div class=\"verdict\" data-verdict=\"{state}\">{what} — {H(given.By)}, {given.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC")
+                + $"<form method=\"post\" action=\"/verdicts/{given.Id.ToString(C)}/undo\">{Token(token)}<button>Undo</button></form></div>";
+        }
+
+        var undone = verdict is { UndoneAt: { } at } ? string.Create(C, $"<span class=\"when\">(a verdict was undone by {H(verdict.UndoneBy ?? "")}, {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC)</span>") : "";
+        return $"<form class=\"verdict\" method=\"post\" action=\"/alerts/{U(alert.Id)}/verdict\">{Token(token)}<input type=\"hidden\" name=\"threat\" value=\"false\">"
+            + $"<button title=\"The same {H(o.Detection.Label)} at this place of {H(o.SourceId)} will not raise an alert for a while\">Not a threat</button> {undone}</form>";
     }
 
     /// <summary>Per taxon (or label), a bar per day over the last 30 days, linked to the label's records.</summary>

@@ -166,6 +166,35 @@ public sealed partial class StationServer(
             LogRetry(logger, id, channel, retried ? "queued again" : "was not failed");
             return Results.Redirect("/#alerts", permanent: false);
         });
+        app.MapPost("/alerts/{id}/verdict", async (string id, HttpContext context) =>
+        {
+            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            {
+                return Results.BadRequest("the form has expired: reload the page");
+            }
+
+            var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
+            if (!bool.TryParse(form["threat"], out var threat))
+            {
+                return Results.BadRequest("threat must be true or false");
+            }
+
+            var by = Who(context);
+            var given = data.GiveVerdict(id, threat, by);
+            LogVerdict(logger, id, threat ? "a threat" : "not a threat", by, given ? "recorded" : "no such alert");
+            return given ? Results.Redirect("/#alerts", permanent: false) : Results.NotFound();
+        });
+        app.MapPost("/verdicts/{id:long}/undo", async (long id, HttpContext context) =>
+        {
+            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            {
+                return Results.BadRequest("the form has expired: reload the page");
+            }
+
+            var by = Who(context);
+            LogVerdictUndone(logger, id, by, data.UndoVerdict(id, by) ? "undone" : "was not in force");
+            return Results.Redirect("/#alerts", permanent: false);
+        });
         app.MapGet("/login", (HttpContext context) => Html(StationPage.Login(null, Token(context))));
         app.MapPost("/login", async (HttpContext context) =>
         {
@@ -238,6 +267,9 @@ public sealed partial class StationServer(
         return html;
     }
 
+    /// <summary>Who gave a verdict, as far as the page knows: one password is shared, so the address it came from.</summary>
+    private static string Who(HttpContext context) => $"station page, {context.Connection.RemoteIpAddress?.ToString() ?? "unknown address"}";
+
     private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
         Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
 
@@ -277,6 +309,12 @@ public sealed partial class StationServer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Station page: wrong password from {Address}")]
     private static partial void LogWrongPassword(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} marked {Verdict} by {By}: {Outcome}")]
+    private static partial void LogVerdict(ILogger logger, string id, string verdict, string by, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: verdict {Id} undo by {By}: {Outcome}")]
+    private static partial void LogVerdictUndone(ILogger logger, long id, string by, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} on {Channel} {Outcome}")]
     private static partial void LogRetry(ILogger logger, string id, string channel, string outcome);
