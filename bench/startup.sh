@@ -27,7 +27,7 @@ done
 total=$(find "$work/pictures" -name '*.jpg' | wc -l)
 one=$(find "$work/pictures" -name '1-sn__human.jpg')
 
-steady=$("$AGENT" bench "$work/pictures" --repeat 3 2>/dev/null | awk '$1 == "pipeline" { print $3 }')
+steady=$("$AGENT" bench "$work/pictures" --repeat 3 2>/dev/null | awk '$1 == "pipeline" && $2 ~ /^[0-9]+$/ { print $3 }')
 seconds() {
   local start
   start=$(date +%s.%N)
