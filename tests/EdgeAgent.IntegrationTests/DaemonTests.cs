@@ -117,7 +117,8 @@ public sealed class DaemonTests
 
         using var second = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
         var total = pictures.Length + 1;
-        await WaitUntilAsync(() => FilesDone(folder) >= total, second);
+        // A picture is moved once its record is committed: the last move may follow its ledger row by a moment.
+        await WaitUntilAsync(() => FilesDone(folder) >= total && Directory.GetFiles(drop).Length == 0, second);
 
         Assert.Equal(total, Directory.GetFiles(Path.Combine(drop, "processed")).Length);
         Assert.Empty(Directory.GetFiles(drop));
