@@ -255,7 +255,8 @@ public sealed partial class ObservationStage(
                 _awaitingPosition.Add(key);
             }
 
-            placed.Add(new PlacedDetection(tracked.Detection, placement, alert?.Id, tracked.TrackId));
+            // A frame's record names the animal as its track is named at that frame: what its alert said, if it raised one.
+            placed.Add(new PlacedDetection(tracked.Detection with { Taxon = named }, placement, alert?.Id, tracked.TrackId));
             if (tracked.Confirmed)
             {
                 sightings.Add(new TrackSighting(tracked.TrackId, tracked.Detection, placement, tracked.FirstSeen, tracked.Best, alert?.Id) { Flight = flight, Taxon = named });
