@@ -6,6 +6,7 @@ using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Reporting;
+using EdgeAgent.Sources;
 using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Options;
 
@@ -82,22 +83,10 @@ internal static class VerdictCommand
         {
             Console.WriteLine(ReportFiles.Row(
             [
-                v.Id.ToString(c), v.AlertId, v.Threat ? "true" : "false", v.By, v.At.UtcDateTime.ToString("O", c), v.SourceId, Picture(v.Subject), v.Label,
+                v.Id.ToString(c), v.AlertId, v.Threat ? "true" : "false", v.By, v.At.UtcDateTime.ToString("O", c), v.SourceId, FileKey.PathIn(v.Subject), v.Label,
                 v.Box.X.ToString("0.#", c), v.Box.Y.ToString("0.#", c), v.Box.Width.ToString("0.#", c), v.Box.Height.ToString("0.#", c),
                 v.Until?.UtcDateTime.ToString("O", c) ?? "", v.UndoneBy ?? "", v.UndoneAt?.UtcDateTime.ToString("O", c) ?? "",
             ]));
         }
-    }
-
-    /// <summary>The path in a camera-trap picture's subject (<c>file:PATH:SIZE:TICKS</c>); empty for anything else.</summary>
-    private static string Picture(string? subject)
-    {
-        if (subject is null || !subject.StartsWith("file:", StringComparison.Ordinal))
-        {
-            return "";
-        }
-
-        var withoutTicks = subject[..subject.LastIndexOf(':')];
-        return withoutTicks[5..withoutTicks.LastIndexOf(':')];
     }
 }

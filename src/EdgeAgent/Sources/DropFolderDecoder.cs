@@ -19,17 +19,16 @@ internal sealed record DecodedPicture(Picture Picture, CameraPose? Pose, Capture
 internal sealed partial class DropFolderDecoder(
     SourcesOptions options, DetectorOptions detectorOptions, IDetector detector, CameraRegistry cameras, TimeProvider time, ILogger logger)
 {
-    private readonly int _workers = PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.DecodeWorkers);
     private readonly SemaphoreSlim _slots = new(PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.DecodeWorkers));
 
     /// <summary>Cameras whose clock was warned about (without EXIF time, or wrong): once each, not for every picture.</summary>
     private readonly HashSet<(string Source, bool NoExif)> _clockWarned = [];
 
     /// <summary>How many decodes may run at once.</summary>
-    public int Workers => _workers;
+    public int Workers { get; } = PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.DecodeWorkers);
 
     /// <summary>Pictures being decoded now.</summary>
-    public int Running => _workers - _slots.CurrentCount;
+    public int Running => Workers - _slots.CurrentCount;
 
     /// <summary>Decodes a file on the thread pool; it never starts once <paramref name="stoppingToken"/> is cancelled.</summary>
     public Task<DecodedPicture> Start(PictureFile file, FileKey key, DropFolderOptions folder, CancellationToken stoppingToken) =>

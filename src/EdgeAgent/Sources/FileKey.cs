@@ -9,6 +9,18 @@ public readonly record struct FileKey(string SourceId, string Path, long Size, l
 {
     /// <summary>The picture as the subject of an alert: what makes its alert ids.</summary>
     public string Subject => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"file:{Path}:{Size}:{ModifiedTicks}");
+
+    /// <summary>The file's path in a <see cref="Subject"/>; empty for a subject that is not a file's (a video track's).</summary>
+    public static string PathIn(string? subject)
+    {
+        if (subject is null || !subject.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return "";
+        }
+
+        var withoutTicks = subject[..subject.LastIndexOf(':')];
+        return withoutTicks[5..withoutTicks.LastIndexOf(':')];
+    }
 }
 
 /// <summary>The ledger of camera-trap files done: a file is done once its record is committed, and never taken again.</summary>
