@@ -194,8 +194,9 @@ internal sealed class RunningAgent : IDisposable
     public RunningAgent(Process process)
     {
         Process = process;
-        process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (_error) { _error.AppendLine(e.Data); } };
+        // The end of each stream is told by a null line, which is not output: a process that wrote nothing leaves both empty.
+        process.OutputDataReceived += (_, e) => Append(_output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -242,5 +243,18 @@ internal sealed class RunningAgent : IDisposable
         }
 
         Process.Dispose();
+    }
+
+    private static void Append(System.Text.StringBuilder text, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (text)
+        {
+            text.AppendLine(line);
+        }
     }
 }
