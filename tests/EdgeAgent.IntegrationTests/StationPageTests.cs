@@ -163,6 +163,32 @@ public sealed class StationPageTests : IAsyncLifetime
         (code, _, error) = await AgentProcess.RunAsync("verdict", "--config", config, "no-such-alert", "false");
         Assert.Equal(2, code);
         Assert.Contains("no alert no-such-alert", error, StringComparison.Ordinal);
+
+        // The verdicts as evaluate's truth: the first picture's person said again to be nothing, the
+        // third's to be a threat; the second picture, on which nobody gave a verdict, is not scored.
+        string secondAlert;
+        using (var records = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly"))
+        {
+            records.Open();
+            using var select = records.CreateCommand();
+            select.CommandText = "SELECT id FROM outbox WHERE id <> $first LIMIT 1";
+            select.Parameters.AddWithValue("$first", alertId);
+            secondAlert = (string)select.ExecuteScalar()!;
+        }
+
+        Assert.Equal(0, (await AgentProcess.RunAsync("verdict", "--config", config, alertId, "false")).ExitCode);
+        Assert.Equal(0, (await AgentProcess.RunAsync("verdict", "--config", config, secondAlert, "true")).ExitCode);
+        (code, csv, error) = await AgentProcess.RunAsync("verdict", "--config", config, "--list");
+        Assert.True(code == 0, error);
+        await File.WriteAllTextAsync(folder.File("verdicts.csv"), csv);
+        (code, _, error) = await AgentProcess.RunAsync("detect", drop, "--output", folder.File("drop.json"));
+        Assert.True(code == 0, error);
+
+        (code, csv, error) = await AgentProcess.RunAsync("evaluate", "--results", folder.File("drop.json"), "--verdicts", folder.File("verdicts.csv"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("2 of 3 pictures in the results scored", error, StringComparison.Ordinal);
+        Assert.Contains("person,0.30,0.500,1.000,1,1,0", csv.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

@@ -46,6 +46,55 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void Verdicts_score_only_the_classes_they_judged_and_a_threat_outweighs_a_dismissal_on_the_same_picture()
+    {
+        // A truck dismissed twice on one picture (once undone), a person confirmed on another, a
+        // picture with a dismissed "car" and a confirmed "truck", and a video alert (no picture).
+        using var folder = new TempFolder();
+        var verdicts = folder.File("verdicts.csv");
+        File.WriteAllText(verdicts, """
+            verdict_id,alert_id,threat,given_by,given_at,source_id,picture,label,category,x,y,width,height,until,undone_by,undone_at
+            1,a1,false,"station page, 127.0.0.1",2026-11-30T06:00:00Z,CT-07,IMG_0001.JPG,truck,vehicle,1,1,9,9,2026-12-07T06:00:00Z,,
+            2,a1,false,"station page, 127.0.0.1",2026-11-30T06:01:00Z,CT-07,IMG_0001.JPG,truck,vehicle,1,1,9,9,2026-12-07T06:01:00Z,ranger,2026-11-30T06:02:00Z
+            3,a2,true,"command line, ranger",2026-11-30T07:00:00Z,CT-07,sub/IMG_0002.JPG,person,person,1,1,9,9,,,
+            4,a3,false,"command line, ranger",2026-11-30T08:00:00Z,CT-07,IMG_0003.JPG,car,vehicle,1,1,9,9,2026-12-07T08:00:00Z,,
+            5,a4,true,"command line, ranger",2026-11-30T08:00:00Z,CT-07,IMG_0003.JPG,truck,vehicle,1,1,9,9,,,
+            6,a5,false,"command line, ranger",2026-11-30T09:00:00Z,MAST-2,,person,person,1,1,9,9,2026-12-07T09:00:00Z,,
+            """);
+        var results = new MegaDetectorResults
+        {
+            Images =
+            [
+                new ImageResult { File = "IMG_0001.JPG", Detections = [Found("3", 0.7f), Found("2", 0.2f)] },
+                new ImageResult { File = "sub/IMG_0002.JPG", Detections = [Found("2", 0.9f)] },
+                new ImageResult { File = "IMG_0003.JPG", Detections = [Found("3", 0.6f)] },
+                new ImageResult { File = "IMG_0004.JPG", Detections = [Found("2", 0.8f)] },
+            ],
+        };
+
+        var truth = Evaluation.ReadVerdicts(verdicts, byLabel: false);
+        var scores = Evaluation.Score(results, truth, byLabel: false);
+        ClassScore At(string c, float t) => scores.Single(s => s.Class == c && Math.Abs(s.Threshold - t) < 1e-4);
+
+        Assert.Equal(["IMG_0001.JPG", "IMG_0003.JPG", "sub/IMG_0002.JPG"], truth.Keys.Order(StringComparer.Ordinal));
+
+        // Vehicle: a false alarm on the first picture, found on the third; the second was judged for a person only.
+        Assert.Equal((1, 1, 0), (At("vehicle", 0.5f).TruePositives, At("vehicle", 0.5f).FalsePositives, At("vehicle", 0.5f).FalseNegatives));
+
+        // Person: found on the second; the first picture's person at 0.2 and the fourth's are nobody's word.
+        Assert.Equal((1, 0, 0), (At("person", 0.1f).TruePositives, At("person", 0.1f).FalsePositives, At("person", 0.1f).FalseNegatives));
+
+        // By label, the third picture had a truck and no car.
+        var byLabel = Evaluation.ReadVerdicts(verdicts, byLabel: true);
+        Assert.Equal(["truck"], byLabel["IMG_0003.JPG"].In);
+        Assert.Equal(["car"], byLabel["IMG_0003.JPG"].NotIn!);
+
+        File.WriteAllText(verdicts, "file,category\nIMG_0001.JPG,vehicle\n");
+        var error = Assert.Throws<ConfigurationException>(() => Evaluation.ReadVerdicts(verdicts, byLabel: false));
+        Assert.Contains("no 'threat' column", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_truth_file_with_an_unknown_category_is_named_by_row()
     {
         using var folder = new TempFolder();
@@ -69,8 +118,8 @@ public sealed class EvaluationTests
         var truth = Evaluation.ReadTruth(truthFile, byLabel: true);
 
         Assert.Equal(["say \"hi\".jpg", "site 1,IMG_0002.jpg"], truth.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["zebra"], truth["site 1,IMG_0002.jpg"]);
-        Assert.Equal(["person"], truth["say \"hi\".jpg"]);
+        Assert.Equal(["zebra"], truth["site 1,IMG_0002.jpg"].In);
+        Assert.Equal(["person"], truth["say \"hi\".jpg"].In);
 
         File.WriteAllText(truthFile, "file,category\n\"a.jpg,animal\n");
         var error = Assert.Throws<ConfigurationException>(() => Evaluation.ReadTruth(truthFile, byLabel: false));

@@ -7,9 +7,10 @@ using EdgeAgent.Jobs;
 using EdgeAgent.Recording;
 
 /// <summary>
-/// <c>edge-agent evaluate --results FILE.json --truth FILE.csv [--by category|label]</c>: precision,
-/// recall and false alarms per class at each threshold, and the threshold with no false alarm at the
-/// best recall. A field team runs it on a few hundred of its own labelled pictures before it trusts a site.
+/// <c>edge-agent evaluate --results FILE.json --truth FILE.csv|--verdicts FILE.csv [--by category|label|taxon]</c>:
+/// precision, recall and false alarms per class at each threshold, and the threshold with no false
+/// alarm at the best recall. A field team runs it on a few hundred of its own labelled pictures
+/// before it trusts a site, and again on the rangers' verdicts on what it has alerted on since.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -19,11 +20,11 @@ internal static class EvaluateCommand
         var truth = new Option<string>("--truth")
         {
             Description = "CSV of what is in each picture: file,category[,label] (an empty category for a blank picture); for --by taxon a header with file,class,order,family,genus,species",
-            Required = true,
         };
+        var verdicts = new Option<string>("--verdicts") { Description = "Instead of --truth: the rangers' verdicts ('edge-agent verdict --list'), each saying whether its alert's class was in its picture" };
         var by = new Option<string>("--by") { Description = "category (default), label, or taxon (the species stage's names, rank by rank)", DefaultValueFactory = _ => "category" };
         by.AcceptOnlyFromAmong("category", "label", "taxon");
-        var command = new Command("evaluate", "Score a results file against the truth: precision, recall and false alarms per threshold") { results, truth, by };
+        var command = new Command("evaluate", "Score a results file against the truth: precision, recall and false alarms per threshold") { results, truth, verdicts, by };
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
             var byLabel = parse.GetValue(by) == "label";
@@ -33,11 +34,22 @@ internal static class EvaluateCommand
                 throw new ConfigurationException($"results file {resultsPath}: no such file");
             }
 
+            var (truthPath, verdictsPath) = (parse.GetValue(truth), parse.GetValue(verdicts));
+            if ((truthPath is null) == (verdictsPath is null))
+            {
+                throw new ConfigurationException("evaluate: give the truth as one of --truth or --verdicts");
+            }
+
             var c = CultureInfo.InvariantCulture;
             var found = MegaDetectorResults.Load(resultsPath, "so it cannot be scored");
             if (parse.GetValue(by) == "taxon")
             {
-                var ranks = TaxonEvaluation.Score(found, TaxonEvaluation.ReadTruth(parse.GetValue(truth)!));
+                if (truthPath is null)
+                {
+                    throw new ConfigurationException("evaluate: --by taxon needs a --truth file with the taxa; verdicts say only whether an alert was a threat");
+                }
+
+                var ranks = TaxonEvaluation.Score(found, TaxonEvaluation.ReadTruth(truthPath));
                 Print(
                     "rank,threshold,right,rolled_up,wrong,coverage",
                     ranks.Select(s => string.Create(c, $"{s.Rank},{s.Threshold:F2},{s.Right},{s.RolledUp},{s.Wrong},{s.Coverage:F3}")),
@@ -47,7 +59,10 @@ internal static class EvaluateCommand
                 return Task.FromResult(0);
             }
 
-            var scores = Evaluation.Score(found, Evaluation.ReadTruth(parse.GetValue(truth)!, byLabel), byLabel);
+            var known = truthPath is not null ? Evaluation.ReadTruth(truthPath, byLabel) : Evaluation.ReadVerdicts(verdictsPath!, byLabel);
+            var scored = found.Images.Count(i => i.Failure is null && known.ContainsKey(i.File));
+            Console.Error.WriteLine(string.Create(c, $"{scored} of {found.Images.Count} pictures in the results scored (the others failed or have no truth)"));
+            var scores = Evaluation.Score(found, known, byLabel);
             Print(
                 "class,threshold,precision,recall,false_alarms,true_positives,false_negatives",
                 scores.Select(s => string.Create(c, $"{s.Class},{s.Threshold:F2},{s.Precision:F3},{s.Recall:F3},{s.FalsePositives},{s.TruePositives},{s.FalseNegatives}")),

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Common;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Configuration;
 using EdgeAgent.Reporting;
 using EdgeAgent.Sources;
@@ -78,12 +79,12 @@ internal static class VerdictCommand
     private static void Print(IReadOnlyList<Verdict> verdicts)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine("verdict_id,alert_id,threat,given_by,given_at,source_id,picture,label,x,y,width,height,until,undone_by,undone_at");
+        Console.WriteLine("verdict_id,alert_id,threat,given_by,given_at,source_id,picture,label,category,x,y,width,height,until,undone_by,undone_at");
         foreach (var v in verdicts)
         {
             Console.WriteLine(ReportFiles.Row(
             [
-                v.Id.ToString(c), v.AlertId, v.Threat ? "true" : "false", v.By, v.At.UtcDateTime.ToString("O", c), v.SourceId, FileKey.PathIn(v.Subject), v.Label,
+                v.Id.ToString(c), v.AlertId, v.Threat ? "true" : "false", v.By, v.At.UtcDateTime.ToString("O", c), v.SourceId, FileKey.PathIn(v.Subject), v.Label, v.Category.Name(),
                 v.Box.X.ToString("0.#", c), v.Box.Y.ToString("0.#", c), v.Box.Width.ToString("0.#", c), v.Box.Height.ToString("0.#", c),
                 v.Until?.UtcDateTime.ToString("O", c) ?? "", v.UndoneBy ?? "", v.UndoneAt?.UtcDateTime.ToString("O", c) ?? "",
             ]));

@@ -90,6 +90,7 @@ public static class RecordSchema
             given_at TEXT NOT NULL,
             source_id TEXT NOT NULL,
             label TEXT NOT NULL,
+            category TEXT NOT NULL,
             x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL,
             subject TEXT,
             until TEXT,

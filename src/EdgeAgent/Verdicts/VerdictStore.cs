@@ -19,7 +19,7 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
     /// <summary>How often the verdicts in force are read again, for those another process (the command line) gave.</summary>
     public static readonly TimeSpan ReadEvery = TimeSpan.FromSeconds(5);
 
-    private const string Columns = "id, alert_id, threat, given_by, given_at, source_id, label, x, y, width, height, subject, until, undone_at, undone_by";
+    private const string Columns = "id, alert_id, threat, given_by, given_at, source_id, label, x, y, width, height, subject, until, undone_at, undone_by, category";
 
     private readonly string _path = Path.GetFullPath(database.Value.Path);
     private readonly object _gate = new();
@@ -38,8 +38,8 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
         DateTimeOffset? until = threat ? null : now + options.Value.SuppressFor;
         using var connection = OpenWritable();
         using var insert = connection.Command("""
-            INSERT INTO verdicts (alert_id, threat, given_by, given_at, source_id, label, x, y, width, height, subject, until)
-            VALUES ($alert, $threat, $by, $at, $source, $label, $x, $y, $width, $height, $subject, $until) RETURNING id
+            INSERT INTO verdicts (alert_id, threat, given_by, given_at, source_id, label, category, x, y, width, height, subject, until)
+            VALUES ($alert, $threat, $by, $at, $source, $label, $category, $x, $y, $width, $height, $subject, $until) RETURNING id
             """);
         insert.Parameters.AddWithValue("$alert", alert.Id);
         insert.Parameters.AddWithValue("$threat", threat ? 1 : 0);
@@ -47,6 +47,7 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
         insert.Parameters.AddWithValue("$at", RecordSchema.Text(now));
         insert.Parameters.AddWithValue("$source", observation.SourceId);
         insert.Parameters.AddWithValue("$label", observation.Detection.Label);
+        insert.Parameters.AddWithValue("$category", observation.Detection.Category.Name());
         insert.Parameters.AddWithValue("$x", box.X);
         insert.Parameters.AddWithValue("$y", box.Y);
         insert.Parameters.AddWithValue("$width", box.Width);
@@ -55,7 +56,7 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
         insert.Parameters.AddWithValue("$until", until is { } u ? RecordSchema.Text(u) : DBNull.Value);
         var id = (long)insert.ExecuteScalar()!;
         Interlocked.Increment(ref _version);
-        return new Verdict(id, alert.Id, threat, by, now, observation.SourceId, observation.Detection.Label, box, observation.Subject, until, null, null);
+        return new Verdict(id, alert.Id, threat, by, now, observation.SourceId, observation.Detection.Label, observation.Detection.Category, box, observation.Subject, until, null, null);
     }
 
     /// <summary>Takes a verdict back (it no longer suppresses); false when there is none by that id or it was undone already.</summary>
@@ -138,10 +139,13 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
         {
             verdicts.Add(new Verdict(
                 reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0, reader.GetString(3), RecordSchema.Time(reader.GetString(4)), reader.GetString(5),
-                reader.GetString(6), new BoundingBox(reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10)),
+                reader.GetString(6), Category(reader.GetString(15)), new BoundingBox(reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10)),
                 reader.IsDBNull(11) ? null : reader.GetString(11), TimeAt(12), TimeAt(13), reader.IsDBNull(14) ? null : reader.GetString(14)));
         }
 
         return verdicts;
     }
+
+    private static DetectionCategory Category(string name) =>
+        DetectionCategories.TryParse(name, out var category) ? category : throw new InvalidDataException($"verdicts: '{name}' is not a detection category");
 }
