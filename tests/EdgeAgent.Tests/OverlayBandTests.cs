@@ -45,7 +45,7 @@ public sealed class OverlayBandTests
     {
         // The middle of a daytime picture: no band at either edge.
         using var source = Read("sn__human.jpg");
-        using var plain = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        using var plain = PaintedBand.Scene(source);
         Assert.Empty(OverlayBand.Find(plain));
 
         foreach (var edge in new[] { PictureEdge.Top, PictureEdge.Bottom })
@@ -94,10 +94,10 @@ public sealed class OverlayBandTests
     public void A_tinted_noisy_band_with_a_separator_and_a_rising_badge_is_found_and_a_detection_on_the_badge_is_the_bands(string name, PictureEdge edge, int quality)
     {
         using var source = Read(name);
-        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        using var middle = PaintedBand.Scene(source);
         var bandHeight = middle.Height / 20;
-        var badge = PaintRealBand(middle, edge, bandHeight);
-        using var camera = Cv2.ImDecode(middle.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, quality]), ImreadModes.Color);
+        var badge = PaintedBand.Paint(middle, edge, bandHeight);
+        using var camera = PaintedBand.Encoded(middle, quality);
 
         var found = Assert.Single(OverlayBand.Find(camera));
         Assert.Equal(edge, found.Edge);
@@ -118,16 +118,16 @@ public sealed class OverlayBandTests
     public void A_box_at_the_same_place_on_the_band_in_consecutive_pictures_is_the_overlay_even_where_one_picture_alone_is_unclear()
     {
         using var source = Read("sn__human.jpg");
-        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        using var middle = PaintedBand.Scene(source);
         var bandHeight = middle.Height / 20;
         using var banded = middle.Clone();
-        var badge = PaintRealBand(banded, PictureEdge.Bottom, bandHeight);
+        var badge = PaintedBand.Paint(banded, PictureEdge.Bottom, bandHeight);
 
         // The same camera's next picture with the sun's glare on one end of the strip: no band is found in it alone.
         using var glared = banded.Clone();
         glared.Rectangle(new Rect(0, glared.Height - (bandHeight * 2), glared.Width / 8, bandHeight * 2), Scalar.All(250), -1);
-        using var clear = Cv2.ImDecode(banded.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
-        using var unclear = Cv2.ImDecode(glared.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+        using var clear = PaintedBand.Encoded(banded, 80);
+        using var unclear = PaintedBand.Encoded(glared, 80);
         Assert.Single(OverlayBand.Find(clear));
         Assert.Empty(OverlayBand.Find(unclear));
 
@@ -149,7 +149,7 @@ public sealed class OverlayBandTests
 
         // A camera whose band was never found learns nothing from boxes that repeat at its bottom edge.
         var noBand = new BandEvidence();
-        using var plain = Cv2.ImDecode(middle.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+        using var plain = PaintedBand.Encoded(middle, 80);
         for (var i = 0; i < 2; i++)
         {
             Assert.Single(PicturePostProcessor.Apply([car], plain, plain.Width, plain.Height, DetectionMask.None, bandEvidence: noBand).Kept);
@@ -160,7 +160,7 @@ public sealed class OverlayBandTests
     public void No_band_is_found_on_a_dark_floor_snow_or_a_black_vehicle_at_the_edge()
     {
         using var source = Read("sn__human.jpg");
-        using var middle = source[new Rect(0, source.Height / 8, source.Width, source.Height * 3 / 4)].Clone();
+        using var middle = PaintedBand.Scene(source);
         var edgeHeight = middle.Height / 14;
         var noise = new Mat(edgeHeight, middle.Width, MatType.CV_8UC3);
 
@@ -170,7 +170,7 @@ public sealed class OverlayBandTests
             using var ground = middle.Clone();
             Cv2.Randn(noise, Scalar.All(grey), Scalar.All(4));
             noise.CopyTo(ground[new Rect(0, ground.Height - edgeHeight, ground.Width, edgeHeight)]);
-            using var camera = Cv2.ImDecode(ground.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, 80]), ImreadModes.Color);
+            using var camera = PaintedBand.Encoded(ground, 80);
             Assert.Empty(OverlayBand.Find(camera));
         }
 
@@ -178,28 +178,6 @@ public sealed class OverlayBandTests
         using var vehicle = middle.Clone();
         vehicle.Rectangle(new Rect(0, vehicle.Height - edgeHeight, vehicle.Width * 2 / 3, edgeHeight), new Scalar(12, 12, 14), -1);
         Assert.Empty(OverlayBand.Find(vehicle));
-    }
-
-    /// <summary>A band as other makes burn it (see the test above); returns the badge's box.</summary>
-    private static BoundingBox PaintRealBand(Mat picture, PictureEdge edge, int bandHeight)
-    {
-        var top = edge == PictureEdge.Top ? 0 : picture.Height - bandHeight;
-        picture.Rectangle(new Rect(0, top, picture.Width, bandHeight), new Scalar(62, 26, 12), -1);
-        var separator = edge == PictureEdge.Top ? top + bandHeight - 2 : top;
-        picture.Rectangle(new Rect(0, separator, picture.Width, 2), new Scalar(120, 110, 100), -1);
-        var scale = bandHeight / 40.0;
-        picture.PutText("11/26/2026  02:14:07  18C 64F", new Point(bandHeight / 2, top + (bandHeight * 3 / 4)), HersheyFonts.HersheySimplex, scale, Scalar.All(255), 2);
-        picture.PutText("CT-07", new Point(picture.Width / 2, top + (bandHeight * 3 / 4)), HersheyFonts.HersheySimplex, scale, new Scalar(0, 220, 255), 2);
-
-        // The badge: a rounded light plate, half again as tall as the band, its base on the strip.
-        var badgeHeight = bandHeight * 3 / 2;
-        var badgeTop = edge == PictureEdge.Bottom ? top + bandHeight - badgeHeight : 0;
-        var badge = new Rect(picture.Width - (bandHeight * 5), badgeTop, bandHeight * 4, badgeHeight);
-        picture.Rectangle(new Rect(badge.X + (badgeHeight / 2), badge.Y, badge.Width - badgeHeight, badge.Height), new Scalar(210, 210, 210), -1);
-        picture.Circle(new Point(badge.X + (badgeHeight / 2), badge.Y + (badgeHeight / 2)), badgeHeight / 2, new Scalar(210, 210, 210), -1);
-        picture.Circle(new Point(badge.Right - (badgeHeight / 2), badge.Y + (badgeHeight / 2)), badgeHeight / 2, new Scalar(210, 210, 210), -1);
-        picture.PutText("TRAIL", new Point(badge.X + (badgeHeight / 2), badge.Y + (badgeHeight * 2 / 3)), HersheyFonts.HersheyDuplex, scale, new Scalar(30, 30, 160), 2);
-        return new BoundingBox(badge.X, badge.Y, badge.Width, badge.Height);
     }
 
     /// <summary>A black strip with a date, a temperature and a logo, as a camera burns it; returns its share of the height.</summary>
