@@ -69,7 +69,7 @@ times = [datetime.fromisoformat(r[0][:26]) for r in db.execute("select done_at f
 first = len(times) // 5
 print((len(times) - 1 - first) / (times[-1] - times[first]).total_seconds())' "$work/state/edge-agent.db")
 # Where the detector workers waited: for a frame (the hand-off from decoding) or for the next stage.
-waits=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^dotnet_collection_count_total/ { printf "%s %s  ", $1, $2 } /^edge_agent_detector_wait_seconds_total/ { sub(/.*for="/, "", $1); sub(/"}/, "", $1); printf "for %s %.1f s  ", $1, $2 }')
+waits=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^edge_agent_detector_wait_seconds_total/ { sub(/.*for="/, "", $1); sub(/"}/, "", $1); printf "for %s %.1f s  ", $1, $2 }' || true)
 kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""
 
 detect_out=$(/usr/bin/time -f '%U %S' -o "$work/detect.cpu" "$agent" detect "$work/drop" --output "$work/results.json" 2>/dev/null)
