@@ -79,6 +79,11 @@ internal sealed class DetectorCommandOptions
         Description = "Summed score at which a species (or a rank) is named (default: the classifier manifest's)",
     };
 
+    private readonly Option<string?> _classifierTritonModel = new("--classifier-triton-model")
+    {
+        Description = "With --backend triton: the classifier's name on the same Triton server (this machine classifies while the server is away)",
+    };
+
     private readonly Option<string[]> _expected = new("--expected")
     {
         Description = "Taxa expected at the site, at any rank (e.g. 'loxodonta africana' bovidae); others roll up to their lowest expected ancestor",
@@ -89,6 +94,7 @@ internal sealed class DetectorCommandOptions
     {
         command.Options.Add(_classifier);
         command.Options.Add(_classifierThreshold);
+        command.Options.Add(_classifierTritonModel);
         command.Options.Add(_expected);
         _classifierThreshold.Validators.Add(r =>
         {
@@ -146,6 +152,7 @@ internal sealed class DetectorCommandOptions
         {
             Model = parse.GetValue(_classifier) ?? "",
             Threshold = parse.GetValue(_classifierThreshold),
+            TritonModel = parse.GetValue(_classifierTritonModel) ?? "",
             Expected = parse.GetValue(_expected) ?? [],
         },
     };

@@ -6,6 +6,13 @@ public sealed record ClassifierOptions
     /// <summary>The classifier's manifest; empty: no classifier (animals are named from the detector's label alone).</summary>
     public string Model { get; init; } = "";
 
+    /// <summary>
+    /// The classifier's name on the Triton server of <c>Detector:Triton</c> (with <c>Detector:Backend</c>
+    /// Triton): it runs there, and here while the server is away when <c>Detector:Triton:Fallback</c> is
+    /// on. Empty: it runs here. <see cref="Model"/> is still its manifest (input, labels, taxonomy).
+    /// </summary>
+    public string TritonModel { get; init; } = "";
+
     /// <summary>Summed score at which a rank is named; 0: the manifest's threshold.</summary>
     public float Threshold { get; init; }
 

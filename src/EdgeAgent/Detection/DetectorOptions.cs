@@ -70,6 +70,11 @@ public sealed record DetectorOptions : Common.ISelfValidating
             yield return $"Detector: Workers ({Workers}), CpuThreads ({CpuThreads}), DeviceId ({DeviceId}) and GpuMemoryLimitMB ({GpuMemoryLimitMB}) cannot be negative";
         }
 
+        if (Classifier.TritonModel.Length > 0 && (Backend != DetectorBackend.Triton || Classifier.Model.Length == 0))
+        {
+            yield return $"{SectionName}:Classifier:TritonModel: '{Classifier.TritonModel}' runs on the detector's Triton server: it needs {SectionName}:Backend Triton and {SectionName}:Classifier:Model (its manifest)";
+        }
+
         foreach (var problem in Classifier.Problems($"{SectionName}:Classifier"))
         {
             yield return problem;

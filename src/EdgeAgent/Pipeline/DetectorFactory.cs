@@ -39,9 +39,7 @@ public static partial class DetectorFactory
 
         try
         {
-            var classifier = options.Classifier.Model.Length == 0
-                ? null
-                : new SpeciesClassifier(ClassifierManifest.Load(options.Classifier.Model), options, loggers.CreateLogger<SpeciesClassifier>());
+            var classifier = options.Classifier.Model.Length == 0 ? null : CreateClassifier(options, loggers);
             return new ClassifyingDetector(detector, classifier, options.Classifier);
         }
         catch
@@ -57,6 +55,22 @@ public static partial class DetectorFactory
     /// benchmarks, and that cost belongs to start-up — before the daemon says it is ready — not to
     /// the first alert.
     /// </summary>
+    /// <summary>The species classifier: here, or on the detector's Triton server with this machine as fallback, as the detector.</summary>
+    private static ICropClassifier CreateClassifier(DetectorOptions options, ILoggerFactory loggers)
+    {
+        var manifest = ClassifierManifest.Load(options.Classifier.Model);
+        if (options.Backend != DetectorBackend.Triton || options.Classifier.TritonModel.Length == 0)
+        {
+            return new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>());
+        }
+
+        var logger = loggers.CreateLogger<FailoverClassifier>();
+        var triton = new TritonClassifier(manifest, options.Triton with { Model = options.Classifier.TritonModel, ModelVersion = "" });
+        var local = ConnectWithFallback<ICropClassifier>(
+            triton, triton.Connect, options.Triton, () => new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>()), reason => LogClassifierStartingLocal(logger, reason));
+        return new FailoverClassifier(triton, local, options.Triton, TimeProvider.System, logger);
+    }
+
     private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var detector = new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
@@ -71,16 +85,33 @@ public static partial class DetectorFactory
     {
         var logger = loggers.CreateLogger<FailoverDetector>();
         var triton = new TritonDetector(manifest, options.Triton);
-        IDetector? local = null;
+        var local = ConnectWithFallback<IDetector>(triton, triton.Connect, options.Triton, () => CreateLocal(manifest, options, loggers), reason => LogStartingLocal(logger, reason));
+        var failover = new FailoverDetector(triton, local, options.Triton, TimeProvider.System, logger);
+        if (onServed is not null)
+        {
+            failover.FrameServed += onServed;
+        }
+
+        return failover;
+    }
+
+    /// <summary>
+    /// Makes the local fallback (when <see cref="TritonOptions.Fallback"/> is on) and connects to Triton:
+    /// a server down at start is no reason not to start when the local model can serve until it is
+    /// back; without a fallback it is a configuration error. Whatever else fails disposes both.
+    /// </summary>
+    private static T? ConnectWithFallback<T>(IDisposable triton, Action connect, TritonOptions options, Func<T> createLocal, Action<string> startingLocal)
+        where T : class, IDisposable
+    {
+        T? local = null;
         try
         {
-            local = options.Triton.Fallback ? CreateLocal(manifest, options, loggers) : null;
-            triton.Connect();
+            local = options.Fallback ? createLocal() : null;
+            connect();
         }
         catch (TritonUnavailableException e) when (local is not null)
         {
-            // A server that is down at start is no reason not to start: the local model serves until it is back.
-            LogStartingLocal(logger, e.Message);
+            startingLocal(e.Message);
         }
         catch (TritonUnavailableException e)
         {
@@ -94,14 +125,11 @@ public static partial class DetectorFactory
             throw;
         }
 
-        var failover = new FailoverDetector(triton, local, options.Triton, TimeProvider.System, logger);
-        if (onServed is not null)
-        {
-            failover.FrameServed += onServed;
-        }
-
-        return failover;
+        return local;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local species classifier serves until it is")]
+    private static partial void LogClassifierStartingLocal(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "First inference on {Provider} (warm-up) took {Milliseconds:F0} ms")]
     private static partial void LogWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);

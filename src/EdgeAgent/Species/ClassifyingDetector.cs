@@ -19,7 +19,7 @@ public sealed class ClassifyingDetector : IDetector
     private readonly Dictionary<string, ExpectedTaxa> _expectedAt;
 
     /// <summary>Names what <paramref name="detector"/> finds; it is disposed with this.</summary>
-    public ClassifyingDetector(IDetector detector, SpeciesClassifier? classifier, ClassifierOptions options)
+    public ClassifyingDetector(IDetector detector, ICropClassifier? classifier, ClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(detector);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +34,7 @@ public sealed class ClassifyingDetector : IDetector
     public IDetector Inner => _detector;
 
     /// <summary>The species classifier, or null when animals are named from the detector's label.</summary>
-    public SpeciesClassifier? Classifier { get; }
+    public ICropClassifier? Classifier { get; }
 
     /// <inheritdoc />
     public ModelManifest Manifest => _detector.Manifest;

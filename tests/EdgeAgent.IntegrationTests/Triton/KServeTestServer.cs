@@ -14,38 +14,50 @@ using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
 /// A stand-in for Triton Inference Server (which cannot be installed here): an in-process gRPC server
-/// that speaks the KServe v2 protocol and runs the real model with ONNX Runtime, answering as Triton
+/// that speaks the KServe v2 protocol and runs the real models with ONNX Runtime, answering as Triton
 /// does — raw outputs, NOT_FOUND for an unknown model, UNAVAILABLE when not ready, INVALID_ARGUMENT
 /// for a wrong name, type, shape or byte size.
 /// </summary>
 internal sealed class KServeTestServer : IAsyncDisposable
 {
-    private readonly ModelHost _model;
+    private readonly Dictionary<string, ModelHost> _models;
     private WebApplication? _app;
 
-    private KServeTestServer(ModelHost model) => _model = model;
+    private KServeTestServer(IEnumerable<ModelHost> models) => _models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     public int Port { get; private set; }
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    /// <summary>Whether the model answers; false makes the server answer UNAVAILABLE, as Triton does while loading.</summary>
+    /// <summary>Whether the models answer; false makes the server answer UNAVAILABLE, as Triton does while loading.</summary>
     public bool Ready
     {
-        get => _model.Ready;
-        set => _model.Ready = value;
+        get => _models.Values.All(m => m.Ready);
+        set
+        {
+            foreach (var model in _models.Values)
+            {
+                model.Ready = value;
+            }
+        }
     }
 
-    public long Inferences => Interlocked.Read(ref _model.Inferences);
+    /// <summary>Inferences of the first model served.</summary>
+    public long Inferences => Interlocked.Read(ref _models.Values.First().Inferences);
 
-    public static async Task<KServeTestServer> StartAsync(string modelName, string onnxPath)
+    public long InferencesOf(string model) => Interlocked.Read(ref _models[model].Inferences);
+
+    public static Task<KServeTestServer> StartAsync(string modelName, string onnxPath) => StartAsync((modelName, onnxPath));
+
+    /// <summary>Serves these models, each under its name, as one Triton serves a repository.</summary>
+    public static async Task<KServeTestServer> StartAsync(params (string Name, string OnnxPath)[] models)
     {
         // Triton runs in a process of its own; this stand-in shares one with clients that block on
         // their calls, so it must not have to wait for the thread pool to grow.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
 
-        var server = new KServeTestServer(new ModelHost(modelName, onnxPath));
+        var server = new KServeTestServer(models.Select(m => new ModelHost(m.Name, m.OnnxPath)));
         await server.StartAsync(0);
         return server;
     }
@@ -66,7 +78,10 @@ internal sealed class KServeTestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _model.Dispose();
+        foreach (var model in _models.Values)
+        {
+            model.Dispose();
+        }
     }
 
     private async Task StartAsync(int port)
@@ -80,7 +95,7 @@ internal sealed class KServeTestServer : IAsyncDisposable
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
             o.MaxSendMessageSize = 64 * 1024 * 1024;
         });
-        builder.Services.AddSingleton(_model);
+        builder.Services.AddSingleton<IReadOnlyDictionary<string, ModelHost>>(_models);
         _app = builder.Build();
         _app.MapGrpcService<KServeService>();
         await _app.StartAsync();
@@ -102,23 +117,22 @@ internal sealed class ModelHost(string name, string onnxPath) : IDisposable
     public void Dispose() => Session.Dispose();
 }
 
-internal sealed class KServeService(ModelHost model) : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed class KServeService(IReadOnlyDictionary<string, ModelHost> models) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = model.Ready });
+        Task.FromResult(new ServerReadyResponse { Ready = models.Values.All(m => m.Ready) });
 
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
     {
-        RequireModel(request.Name);
-        return Task.FromResult(new ModelReadyResponse { Ready = model.Ready });
+        return Task.FromResult(new ModelReadyResponse { Ready = RequireModel(request.Name).Ready });
     }
 
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        RequireModel(request.Name);
+        var model = RequireModel(request.Name);
         var response = new ModelMetadataResponse { Name = model.Name, Platform = "onnxruntime_onnx" };
         response.Versions.Add("1");
         response.Inputs.AddRange(model.Session.InputMetadata.Select(i => Tensor(i.Key, i.Value)));
@@ -128,7 +142,7 @@ internal sealed class KServeService(ModelHost model) : GRPCInferenceService.GRPC
 
     public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        RequireModel(request.ModelName);
+        var model = RequireModel(request.ModelName);
         if (!model.Ready)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"Request for unknown model: '{model.Name}' is not ready"));
@@ -215,11 +229,6 @@ internal sealed class KServeService(ModelHost model) : GRPCInferenceService.GRPC
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
-    private void RequireModel(string name)
-    {
-        if (name != model.Name)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"Request for unknown model: '{name}' is not found"));
-        }
-    }
+    private ModelHost RequireModel(string name) =>
+        models.TryGetValue(name, out var model) ? model : throw new RpcException(new Status(StatusCode.NotFound, $"Request for unknown model: '{name}' is not found"));
 }

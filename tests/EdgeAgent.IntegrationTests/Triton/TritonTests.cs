@@ -161,4 +161,53 @@ public sealed class TritonTests
         Assert.Contains("giraffe", Results.Load(folder.File("r.json")).Labels("giraffe.jpg"));
         Assert.Equal(5, server.Inferences);
     }
+
+    [Fact]
+    public async Task The_species_classifier_runs_on_triton_beside_the_detector_names_as_it_does_here_and_here_while_triton_is_away()
+    {
+        const string Classifier = "mobilenet-v2";
+        var classifierOnnx = Path.Combine(TestPaths.RepositoryRoot, "models", "classifiers", "mobilenet-v2-imagenet", "mobilenet_v2_1.0_224_imagenet.onnx");
+        await using var server = await KServeTestServer.StartAsync((ModelName, Onnx), (Classifier, classifierOnnx));
+        using var folder = new TempFolder();
+
+        var (code, _, stderr) = await AgentProcess.RunAsync(
+            "detect", TestPaths.CameraTrap, "-o", folder.File("here.json"), "--classifier", TestPaths.ClassifierManifest);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await AgentProcess.RunAsync(
+            "detect", TestPaths.CameraTrap, "-o", folder.File("triton.json"), "--classifier", TestPaths.ClassifierManifest,
+            "--backend", "triton", "--triton-url", server.Url, "--triton-model", ModelName, "--classifier-triton-model", Classifier);
+        Assert.True(code == 0, stderr);
+
+        // Every animal named the same, with the same scores, and each picture's animals in one request
+        // (a run numbers the classes as it meets them: compared by name).
+        static List<string> Named(string path)
+        {
+            var results = Results.Load(path);
+            var names = results.Json["classification_categories"]!.AsObject();
+            return results.Images.SelectMany(i => (i["detections"]?.AsArray() ?? []).Select(d =>
+                $"{i["file"]} " + string.Join(" ", (d!["classifications"]?.AsArray() ?? []).Select(c => $"{names[(string)c![0]!]} {(double)c[1]!:F3}")))).ToList();
+        }
+
+        var (here, remote) = (Named(folder.File("here.json")), Named(folder.File("triton.json")));
+        Assert.Equal(here.Count, remote.Count);
+        foreach (var (a, b) in here.Zip(remote))
+        {
+            Assert.Equal(a, b);
+        }
+
+        var withAnimals = Results.Load(folder.File("triton.json")).Images.Count(i => (i["detections"]?.AsArray() ?? []).Any(d => d!["classifications"] is not null));
+        Assert.True(withAnimals >= 5, $"only {withAnimals} pictures with named animals");
+        Assert.Equal(withAnimals, server.InferencesOf(Classifier));
+
+        // While the server is away, this machine names the animals; none goes unnamed.
+        using var detector = DetectorFactory.Create(
+            Options(server) with { Classifier = new ClassifierOptions { Model = TestPaths.ClassifierManifest, TritonModel = Classifier } }, NullLoggerFactory.Instance);
+        using var elephants = Cv2.ImRead(TestPaths.Picture(TestPaths.CameraTrap, "sn__african_elephants.jpg"));
+        var onTriton = detector.Detect(elephants, 0.3f).Where(d => d.Taxon is not null).Select(d => d.Taxon!.Display).ToList();
+        await server.StopAsync();
+        var away = detector.Detect(elephants, 0.3f).Where(d => d.Taxon is not null).Select(d => d.Taxon!.Display).ToList();
+        Assert.NotEmpty(onTriton);
+        Assert.Equal(onTriton, away);
+        Assert.Equal(withAnimals + 1, server.InferencesOf(Classifier));
+    }
 }

@@ -23,11 +23,8 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     : IDetector
 {
     private static readonly TimeSpan ConfigurationRetry = TimeSpan.FromMinutes(5);
-    private readonly Lock _lock = new();
+    private readonly TritonBackoff _backoff = new(options, time);
     private readonly long[] _served = new long[2];
-    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
-    private bool _connected;
-    private int _failures;
 
     /// <inheritdoc />
     public ModelManifest Manifest => triton.Manifest;
@@ -47,22 +44,26 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
-        if (time.GetUtcNow() >= RetryAt() || local is null)
+        if (_backoff.TryTriton || local is null)
         {
             try
             {
-                EnsureConnected();
+                if (_backoff.EnsureConnected(triton.Connect))
+                {
+                    LogConnected(logger, triton.Describe);
+                }
+
                 var detections = triton.Detect(picture, minConfidence, timings);
-                Succeeded();
+                _backoff.Succeeded();
                 return Count(ServedBy.Triton, detections);
             }
             catch (TritonUnavailableException e) when (local is not null)
             {
-                Failed(e.Message, null);
+                LogFallback(logger, e.Message, _backoff.Failed().TotalSeconds);
             }
             catch (ConfigurationException e) when (local is not null)
             {
-                Failed(e.Message, ConfigurationRetry);
+                LogFallback(logger, e.Message, _backoff.Failed(ConfigurationRetry).TotalSeconds);
             }
         }
 
@@ -74,55 +75,6 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     {
         triton.Dispose();
         local?.Dispose();
-    }
-
-    private DateTimeOffset RetryAt()
-    {
-        lock (_lock)
-        {
-            return _retryAt;
-        }
-    }
-
-    private void EnsureConnected()
-    {
-        lock (_lock)
-        {
-            if (_connected)
-            {
-                return;
-            }
-        }
-
-        triton.Connect();
-        lock (_lock)
-        {
-            _connected = true;
-        }
-
-        LogConnected(logger, triton.Describe);
-    }
-
-    private void Succeeded()
-    {
-        lock (_lock)
-        {
-            _failures = 0;
-        }
-    }
-
-    private void Failed(string reason, TimeSpan? wait)
-    {
-        TimeSpan delay;
-        lock (_lock)
-        {
-            _failures++;
-            _connected = false;
-            delay = wait ?? RetryPolicy.DelayAfter(_failures, options.RetryAfter, TimeSpan.FromMinutes(1), Random.Shared);
-            _retryAt = time.GetUtcNow() + delay;
-        }
-
-        LogFallback(logger, reason, delay.TotalSeconds);
     }
 
     private IReadOnlyList<Detection> Count(ServedBy backend, IReadOnlyList<Detection> detections)

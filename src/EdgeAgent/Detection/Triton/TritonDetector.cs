@@ -6,27 +6,19 @@ using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;
-using Grpc.Core;
-using Grpc.Net.Client;
 using OpenCvSharp;
 
 /// <summary>Triton could not be reached or answered that it cannot serve now: worth trying again later.</summary>
 public sealed class TritonUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Runs the model on a Triton Inference Server over gRPC (KServe v2): one long-lived channel, a
-/// deadline on every call, raw tensors both ways, and the same pre- and post-processing as the local
-/// detector. At start it checks the server and the model against the manifest.
+/// Runs the model on a Triton Inference Server (<see cref="TritonChannel"/>): raw tensors both ways,
+/// and the same pre- and post-processing as the local detector. At start it checks the server and
+/// the model against the manifest.
 /// </summary>
 public sealed class TritonDetector : IDetector, IDisposable
 {
-    /// <summary>Messages up to this size: a 1280×1280×3 FP32 tensor is 19.7 MB; .NET's default limit is 4 MB.</summary>
-    private const int MaxMessageBytes = 64 * 1024 * 1024;
-
-    private readonly GrpcChannel _channel;
-    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
-    private readonly TritonOptions _options;
-    private readonly Metadata _headers = [];
+    private readonly TritonChannel _triton;
     private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _buffers = [];
     private string _inputName = "";
     private string _inputType = "FP32";
@@ -37,40 +29,8 @@ public sealed class TritonDetector : IDetector, IDisposable
     public TritonDetector(ModelManifest manifest, TritonOptions options)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(options);
         Manifest = manifest;
-        _options = options;
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-        {
-            throw new ConfigurationException($"Detector:Triton:Url: '{options.Url}' is not an http:// or https:// address");
-        }
-
-        if (options.Model.Length == 0)
-        {
-            throw new ConfigurationException("Detector:Triton:Model: the model's name in Triton is required");
-        }
-
-        if (options.AuthHeader.Length > 0)
-        {
-            _headers.Add(options.AuthHeader.ToLowerInvariant(), options.AuthToken);
-        }
-
-        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = MaxMessageBytes,
-            MaxSendMessageSize = MaxMessageBytes,
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                ConnectTimeout = options.Deadline,
-
-                // Triton drops connections that ping more often than every 5 minutes while idle.
-                KeepAlivePingDelay = TimeSpan.FromMinutes(5),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            },
-        });
-        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _triton = new TritonChannel(options);
     }
 
     /// <inheritdoc />
@@ -83,7 +43,7 @@ public sealed class TritonDetector : IDetector, IDisposable
     public string RunsOn => "Triton";
 
     /// <summary>Where it points, for logs.</summary>
-    public string Describe => $"Triton {_options.Url} model '{_options.Model}'";
+    public string Describe => _triton.Describe;
 
     /// <summary>
     /// Checks that the server is live and ready, the model ready, and its inputs and outputs those of
@@ -92,23 +52,7 @@ public sealed class TritonDetector : IDetector, IDisposable
     /// </summary>
     public void Connect()
     {
-        if (!Call(() => _client.ServerLive(new ServerLiveRequest(), _headers, Deadline()).Live))
-        {
-            throw new TritonUnavailableException($"{Describe}: the server is not live");
-        }
-
-        if (!Call(() => _client.ServerReady(new ServerReadyRequest(), _headers, Deadline()).Ready))
-        {
-            throw new TritonUnavailableException($"{Describe}: the server is not ready");
-        }
-
-        if (!Call(() => _client.ModelReady(new ModelReadyRequest { Name = _options.Model, Version = _options.ModelVersion }, _headers, Deadline()).Ready))
-        {
-            throw new TritonUnavailableException($"{Describe}: the model is not ready");
-        }
-
-        var metadata = Call(() => _client.ModelMetadata(new ModelMetadataRequest { Name = _options.Model, Version = _options.ModelVersion }, _headers, Deadline()));
-
+        var metadata = _triton.Connect();
         var input = metadata.Inputs.FirstOrDefault(i => i.Name == (Manifest.Input.Name ?? metadata.Inputs.FirstOrDefault()?.Name))
             ?? throw Mismatch($"has no input '{Manifest.Input.Name}' (it has {string.Join(", ", metadata.Inputs.Select(i => i.Name))})");
         if (input.Datatype is not ("FP32" or "UINT8"))
@@ -162,18 +106,12 @@ public sealed class TritonDetector : IDetector, IDisposable
             timings?.Add(Stage.Preprocess, start);
 
             start = Stopwatch.GetTimestamp();
-            var response = Call(() => _client.ModelInfer(request, _headers, Deadline()));
+            var response = _triton.Infer(request);
             timings?.Add(Stage.Inference, start);
 
             start = Stopwatch.GetTimestamp();
-            var index = response.Outputs.Select(o => o.Name).ToList().IndexOf(_outputName);
-            if (index < 0 || index >= response.RawOutputContents.Count)
-            {
-                throw new InvalidOperationException($"{Describe}: the answer has no raw output '{_outputName}'");
-            }
-
-            var shape = response.Outputs[index].Shape.ToArray();
-            var values = MemoryMarshal.Cast<byte, float>(response.RawOutputContents[index].Span);
+            var (raw, shape) = _triton.Output(response, _outputName);
+            var values = MemoryMarshal.Cast<byte, float>(raw.Span);
             var detections = ModelOutput.ToDetections(Manifest, values, shape.Length == 2 ? [1, .. shape] : shape, transform, picture.Width, picture.Height, minConfidence);
             timings?.Add(Stage.Postprocess, start);
             return detections;
@@ -196,7 +134,7 @@ public sealed class TritonDetector : IDetector, IDisposable
             : UnsafeByteOperations.UnsafeWrap(tensor);
         var input = new ModelInferRequest.Types.InferInputTensor { Name = _inputName, Datatype = _inputType };
         input.Shape.AddRange(_inputShape);
-        var request = new ModelInferRequest { ModelName = _options.Model, ModelVersion = _options.ModelVersion };
+        var request = _triton.Request();
         request.Inputs.Add(input);
         request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = _outputName });
         request.RawInputContents.Add(raw);
@@ -215,31 +153,9 @@ public sealed class TritonDetector : IDetector, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _channel.Dispose();
+    public void Dispose() => _triton.Dispose();
 
-    private static bool Fits(long dimension, long expected) => dimension < 0 || dimension == expected;
+    private static bool Fits(long dimension, long expected) => TritonChannel.Fits(dimension, expected);
 
-    private DateTime Deadline() => DateTime.UtcNow + _options.Deadline;
-
-    private ConfigurationException Mismatch(string problem) => new($"{Describe} does not fit the manifest {Manifest.Name}: the model {problem}");
-
-    private T Call<T>(Func<T> call)
-    {
-        try
-        {
-            return call();
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound)
-        {
-            throw new ConfigurationException($"{Describe}: the server has no such model ({e.Status.Detail})", e);
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.Unimplemented or StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-        {
-            throw new ConfigurationException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
-        }
-        catch (RpcException e)
-        {
-            throw new TritonUnavailableException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
-        }
-    }
+    private ConfigurationException Mismatch(string problem) => _triton.Mismatch(Manifest.Name, problem);
 }

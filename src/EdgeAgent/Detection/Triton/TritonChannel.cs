@@ -1,0 +1,137 @@
+namespace EdgeAgent.Detection.Triton;
+
+using EdgeAgent.Common;
+using EdgeAgent.Detection.Triton.Protocol;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+/// <summary>
+/// One model on a Triton Inference Server over gRPC (KServe v2): one long-lived channel, a deadline
+/// on every call, the authentication header if any, and Triton's answers sorted into a configuration
+/// error (<see cref="ConfigurationException"/>: unknown model, wrong input) or a passing one
+/// (<see cref="TritonUnavailableException"/>: unreachable, not ready, too slow).
+/// </summary>
+public sealed class TritonChannel : IDisposable
+{
+    /// <summary>Messages up to this size: a 1280×1280×3 FP32 tensor is 19.7 MB; .NET's default limit is 4 MB.</summary>
+    private const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    private readonly GrpcChannel _channel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly Metadata _headers = [];
+
+    /// <summary>Opens the channel (no call yet); a bad address or a missing model name is a <see cref="ConfigurationException"/> naming <paramref name="section"/>.</summary>
+    public TritonChannel(TritonOptions options, string section = "Detector:Triton")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new ConfigurationException($"{section}:Url: '{options.Url}' is not an http:// or https:// address");
+        }
+
+        if (options.Model.Length == 0)
+        {
+            throw new ConfigurationException($"{section}:Model: the model's name in Triton is required");
+        }
+
+        if (options.AuthHeader.Length > 0)
+        {
+            _headers.Add(options.AuthHeader.ToLowerInvariant(), options.AuthToken);
+        }
+
+        _channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = MaxMessageBytes,
+            MaxSendMessageSize = MaxMessageBytes,
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = options.Deadline,
+
+                // Triton drops connections that ping more often than every 5 minutes while idle.
+                KeepAlivePingDelay = TimeSpan.FromMinutes(5),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            },
+        });
+        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+    }
+
+    /// <summary>The server and the model.</summary>
+    public TritonOptions Options { get; }
+
+    /// <summary>Where it points, for logs.</summary>
+    public string Describe => $"Triton {Options.Url} model '{Options.Model}'";
+
+    /// <summary>Checks that the server is live and ready and the model ready; returns the model's inputs and outputs.</summary>
+    public ModelMetadataResponse Connect()
+    {
+        if (!Call(() => _client.ServerLive(new ServerLiveRequest(), _headers, Deadline()).Live))
+        {
+            throw new TritonUnavailableException($"{Describe}: the server is not live");
+        }
+
+        if (!Call(() => _client.ServerReady(new ServerReadyRequest(), _headers, Deadline()).Ready))
+        {
+            throw new TritonUnavailableException($"{Describe}: the server is not ready");
+        }
+
+        if (!Call(() => _client.ModelReady(new ModelReadyRequest { Name = Options.Model, Version = Options.ModelVersion }, _headers, Deadline()).Ready))
+        {
+            throw new TritonUnavailableException($"{Describe}: the model is not ready");
+        }
+
+        return Call(() => _client.ModelMetadata(new ModelMetadataRequest { Name = Options.Model, Version = Options.ModelVersion }, _headers, Deadline()));
+    }
+
+    /// <summary>A request for this model, without inputs yet.</summary>
+    public ModelInferRequest Request() => new() { ModelName = Options.Model, ModelVersion = Options.ModelVersion };
+
+    /// <summary>Runs the model.</summary>
+    public ModelInferResponse Infer(ModelInferRequest request) => Call(() => _client.ModelInfer(request, _headers, Deadline()));
+
+    /// <summary>The raw FP32 values of output <paramref name="name"/> in <paramref name="response"/>, with its shape.</summary>
+    public (ReadOnlyMemory<byte> Values, long[] Shape) Output(ModelInferResponse response, string name)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var index = response.Outputs.Select(o => o.Name).ToList().IndexOf(name);
+        if (index < 0 || index >= response.RawOutputContents.Count)
+        {
+            throw new InvalidOperationException($"{Describe}: the answer has no raw output '{name}'");
+        }
+
+        return (response.RawOutputContents[index].Memory, response.Outputs[index].Shape.ToArray());
+    }
+
+    /// <summary>A model that does not fit what the agent sends or reads, named with both sides.</summary>
+    public ConfigurationException Mismatch(string manifest, string problem) => new($"{Describe} does not fit the manifest {manifest}: the model {problem}");
+
+    /// <inheritdoc />
+    public void Dispose() => _channel.Dispose();
+
+    /// <summary>Whether a dimension Triton reports (−1: any) takes <paramref name="expected"/>.</summary>
+    public static bool Fits(long dimension, long expected) => dimension < 0 || dimension == expected;
+
+    private DateTime Deadline() => DateTime.UtcNow + Options.Deadline;
+
+    private T Call<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound)
+        {
+            throw new ConfigurationException($"{Describe}: the server has no such model ({e.Status.Detail})", e);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.Unimplemented or StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            throw new ConfigurationException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (RpcException e)
+        {
+            throw new TritonUnavailableException($"{Describe}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+    }
+}
