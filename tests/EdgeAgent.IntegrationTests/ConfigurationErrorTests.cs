@@ -248,6 +248,19 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task A_classifier_on_triton_without_a_triton_detector_is_refused_by_name()
+    {
+        using var folder = new TempFolder();
+        var json = AgentConfig.Create(folder);
+        json["Detector"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "Classifier": { "TritonModel": "mobilenet-v2" } }""");
+        var config = AgentConfig.Write(folder, json);
+
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("run", "--config", config),
+            "Detector:Classifier:TritonModel: 'mobilenet-v2' runs on the detector's Triton server: it needs Detector:Backend Triton and Detector:Classifier:Model");
+    }
+
+    [Fact]
     public async Task A_station_page_beyond_loopback_without_a_password_stops_run_with_exit_code_2_and_check_config_says_so()
     {
         using var folder = new TempFolder();

@@ -108,6 +108,13 @@ internal sealed class DetectorCommandOptions
             command.Options.Add(option);
         }
 
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_classifierTritonModel) is { Length: > 0 } && (r.GetValue(_backend) != DetectorBackend.Triton || r.GetValue(_classifier) is null))
+            {
+                r.AddError("--classifier-triton-model runs the classifier on the detector's Triton server: it needs --backend triton and --classifier (its manifest)");
+            }
+        });
         _cudnnSearch.AcceptOnlyFromAmong("HEURISTIC", "EXHAUSTIVE", "DEFAULT");
         _decodeWorkers.Validators.Add(r =>
         {

@@ -210,4 +210,24 @@ public sealed class TritonTests
         Assert.Equal(onTriton, away);
         Assert.Equal(withAnimals + 1, server.InferencesOf(Classifier));
     }
+
+    [Fact]
+    public async Task A_classifier_that_does_not_fit_on_triton_or_without_a_triton_detector_is_a_clear_start_up_error()
+    {
+        await using var server = await KServeTestServer.StartAsync(ModelName, Onnx);
+        using var folder = new TempFolder();
+
+        // The detector's model named as the classifier: its shapes, and the manifest's, in one line.
+        var (code, _, error) = await AgentProcess.RunAsync(
+            "detect", TestPaths.Images, "-o", folder.File("r.json"), "--classifier", TestPaths.ClassifierManifest,
+            "--backend", "triton", "--triton-url", server.Url, "--triton-model", ModelName, "--classifier-triton-model", ModelName);
+        Assert.Equal(2, code);
+        Assert.Contains($"model '{ModelName}' does not fit the manifest mobilenet-v2-imagenet", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        (code, _, error) = await AgentProcess.RunAsync(
+            "detect", TestPaths.Images, "-o", folder.File("r.json"), "--classifier", TestPaths.ClassifierManifest, "--classifier-triton-model", "mobilenet-v2");
+        Assert.Equal(2, code);
+        Assert.Contains("--classifier-triton-model runs the classifier on the detector's Triton server", error, StringComparison.Ordinal);
+    }
 }
