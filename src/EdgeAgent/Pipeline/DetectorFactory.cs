@@ -49,12 +49,6 @@ public static partial class DetectorFactory
         }
     }
 
-    /// <summary>
-    /// The local detector, warmed up with one blank picture before the first real one: a GPU
-    /// provider's first inference allocates, compiles and (with an exhaustive cuDNN search)
-    /// benchmarks, and that cost belongs to start-up — before the daemon says it is ready — not to
-    /// the first alert.
-    /// </summary>
     /// <summary>The species classifier: here, or on the detector's Triton server with this machine as fallback, as the detector.</summary>
     private static ICropClassifier CreateClassifier(DetectorOptions options, ILoggerFactory loggers)
     {
@@ -71,6 +65,12 @@ public static partial class DetectorFactory
         return new FailoverClassifier(triton, local, options.Triton, TimeProvider.System, logger);
     }
 
+    /// <summary>
+    /// The local detector, warmed up with one blank picture before the first real one: a GPU
+    /// provider's first inference allocates, compiles and (with an exhaustive cuDNN search)
+    /// benchmarks, and that cost belongs to start-up — before the daemon says it is ready — not to
+    /// the first alert.
+    /// </summary>
     private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var detector = new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());

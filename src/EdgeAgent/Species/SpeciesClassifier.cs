@@ -38,7 +38,6 @@ public sealed class SpeciesClassifier : ICropClassifier
             {
                 throw Mismatch($"output '{_output}' must be [N, {manifest.Labels.Count}] (one score per label); the model has {Shapes(_session.OutputMetadata)}");
             }
-
         }
         catch
         {
