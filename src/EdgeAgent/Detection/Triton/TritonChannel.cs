@@ -20,19 +20,19 @@ public sealed class TritonChannel : IDisposable
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
     private readonly Metadata _headers = [];
 
-    /// <summary>Opens the channel (no call yet); a bad address or a missing model name is a <see cref="ConfigurationException"/> naming <paramref name="section"/>.</summary>
-    public TritonChannel(TritonOptions options, string section = "Detector:Triton")
+    /// <summary>Opens the channel (no call yet); a bad address or a missing model name is a <see cref="ConfigurationException"/>.</summary>
+    public TritonChannel(TritonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            throw new ConfigurationException($"{section}:Url: '{options.Url}' is not an http:// or https:// address");
+            throw new ConfigurationException($"Detector:Triton:Url: '{options.Url}' is not an http:// or https:// address");
         }
 
         if (options.Model.Length == 0)
         {
-            throw new ConfigurationException($"{section}:Model: the model's name in Triton is required");
+            throw new ConfigurationException("Detector:Triton:Model: the model's name in Triton is required");
         }
 
         if (options.AuthHeader.Length > 0)
