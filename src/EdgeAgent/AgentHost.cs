@@ -12,6 +12,7 @@ using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 using EdgeAgent.Station;
+using EdgeAgent.Sync;
 using EdgeAgent.Tracking;
 using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Configuration;
@@ -76,6 +77,7 @@ public static class AgentHost
         .AddVerdicts(configuration)
         .AddStation(configuration)
         .AddRecording(configuration)
+        .AddSync(configuration)
         .AddPipeline(configuration)
         .AddSources(configuration);
 
@@ -103,6 +105,7 @@ public static class AgentHost
         services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
         services.ReadOptions<StationOptions>(StationOptions.SectionName, problems);
         services.ReadOptions<VerdictOptions>(VerdictOptions.SectionName, problems);
+        services.ReadOptions<SyncOptions>(SyncOptions.SectionName, problems);
         if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is { } detector)
         {
             var ids = sources?.DropFolders.Select(f => f.Id).Concat(sources.Streams.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal) ?? [];

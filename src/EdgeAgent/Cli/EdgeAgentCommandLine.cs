@@ -28,6 +28,7 @@ public static class EdgeAgentCommandLine
             EvaluateCommand.Create(),
             ReportCommand.Create(),
             VerdictCommand.Create(),
+            SyncCommand.Create(),
         };
         return root;
     }

@@ -22,7 +22,10 @@ internal static class ReportCommand
     public static Command Create()
     {
         var config = new Option<FileInfo?>("--config") { Description = "The agent's configuration: its database, zones, cameras and counting rules" };
-        var database = new Option<FileInfo?>("--database") { Description = "A records database, when there is no configuration at hand" };
+        var database = new Option<string?>("--database")
+        {
+            Description = "A records database file, when there is no configuration at hand; or the central database (postgresql://…, password from PGPASSWORD): every site's records",
+        };
         var from = EdgeAgentCommandLine.DayOption("--from", "First day (UTC), e.g. 2026-11-01; default: 29 days before --to");
         var to = EdgeAgentCommandLine.DayOption("--to", "Last day (UTC), included; default: today");
         var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for index.html and the CSV files" };
@@ -34,9 +37,10 @@ internal static class ReportCommand
         {
             config, database, from, to, output, camtrapDp, baseUrl, includeMedia, includePeople,
         };
-        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.GuardAsync(async () =>
         {
-            var (site, path, manifest, folders) = Site(parse.GetValue(config), parse.GetValue(database));
+            using var programme = new ProgrammeRecords();
+            var (site, path, manifest, folders) = await SiteAsync(parse.GetValue(config), parse.GetValue(database), programme, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(baseUrl) is { IsAbsoluteUri: false } relative)
             {
                 throw new ConfigurationException($"--media-base-url '{relative}' is not an absolute URL (https://…)");
@@ -86,22 +90,29 @@ internal static class ReportCommand
                 }
             }
 
-            return Task.FromResult(0);
+            return 0;
         }));
         return command;
     }
 
-    private static (ReportSite Site, string Database, string? Manifest, IReadOnlyDictionary<string, string> Folders) Site(FileInfo? config, FileInfo? database)
+    private static async Task<(ReportSite Site, string Database, string? Manifest, IReadOnlyDictionary<string, string> Folders)> SiteAsync(
+        FileInfo? config, string? database, ProgrammeRecords programme, CancellationToken cancellationToken)
     {
         if ((config is null) == (database is null))
         {
-            throw new ConfigurationException("give either --config FILE or --database FILE");
+            throw new ConfigurationException("give either --config FILE or --database FILE (or --database postgresql://…)");
         }
 
         if (config is null)
         {
             var recording = new RecordingOptions();
-            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), database!.FullName, null, new Dictionary<string, string>());
+            if (database!.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                var (path, cameras, zones) = await programme.DownloadAsync(database, cancellationToken).ConfigureAwait(false);
+                return (new ReportSite(zones, cameras, recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), path, null, new Dictionary<string, string>());
+            }
+
+            return (new ReportSite(ZoneMap.Empty, [], recording.BurstGap, recording.SameAnimalWithin, "edge-agent"), Path.GetFullPath(database), null, new Dictionary<string, string>());
         }
 
         var configuration = AgentConfiguration.Load(config.FullName);

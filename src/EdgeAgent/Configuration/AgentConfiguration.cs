@@ -21,11 +21,11 @@ public static class AgentConfiguration
     private static readonly System.Text.RegularExpressions.Regex StreamSecrets = new(
         @"^Sources:Streams:\d+:Telemetry:SigningKey$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password"];
+    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password", "Sync:Password"];
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
     private static readonly string[] Sections =
-        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Tracking", "Verdicts"];
+        ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Sync", "Tracking", "Verdicts"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
     public static IConfigurationRoot Load(string path)

@@ -62,4 +62,10 @@ public static class AgentMetrics
     public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram(
         "edge_agent_end_to_end_seconds", "From capture to the server's acknowledgement of the alert, per channel.",
         new HistogramConfiguration { LabelNames = ["channel"], Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+
+    public static readonly Gauge SyncBacklog = Metrics.CreateGauge("edge_agent_sync_backlog_records", "Records (queue entries) waiting to reach the central database.");
+
+    public static readonly Gauge SyncBacklogAge = Metrics.CreateGauge("edge_agent_sync_backlog_age_seconds", "Age of the oldest record waiting to reach the central database.");
+
+    public static readonly Gauge SyncPicturesWaiting = Metrics.CreateGauge("edge_agent_sync_pictures_waiting", "Alert pictures waiting to reach the central database (the day's budget spent, or the link down).");
 }

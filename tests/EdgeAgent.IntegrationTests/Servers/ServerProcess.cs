@@ -16,7 +16,7 @@ internal abstract class ServerProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public async Task StartAsync()
+    public virtual async Task StartAsync()
     {
         var start = StartInfo();
         start.RedirectStandardOutput = true;
@@ -41,7 +41,7 @@ internal abstract class ServerProcess : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    public virtual async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
         {

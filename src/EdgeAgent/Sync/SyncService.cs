@@ -1,0 +1,212 @@
+namespace EdgeAgent.Sync;
+
+using EdgeAgent.Alerting.Geofencing;
+using EdgeAgent.Common;
+using EdgeAgent.Hosting;
+using EdgeAgent.Recording;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+/// <summary>
+/// The sync stage: ships the queued records to the central database in shipments of
+/// <see cref="SyncOptions.BatchSize"/>, oldest first (so each source's records arrive in their
+/// order), every <see cref="SyncOptions.Interval"/> or at once while a backlog drains; then alert
+/// pictures within the day's budget. A failed shipment is tried again with growing waits; the queue
+/// entries go only after the server committed them, so a restart resumes from what it acknowledged.
+/// </summary>
+public sealed partial class SyncService(
+    IOptions<SyncOptions> options, IOptions<DatabaseOptions> database, RecordDatabase records, ZoneMap zones, IOptions<GeofencingOptions> geofencing, AgentHealth health, TimeProvider time, ILogger<SyncService> logger)
+    : BackgroundService
+{
+    /// <summary>An idle agent still tells the server it is alive this often.</summary>
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMinutes(5);
+
+    private static readonly string Version = typeof(SyncService).Assembly.GetName().Version?.ToString(3) ?? "";
+
+    private readonly SyncOptions _options = options.Value;
+    private SyncQueue? _queue;
+    private (long Records, DateTimeOffset? Oldest, long Pictures) _backlog;
+    private bool _behind;
+
+    /// <summary>Raised after each shipment the server committed, with the records in it (for tests and benchmarks).</summary>
+    public event Action<int>? Shipped;
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the sources start: every record committed from now on is queued by the triggers.
+        _queue = new SyncQueue(records.Path, database.Value.LockTimeout);
+        if (!_options.Enabled)
+        {
+            _queue.Uninstall();
+            return Task.CompletedTask;
+        }
+
+        var queued = _queue.Install(_options.Pictures != PictureShipping.None);
+        if (queued > 0)
+        {
+            LogBackfilled(logger, queued);
+        }
+
+        Measure();
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            var (records, oldest, pictures) = _backlog;
+            AgentMetrics.SyncBacklog.Set(records);
+            AgentMetrics.SyncBacklogAge.Set(oldest is { } at ? Math.Max(0, (time.GetUtcNow() - at).TotalSeconds) : 0);
+            AgentMetrics.SyncPicturesWaiting.Set(pictures);
+        });
+        health.AddCheck(Behind);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = _queue!;
+        await using var central = new CentralStore(CentralDatabase.Open(_options.Database, _options.Password, _options.AllowUnencrypted));
+        var failures = 0;
+        var siteShipped = false;
+        var lastContact = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                if (!siteShipped)
+                {
+                    await central.ShipSiteAsync(Contact(), zones.Zones, geofencing.Value.Cameras, stoppingToken).ConfigureAwait(false);
+                    siteShipped = true;
+                    lastContact = time.GetUtcNow();
+                }
+
+                var taken = queue.Peek(_options.BatchSize);
+                if (taken.Count > 0 || time.GetUtcNow() - lastContact > Heartbeat)
+                {
+                    var shipment = taken.GroupBy(r => r.Kind)
+                        .Select(g => SyncedTables.OfKind(g.Key))
+                        .OrderBy(t => SyncedTables.All.ToList().IndexOf(t))
+                        .Select(t => (t, queue.Read(t, taken.Where(r => r.Kind == t.Kind).Select(r => r.Row))))
+                        .ToList();
+                    await central.ShipAsync(Contact(), shipment, stoppingToken).ConfigureAwait(false);
+                    if (taken.Count > 0)
+                    {
+                        queue.Acknowledge(taken[^1].Seq);
+                        Shipped?.Invoke(taken.Count);
+                        LogShipped(logger, taken.Count, shipment.Sum(s => s.Item2.Count));
+                    }
+
+                    lastContact = time.GetUtcNow();
+                }
+
+                await ShipPicturesAsync(queue, central, stoppingToken).ConfigureAwait(false);
+                full = taken.Count == _options.BatchSize;
+                if (failures > 0)
+                {
+                    LogReconnected(logger, failures);
+                }
+
+                failures = 0;
+                Measure();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException
+                or InvalidOperationException)
+            {
+                failures++;
+                Measure();
+                var delay = RetryPolicy.DelayAfter(failures, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared);
+                var hint = e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } ? " (run edge-agent sync --init against the central database)" : "";
+                LogFailed(logger, _backlog.Records, e.Message + hint, delay.TotalSeconds);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!full)
+            {
+                await Task.Delay(_options.Interval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _queue?.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ShipPicturesAsync(SyncQueue queue, CentralStore central, CancellationToken stoppingToken)
+    {
+        foreach (var waiting in queue.WaitingPictures(16))
+        {
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            var jpeg = queue.Picture(waiting.AlertId);
+            var sent = jpeg is null ? null : _options.Pictures == PictureShipping.Thumbnails ? Thumbnails.Shrink(jpeg, _options.ThumbnailWidth) : jpeg;
+            if (sent is not null && queue.PictureBytesOn(today) + sent.Length > _options.DailyPictureBytes)
+            {
+                // Left behind: it goes tomorrow, within tomorrow's budget, oldest first.
+                return;
+            }
+
+            if (sent is not null)
+            {
+                await central.ShipPictureAsync(_options.Agent, waiting.AlertId, _options.Pictures.ToString().ToLowerInvariant(), sent, stoppingToken).ConfigureAwait(false);
+            }
+
+            queue.PictureShipped(waiting.AlertId, today, sent?.Length ?? 0);
+        }
+    }
+
+    private AgentContact Contact() =>
+        new(_options.Agent, _options.Site, Version, _backlog.Records, _backlog.Oldest, _backlog.Pictures);
+
+    private void Measure()
+    {
+        try
+        {
+            var (records, oldest) = _queue!.Backlog();
+            _backlog = (records, oldest, _queue.WaitingPictures().Count);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Keeps the last figures; the next round measures again.
+        }
+
+        var behind = _backlog.Records > _options.BacklogLimit || _backlog.Oldest is { } at && time.GetUtcNow() - at > _options.BacklogMaxAge;
+        if (behind && !_behind)
+        {
+            LogBehind(logger, _backlog.Records, _options.BacklogLimit, _options.BacklogMaxAge);
+        }
+
+        _behind = behind;
+    }
+
+    private string? Behind()
+    {
+        var (records, oldest, _) = _backlog;
+        return _behind
+            ? $"{records} records wait to reach the central database, the oldest since {oldest:u} (Sync:BacklogLimit {_options.BacklogLimit}, Sync:BacklogMaxAge {_options.BacklogMaxAge})"
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: {Count} records already in the database queued for the central database")]
+    private static partial void LogBackfilled(ILogger logger, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync: {Entries} queue entries shipped ({Rows} rows)")]
+    private static partial void LogShipped(ILogger logger, int entries, int rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the central database answers again after {Failures} failed tries")]
+    private static partial void LogReconnected(ILogger logger, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: shipment failed ({Backlog} records wait): {Error}; next try in {Seconds:F0} s")]
+    private static partial void LogFailed(ILogger logger, long backlog, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: {Records} records wait to reach the central database, past Sync:BacklogLimit {Limit} or Sync:BacklogMaxAge {MaxAge}")]
+    private static partial void LogBehind(ILogger logger, long records, int limit, TimeSpan maxAge);
+}
