@@ -6,9 +6,11 @@
 # carries real MISB KLV (Fort A.P. Hill footage, looped), every frame is posed from it and the zone
 # lies where that camera looks: the cost of live telemetry, against the same run without it. With
 # ANIMALS=1 the scene shows elephants instead of the person and any animal alerts; CLASSIFIER=1 adds
-# the species classifier (MobileNetV2) to that: the cost of naming each track's animals.
+# the species classifier (MobileNetV2) to that: the cost of naming each track's animals. SYNC=1 ships
+# the records and alert thumbnails to a local PostgreSQL/PostGIS (bench/central.sh) every 10 s: the
+# cost of the sync stage.
 #
-# Usage: [KLV=1] [ANIMALS=1 [CLASSIFIER=1]] bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
+# Usage: [KLV=1] [ANIMALS=1 [CLASSIFIER=1]] [SYNC=1] bench/daemon-latency.sh [STREAMS=4] [SECONDS=60]
 # Needs: ffmpeg, smtp4dev (dotnet tool), models/fetch-default-model.sh run, ../shared beside the checkout.
 set -euo pipefail
 streams=${1:-4}
@@ -52,6 +54,14 @@ cat >"$work/zones.geojson" <<'JSON'
   { "type": "Feature", "properties": { "id": "aphill", "name": "A.P. Hill range" },
     "geometry": { "type": "Polygon", "coordinates": [ [[-77.4,38.15],[-77.3,38.15],[-77.3,38.22],[-77.4,38.22],[-77.4,38.15]] ] } } ] }
 JSON
+sync='{}'
+if [ -n "${SYNC:-}" ]; then
+  . "$(dirname "$0")/central.sh"
+  start_central
+  "$agent" sync --init --database "$central_address" >/dev/null
+  export Sync__Password=$PGPASSWORD
+  sync="{ \"Enabled\": true, \"Database\": \"$central_address\", \"Agent\": \"bench\" }"
+fi
 cat >"$work/bench.json" <<JSON
 {
   "Alerting": { "DeviceId": "bench", "Rules": [ { $rule, "Severity": "Critical", "Cooldown": "00:00:00" } ] },
@@ -62,7 +72,8 @@ cat >"$work/bench.json" <<JSON
   "Sources": { "Streams": [ $stream_json ] },
   "Tracking": { "Inertia": 2, "MaxAge": "00:00:00.5" },
   "Recording": { "SnapshotFolder": "state/snapshots" },
-  "Metrics": { "Listen": "127.0.0.1:$metrics_port" }
+  "Metrics": { "Listen": "127.0.0.1:$metrics_port" },
+  "Sync": $sync
 }
 JSON
 
@@ -97,7 +108,7 @@ lat = sorted(float(m) for t, m in re.findall(r"^(\d\d:\d\d:\d\d) .*sent by email
 def pct(p): return lat[min(len(lat) - 1, max(0, int(-(-p * len(lat) // 1)) - 1))] if lat else float("nan")
 def total(name): return sum(float(v) for v in re.findall(rf"^{name}\{{[^}}]*\}} ([0-9.e+]+)$", metrics, re.M))
 cpu = (int(t1) - int(t0)) / int(hz) / (float(s1) - float(s0)) * 100
-scene = (' with KLV' if os.environ.get('KLV') else '') + (', elephants' if os.environ.get('ANIMALS') else '') + (', species classifier' if os.environ.get('CLASSIFIER') else '')
+scene = (' with KLV' if os.environ.get('KLV') else '') + (', elephants' if os.environ.get('ANIMALS') else '') + (', species classifier' if os.environ.get('CLASSIFIER') else '') + (', records shipped' if os.environ.get('SYNC') else '')
 print(f"streams: {streams} × 15 fps{scene}, detection 5 fps each, {seconds} s measured on {cores} cores")
 print(f"alerts e-mailed: {len(lat)}, arrival → SMTP 250: p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] if lat else float('nan'):.0f} ms")
 print(f"frames offered to the detector dropped: {total('edge_agent_frames_dropped_total'):.0f} of {total('edge_agent_frames_read_total'):.0f} read")

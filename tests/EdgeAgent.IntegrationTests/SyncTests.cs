@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Testing;
+using Microsoft.Playwright;
 
 /// <summary>
 /// Agents shipping their records to a real central PostgreSQL/PostGIS over TLS: through a server
@@ -93,6 +94,31 @@ public sealed class SyncTests
         var counts = await File.ReadAllTextAsync(Path.Combine(report, "counts_per_camera.csv"));
         Assert.Contains("north/CT-07", counts, StringComparison.Ordinal);
         Assert.Contains("south/CT-07", counts, StringComparison.Ordinal);
+
+        // The programme's station page, in a real browser: both agents, every alert, both sites on the map, counts per site.
+        var port = FreePort.Next();
+        var start = AgentProcess.StartInfo("station", "--database", central.Address, "--listen", $"127.0.0.1:{port}");
+        start.Environment["PGPASSWORD"] = central.Password;
+        using var station = new RunningAgent(Process.Start(start)!);
+        await station.WaitForErrorAsync("Programme station page on", Patience);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync();
+        Assert.Equal(200, (await page.GotoAsync($"http://127.0.0.1:{port}/"))!.Status);
+        Assert.Equal(["north", "south"], await page.Locator("#agents tr[data-agent]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.agent)"));
+        Assert.Contains("north reserve", await page.Locator("#agents").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(alerts, await page.Locator("#alerts tr[data-alert]").CountAsync());
+        var map = await page.Locator("#map svg").InnerHTMLAsync();
+        Assert.Contains("north/CT-07", map, StringComparison.Ordinal);
+        Assert.Contains("south/CT-07", map, StringComparison.Ordinal);
+        var perSite = await page.Locator("#counts").InnerTextAsync();
+        Assert.Contains("north", perSite, StringComparison.Ordinal);
+        Assert.Contains("south", perSite, StringComparison.Ordinal);
+        Assert.Equal(
+            DaemonTests.StateCount(south, "SELECT COUNT(DISTINCT captured_at || file_path) FROM detections WHERE label = 'person'"),
+            long.Parse(await page.Locator("#counts tr", new PageLocatorOptions { HasText = "south" }).Filter(new LocatorFilterOptions { HasText = "person" }).Locator("td").Nth(3).InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        await AgentProcess.SignalAsync(station.Process, "TERM");
+        Assert.Equal(0, (await station.WaitForExitAsync(Patience)).Code);
     }
 
     [Fact]

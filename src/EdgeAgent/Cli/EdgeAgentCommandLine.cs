@@ -29,6 +29,7 @@ public static class EdgeAgentCommandLine
             ReportCommand.Create(),
             VerdictCommand.Create(),
             SyncCommand.Create(),
+            StationCommand.Create(),
         };
         return root;
     }

@@ -20,27 +20,25 @@ public static class StationPage
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>The sections the page polls, in page order.</summary>
-    public static readonly string[] Sections = ["sources", "alerts", "map", "counts"];
-
-    /// <summary>The whole page: a frame around the sections, each filled by its fragment.</summary>
-    public static string Page(IReadOnlyDictionary<string, string> sections, bool loginRequired, string token)
+    /// <summary>The whole page: a frame around the sections (id, title and first content), each filled again by its fragment.</summary>
+    public static string Page(string heading, IReadOnlyList<(string Id, string Title, string Html)> sections, bool loginRequired, string token)
     {
+        ArgumentNullException.ThrowIfNull(sections);
         var body = new StringBuilder();
-        body.Append("<header><h1>edge-agent</h1><span id=\"updated\"></span>");
+        body.Append(C, $"<header><h1>{H(heading)}</h1><span id=\"updated\"></span>");
         if (loginRequired)
         {
             body.Append(C, $"<form method=\"post\" action=\"/logout\">{Token(token)}<button>Log out</button></form>");
         }
 
         body.Append("</header><main>");
-        foreach (var (id, title) in Sections.Zip(new[] { "Sources", "Alerts", "Map", "Counts, last 30 days" }))
+        foreach (var (id, title, html) in sections)
         {
-            body.Append(C, $"<section><h2>{title}</h2><div id=\"{id}\" data-fragment=\"/fragments/{id}\">{sections[id]}</div></section>");
+            body.Append(C, $"<section><h2>{H(title)}</h2><div id=\"{id}\" data-fragment=\"/fragments/{id}\">{html}</div></section>");
         }
 
         body.Append("</main>");
-        return Layout("edge-agent station", body.ToString(), script: true);
+        return Layout($"{heading} station", body.ToString(), script: true);
     }
 
     /// <summary>The login form, with why the last try failed.</summary>

@@ -1,17 +1,9 @@
 namespace EdgeAgent.Station;
 
-using System.Net;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Threading.RateLimiting;
 using EdgeAgent.Hosting;
 using EdgeAgent.Maps;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,98 +43,18 @@ public sealed partial class StationServer(
 
     private WebApplication Build(StationOptions station)
     {
-        var app = WebListener.Build(IPEndPoint.Parse(station.Listen), builder => AddServices(builder, station));
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.CacheControl = "no-cache, private";
-            await next(context).ConfigureAwait(false);
-        });
-        app.UseRateLimiter();
-        app.UseAuthentication();
-        if (station.LoginRequired)
-        {
-            app.Use(async (context, next) =>
-            {
-                var open = context.Request.Path == "/login" || context.Request.Path == "/station.css";
-                if (!open && context.User.Identity?.IsAuthenticated != true)
-                {
-                    // The page's script reloads on a 401; a person is sent to the login.
-                    if (context.Request.Path.StartsWithSegments("/fragments", StringComparison.Ordinal))
-                    {
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        return;
-                    }
-
-                    context.Response.Redirect("/login");
-                    return;
-                }
-
-                await next(context).ConfigureAwait(false);
-            });
-        }
-
-        MapEndpoints(app, station);
+        var app = StationWeb.Build(station, logger);
+        MapEndpoints(app);
         return app;
     }
 
-    private static void AddServices(WebApplicationBuilder builder, StationOptions station)
-    {
-        // Sessions end with the process: its keys are never written to disk.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddAntiforgery(a => a.Cookie.Name = "edge-agent-antiforgery");
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
-        {
-            c.Cookie.Name = "edge-agent-session";
-            c.Cookie.HttpOnly = true;
-            c.Cookie.SameSite = SameSiteMode.Strict;
-            c.ExpireTimeSpan = station.SessionLifetime;
-            c.SlidingExpiration = true;
-            c.LoginPath = "/login";
-            c.SessionStore = new StationSessions();
-        });
-        builder.Services.AddRateLimiter(r =>
-        {
-            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            r.OnRejected = (rejected, cancel) =>
-            {
-                var response = rejected.HttpContext.Response;
-                response.Headers.RetryAfter = "60";
-                response.ContentType = "text/plain; charset=utf-8";
-                return new ValueTask(response.WriteAsync("Too many password tries from this address: wait a minute, then try again.\n", cancel));
-            };
-            r.AddPolicy("login", context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) }));
-        });
-    }
-
-    private void MapEndpoints(WebApplication app, StationOptions station)
+    private void MapEndpoints(WebApplication app)
     {
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
-        string Token(HttpContext context) => antiforgery.GetAndStoreTokens(context).RequestToken ?? "";
+        string Token(HttpContext context) => StationWeb.Token(antiforgery, context);
 
-        app.MapGet("/station.css", () => Results.Text(StationPage.Css, "text/css; charset=utf-8"));
-        app.MapGet("/station.js", () => Results.Text(StationPage.Script, "text/javascript; charset=utf-8"));
-        app.MapGet("/", (HttpContext context) => Html(StationPage.Page(StationPage.Sections.ToDictionary(s => s, s => Fragment(s, context, Token)), station.LoginRequired, Token(context))));
-        app.MapGet("/fragments/{section}", (string section, HttpContext context) =>
-        {
-            if (!StationPage.Sections.Contains(section, StringComparer.Ordinal))
-            {
-                return Results.NotFound();
-            }
-
-            // Unchanged since the last poll: 304, nothing over the link.
-            var html = Fragment(section, context, Token);
-            var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)).AsSpan(0, 12))}\"";
-            context.Response.Headers.ETag = tag;
-            return context.Request.Headers.IfNoneMatch == tag ? Results.StatusCode(StatusCodes.Status304NotModified) : Html(html);
-        });
-        app.MapGet("/records", (string? label) => label is { Length: > 0 } ? Html(StationPage.Records(label, data.RecordsOf(label))) : Results.BadRequest());
+        StationWeb.MapPage(app, options.Value.LoginRequired, "edge-agent", Sections, (section, context) => Fragment(section, context, Token));
+        app.MapGet("/records", (string? label) => label is { Length: > 0 } ? StationWeb.Html(StationPage.Records(label, data.RecordsOf(label))) : Results.BadRequest());
         app.MapGet("/sources/{id}/thumbnail", (string id) => data.Thumbnail(id) is { } jpeg ? Results.File(jpeg, "image/jpeg") : Results.NotFound());
         app.MapGet("/alerts/{id}/picture", (string id, HttpContext context) =>
         {
@@ -157,7 +69,7 @@ public sealed partial class StationServer(
         });
         app.MapPost("/alerts/{id}/{channel}/retry", async (string id, string channel, HttpContext context) =>
         {
-            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            if (!await StationWeb.IsValidAsync(antiforgery, context).ConfigureAwait(false))
             {
                 return Results.BadRequest("the form has expired: reload the page");
             }
@@ -168,7 +80,7 @@ public sealed partial class StationServer(
         });
         app.MapPost("/alerts/{id}/verdict", async (string id, HttpContext context) =>
         {
-            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            if (!await StationWeb.IsValidAsync(antiforgery, context).ConfigureAwait(false))
             {
                 return Results.BadRequest("the form has expired: reload the page");
             }
@@ -186,7 +98,7 @@ public sealed partial class StationServer(
         });
         app.MapPost("/verdicts/{id:long}/undo", async (long id, HttpContext context) =>
         {
-            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
+            if (!await StationWeb.IsValidAsync(antiforgery, context).ConfigureAwait(false))
             {
                 return Results.BadRequest("the form has expired: reload the page");
             }
@@ -195,40 +107,10 @@ public sealed partial class StationServer(
             LogVerdictUndone(logger, id, by, data.UndoVerdict(id, by) ? "undone" : "was not in force");
             return Results.Redirect("/#alerts", permanent: false);
         });
-        app.MapGet("/login", (HttpContext context) => Html(StationPage.Login(null, Token(context))));
-        app.MapPost("/login", async (HttpContext context) =>
-        {
-            if (!station.LoginRequired)
-            {
-                return Results.Redirect("/");
-            }
-
-            if (!await IsValidAsync(antiforgery, context).ConfigureAwait(false))
-            {
-                return Html(StationPage.Login("The form has expired: try again.", Token(context)), StatusCodes.Status400BadRequest);
-            }
-
-            var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
-            if (!PasswordMatches(form["password"].ToString(), station.Password))
-            {
-                LogWrongPassword(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?");
-                return Html(StationPage.Login("Wrong password.", Token(context)), StatusCodes.Status401Unauthorized);
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "station")], CookieAuthenticationDefaults.AuthenticationScheme);
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
-            return Results.Redirect("/");
-        }).RequireRateLimiting("login");
-        app.MapPost("/logout", async (HttpContext context) =>
-        {
-            if (await IsValidAsync(antiforgery, context).ConfigureAwait(false))
-            {
-                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
-            }
-
-            return Results.Redirect("/login");
-        });
     }
+
+    /// <summary>The sections the page polls, in page order, with their titles.</summary>
+    private static readonly (string Id, string Title)[] Sections = [("sources", "Sources"), ("alerts", "Alerts"), ("map", "Map"), ("counts", "Counts, last 30 days")];
 
     private string Fragment(string section, HttpContext context, Func<HttpContext, string> token)
     {
@@ -270,26 +152,6 @@ public sealed partial class StationServer(
     /// <summary>Who gave a verdict, as far as the page knows: one password is shared, so the address it came from.</summary>
     private static string Who(HttpContext context) => $"station page, {context.Connection.RemoteIpAddress?.ToString() ?? "unknown address"}";
 
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
-        Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
-
-    private static async Task<bool> IsValidAsync(IAntiforgery antiforgery, HttpContext context)
-    {
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
-            return true;
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Compares in constant time, over hashes so that the length does not show either.</summary>
-    private static bool PasswordMatches(string given, string expected) =>
-        expected.Length > 0 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-
     /// <summary>An alert picture at most 640 pixels wide, for the page.</summary>
     private static byte[] Reduced(byte[] jpeg)
     {
@@ -306,9 +168,6 @@ public sealed partial class StationServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page on http://{Listen}/ ({Access})")]
     private static partial void LogListening(ILogger logger, string listen, string access);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Station page: wrong password from {Address}")]
-    private static partial void LogWrongPassword(ILogger logger, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} marked {Verdict} by {By}: {Outcome}")]
     private static partial void LogVerdict(ILogger logger, string id, string verdict, string by, string outcome);

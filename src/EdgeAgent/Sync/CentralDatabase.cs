@@ -49,6 +49,11 @@ public static class CentralDatabase
         }
 
         builder.ApplicationName = "edge-agent";
+
+        // A shipment's statements are the same every time: prepared once per connection, they then
+        // travel as a name, not as a kilobyte of SQL each (the pool keeps the connection between shipments).
+        builder.MaxAutoPrepare = 16;
+        builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
     }
 
