@@ -41,7 +41,9 @@ public sealed class SyncTests
         await using var smtp = await Smtp4dev.StartNewAsync();
         using var north = new TempFolder();
         using var south = new TempFolder();
-        var northConfig = Config(north, smtp, central, "north", batch: 7);
+        var northJson = ConfigJson(north, smtp, central, "north", batch: 7);
+        northJson["Sync"]!["BacklogLimit"] = 5;
+        var northConfig = AgentConfig.Write(north, northJson);
         var southConfig = Config(south, smtp, central, "south", batch: 7);
         Drop(north, 15, "N");
         Drop(south, 8, "S");
@@ -56,6 +58,22 @@ public sealed class SyncTests
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(north) == 15, a);
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(south) == 8, b);
             Assert.True(Waiting(north) > 0 && Waiting(south) > 0, "records wait while the server is down");
+
+            // The agent says it is behind — on /healthz, without counting as unhealthy, and on its station page.
+            using var http = new HttpClient();
+            var deadline = DateTime.UtcNow + Patience;
+            string health;
+            while (!(health = await http.GetStringAsync($"http://{northJson["Metrics"]!["Listen"]}/healthz")).Contains("warning: ", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline, health);
+                await Task.Delay(100);
+            }
+
+            Assert.StartsWith("ok\n", health, StringComparison.Ordinal);
+            Assert.Contains("records wait to reach the central database", health, StringComparison.Ordinal);
+            var shipping = await http.GetStringAsync($"http://{northJson["Station"]!["Listen"]}/fragments/sources");
+            Assert.Contains("records waiting", shipping, StringComparison.Ordinal);
+            Assert.Contains("last try: ", shipping, StringComparison.Ordinal);
 
             await central.StartAsync();
             await DaemonTests.WaitUntilAsync(() => AllShipped(north), a);
@@ -88,9 +106,18 @@ public sealed class SyncTests
 
         // Across sites: the programme's report counts both agents' animals.
         var report = Directory.CreateDirectory(north.File("programme")).FullName;
-        var (code, output, error) = await RunAsync(central, "report", "--database", central.Address, "--output", report, "--from", "2000-01-01");
+        var package = north.File("programme-camtrap-dp");
+        var (code, output, error) = await RunAsync(central, "report", "--database", central.Address, "--output", report, "--camtrap-dp", package, "--media-base-url", "https://hq.example.org/pictures/", "--from", "2000-01-01");
         Assert.True(code == 0, error);
         Assert.Contains("report:", output, StringComparison.Ordinal);
+        Assert.Contains("(2 deployments,", output, StringComparison.Ordinal);
+        var deployments = await File.ReadAllTextAsync(Path.Combine(package, "deployments.csv"));
+        Assert.Contains("north/CT-07", deployments, StringComparison.Ordinal);
+        Assert.Contains("south/CT-07", deployments, StringComparison.Ordinal);
+        Assert.Empty(CamtrapDpChecks.Problems(package));
+        (code, _, error) = await RunAsync(central, "report", "--database", central.Address, "--camtrap-dp", package, "--media-base-url", "pictures/");
+        Assert.Equal(2, code);
+        Assert.Equal("edge-agent: --media-base-url 'pictures/' is not an absolute http(s) URL (https://…)", error.Trim());
         var counts = await File.ReadAllTextAsync(Path.Combine(report, "counts_per_camera.csv"));
         Assert.Contains("north/CT-07", counts, StringComparison.Ordinal);
         Assert.Contains("south/CT-07", counts, StringComparison.Ordinal);

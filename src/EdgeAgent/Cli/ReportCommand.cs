@@ -30,7 +30,7 @@ internal static class ReportCommand
         var to = EdgeAgentCommandLine.DayOption("--to", "Last day (UTC), included; default: today");
         var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for index.html and the CSV files" };
         var camtrapDp = new Option<DirectoryInfo?>("--camtrap-dp") { Description = $"Folder for a Camtrap DP {CamtrapDpExport.Version} package of the same period" };
-        var baseUrl = new Option<Uri?>("--media-base-url") { Description = "Where the pictures are published: the package names each as URL/SOURCE/PATH" };
+        var baseUrl = new Option<string?>("--media-base-url") { Description = "Where the pictures are published: the package names each as URL/SOURCE/PATH" };
         var includeMedia = new Option<bool>("--include-media") { Description = "Copy the pictures into the package (pictures with people only with --include-people)" };
         var includePeople = new Option<bool>("--include-people") { Description = "With --include-media, copy pictures with people too" };
         var command = new Command("report", "Write the biodiversity report of a period (HTML with charts, CSV) and, if asked, a Camtrap DP package")
@@ -39,12 +39,12 @@ internal static class ReportCommand
         };
         command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.GuardAsync(async () =>
         {
-            using var programme = new ProgrammeRecords();
-            var (site, path, manifest, folders) = await SiteAsync(parse.GetValue(config), parse.GetValue(database), programme, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(baseUrl) is { IsAbsoluteUri: false } relative)
+            Uri? mediaBase = null;
+            if (parse.GetValue(baseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out mediaBase) || mediaBase.Scheme is not ("https" or "http")))
             {
-                throw new ConfigurationException($"--media-base-url '{relative}' is not an absolute URL (https://…)");
+                throw new ConfigurationException($"--media-base-url '{url}' is not an absolute http(s) URL (https://…)");
             }
+
             var last = parse.GetValue(to) ?? DateOnly.FromDateTime(DateTime.UtcNow);
             var first = parse.GetValue(from) ?? last.AddDays(-29);
             if (first > last)
@@ -57,6 +57,8 @@ internal static class ReportCommand
                 throw new ConfigurationException("say where to write: --output DIR (the report) and/or --camtrap-dp DIR (the package)");
             }
 
+            using var programme = new ProgrammeRecords();
+            var (site, path, manifest, folders) = await SiteAsync(parse.GetValue(config), parse.GetValue(database), programme, cancellationToken).ConfigureAwait(false);
             var (records, model) = RecordsOpener.Open(path, manifest);
             var classifiedBy = $"edge-agent {model}".TrimEnd();
             var now = DateTimeOffset.UtcNow;
@@ -77,7 +79,7 @@ internal static class ReportCommand
 
             if (parse.GetValue(camtrapDp) is { } package)
             {
-                var location = new MediaLocation(folders, parse.GetValue(baseUrl)?.AbsoluteUri, parse.GetValue(includeMedia), parse.GetValue(includePeople));
+                var location = new MediaLocation(folders, mediaBase?.AbsoluteUri, parse.GetValue(includeMedia), parse.GetValue(includePeople));
                 var written = CamtrapDpExport.Write(records, report, package.FullName, classifiedBy, now, location);
                 Console.WriteLine($"camtrap-dp {CamtrapDpExport.Version}: {package.FullName} ({written.Deployments} deployments, {written.Media} media, {written.Observations} observations, {written.Copied} pictures copied in)");
                 if (written.Unlocated > 0)

@@ -55,7 +55,8 @@ public sealed partial class MetricsEndpoint(
         {
             var problem = health.Problem();
             var lines = health.Sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value.State.ToString().ToLowerInvariant()} {s.Value.Detail}".TrimEnd());
-            return Results.Text(string.Join('\n', new[] { problem ?? "ok" }.Concat(lines)) + "\n", "text/plain; charset=utf-8", statusCode: problem is null ? 200 : 503);
+            var warnings = health.Warnings().Select(w => $"warning: {w}");
+            return Results.Text(string.Join('\n', new[] { problem ?? "ok" }.Concat(warnings).Concat(lines)) + "\n", "text/plain; charset=utf-8", statusCode: problem is null ? 200 : 503);
         });
 
         var listen = options.Value.Listen;

@@ -27,6 +27,7 @@ public sealed class AgentHealth(TimeProvider time)
     private readonly ConcurrentDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Error, DateTimeOffset At)> _lastErrors = new(StringComparer.Ordinal);
     private readonly List<Func<string?>> _checks = [];
+    private readonly List<Func<string?>> _warnings = [];
     private long _lastDetectionTicks;
     private long _oldestWaitingTicks;
 
@@ -77,6 +78,15 @@ public sealed class AgentHealth(TimeProvider time)
 
     /// <summary>Adds a check of the agent's surroundings (the outbox, the disk): null when fine, else why not.</summary>
     public void AddCheck(Func<string?> check) => _checks.Add(check);
+
+    /// <summary>
+    /// Adds something people should know that a restart cannot mend (records waiting for a link that
+    /// is down): shown on <c>/healthz</c>, not counted as unhealthy, so the watchdog does not restart for it.
+    /// </summary>
+    public void AddWarning(Func<string?> warning) => _warnings.Add(warning);
+
+    /// <summary>The warnings that hold now.</summary>
+    public IReadOnlyList<string> Warnings() => _warnings.Select(w => w()).OfType<string>().ToList();
 
     /// <summary>Every source and its state.</summary>
     public IReadOnlyDictionary<string, (SourceState State, DateTimeOffset Since, string Detail)> Sources => _sources;

@@ -6,6 +6,7 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Maps;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
+using EdgeAgent.Sync;
 using EdgeAgent.Verdicts;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed record AlertView(Alerting.Rules.Alert Alert, IReadOnlyList<OutboxE
 /// <summary>Reads what the station page shows from the agent's own state: health, activity, the outbox and the records.</summary>
 public sealed class StationData(
     AgentHealth health, SourceActivity activity, AlertOutbox outbox, OutboxQueries alerts, VerdictStore verdicts, RecordDatabase database, RecordQueries records, ZoneMap zones, IOptions<GeofencingOptions> geofencing,
-    IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time)
+    IOptions<SourcesOptions> sources, IOptions<RecordingOptions> recording, IOptions<StationOptions> station, TimeProvider time, SyncService? sync = null)
 {
     /// <summary>How far back the map and the counts look.</summary>
     public static readonly TimeSpan MapPeriod = TimeSpan.FromDays(7);
@@ -51,6 +52,9 @@ public sealed class StationData(
                 AgentMetrics.FramesDropped.WithLabels(s.Id).Value);
         }).ToList();
     }
+
+    /// <summary>Where shipping to the central database stands; null when it is off.</summary>
+    public ShippingStatus? Shipping() => sync?.Status;
 
     /// <summary>A source's latest thumbnail, or null.</summary>
     public byte[]? Thumbnail(string sourceId) => activity.Of(sourceId)?.Thumbnail;

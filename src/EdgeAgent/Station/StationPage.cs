@@ -86,6 +86,20 @@ public static class StationPage
         return html.Append("</tbody></table>").ToString();
     }
 
+    /// <summary>Where shipping to the central database stands: what waits and since when, the last shipment, the last error; nothing when it is off.</summary>
+    public static string Shipping(Sync.ShippingStatus? status, DateTimeOffset now)
+    {
+        if (status is null)
+        {
+            return "";
+        }
+
+        var last = status.LastShipment is { } at ? $"last shipment {Age(now - at)} ago" : "nothing shipped since the agent started";
+        var oldest = status.Oldest is { } since ? string.Create(C, $", the oldest since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : "";
+        var error = status.LastError is { } e ? $"; last try: {H(e)}" : "";
+        return string.Create(C, $"<p class=\"shipping\" data-waiting=\"{status.Records}\">Central database: {last}; {status.Records} records waiting{oldest}; {status.Pictures} alert pictures waiting{error}</p>");
+    }
+
     /// <summary>The latest alerts with their pictures and each channel's delivery; a failed one has a retry button.</summary>
     public static string Alerts(IReadOnlyList<AlertView> alerts, string token)
     {

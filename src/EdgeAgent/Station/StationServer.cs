@@ -117,7 +117,7 @@ public sealed partial class StationServer(
         var now = data.Time.GetUtcNow();
         return section switch
         {
-            "sources" => StationPage.Sources(data.Sources(), now),
+            "sources" => StationPage.Sources(data.Sources(), now) + StationPage.Shipping(data.Shipping(), now),
             "alerts" => StationPage.Alerts(data.Alerts(), token(context)),
             "map" => Cached(section, now, () => SiteMap.Draw(data.Map())),
             _ => Cached(section, now, () => StationPage.Counts(data.Counts(), now.UtcDateTime.Date.AddDays(1 - StationData.CountDays))),

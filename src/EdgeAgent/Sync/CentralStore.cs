@@ -23,10 +23,7 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(shipment);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Contact(agent));
+        var commands = new List<NpgsqlBatchCommand>();
         foreach (var (table, rows) in shipment.Where(s => s.Rows.Count > 0))
         {
             var command = new NpgsqlBatchCommand(UpsertSql[table.Kind]);
@@ -36,11 +33,10 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
                 command.Parameters.Add(Column(table.Columns[c].Type, rows, c));
             }
 
-            batch.BatchCommands.Add(command);
+            commands.Add(command);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await CommitAsync(agent, commands, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the agent's zones and cameras (as its configuration has them now).</summary>
@@ -49,15 +45,12 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(cameras);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Contact(agent));
+        var commands = new List<NpgsqlBatchCommand>();
         foreach (var table in new[] { "zones", "cameras" })
         {
             var clear = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE agent_id = $1");
             clear.Parameters.Add(new NpgsqlParameter { Value = agent.AgentId });
-            batch.BatchCommands.Add(clear);
+            commands.Add(clear);
         }
 
         if (cameras.Count > 0)
@@ -77,7 +70,7 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
                 Value = cameras.Select(c => c.DeployedSince?.UtcDateTime).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
             });
-            batch.BatchCommands.Add(insert);
+            commands.Add(insert);
         }
 
         if (zones.Count > 0)
@@ -88,11 +81,10 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
             insert.Parameters.Add(new NpgsqlParameter { Value = zones.Select(z => z.Id).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter { Value = zones.Select(z => z.Name).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter { Value = zones.Select(z => z.Geometry.AsText()).ToArray() });
-            batch.BatchCommands.Add(insert);
+            commands.Add(insert);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await CommitAsync(agent, commands, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores an alert's picture (<paramref name="size"/>: thumbnail or full).</summary>
@@ -111,6 +103,22 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => database.DisposeAsync();
+
+    /// <summary>The agent's row and the commands in one transaction, sent in one round trip.</summary>
+    private async Task CommitAsync(AgentContact agent, IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Contact(agent));
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static NpgsqlBatchCommand Contact(AgentContact agent)
     {

@@ -9,6 +9,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
+/// <summary>Where shipping stands: what waits, since when, and how the last try went.</summary>
+public sealed record ShippingStatus(long Records, DateTimeOffset? Oldest, long Pictures, DateTimeOffset? LastShipment, string? LastError);
+
 /// <summary>
 /// The sync stage: ships the queued records to the central database in shipments of
 /// <see cref="SyncOptions.BatchSize"/>, oldest first (so each source's records arrive in their
@@ -29,6 +32,13 @@ public sealed partial class SyncService(
     private SyncQueue? _queue;
     private (long Records, DateTimeOffset? Oldest, long Pictures) _backlog;
     private bool _behind;
+    private DateTimeOffset? _lastShipment;
+    private string? _lastError;
+
+    /// <summary>Where shipping stands, for the station page; null when it is off.</summary>
+    public ShippingStatus? Status => _options.Enabled && _queue is not null
+        ? new ShippingStatus(_backlog.Records, _backlog.Oldest, _backlog.Pictures, _lastShipment, _lastError)
+        : null;
 
     /// <summary>Raised after each shipment the server committed, with the records in it (for tests and benchmarks).</summary>
     public event Action<int>? Shipped;
@@ -58,7 +68,7 @@ public sealed partial class SyncService(
             AgentMetrics.SyncBacklogAge.Set(oldest is { } at ? Math.Max(0, (time.GetUtcNow() - at).TotalSeconds) : 0);
             AgentMetrics.SyncPicturesWaiting.Set(pictures);
         });
-        health.AddCheck(Behind);
+        health.AddWarning(Behind);
         return base.StartAsync(cancellationToken);
     }
 
@@ -109,6 +119,8 @@ public sealed partial class SyncService(
                 }
 
                 failures = 0;
+                _lastError = null;
+                _lastShipment = time.GetUtcNow();
                 Measure();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -122,7 +134,8 @@ public sealed partial class SyncService(
                 Measure();
                 var delay = RetryPolicy.DelayAfter(failures, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared);
                 var hint = e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } ? " (run edge-agent sync --init against the central database)" : "";
-                LogFailed(logger, _backlog.Records, e.Message + hint, delay.TotalSeconds);
+                _lastError = e.Message + hint;
+                LogFailed(logger, _backlog.Records, _lastError, delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 continue;
             }
