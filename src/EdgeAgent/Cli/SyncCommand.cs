@@ -83,7 +83,7 @@ internal static class SyncCommand
         }
 
         using var queue = new SyncQueue(database.Path, database.LockTimeout);
-        var (records, oldest) = queue.Backlog();
+        var (records, oldest, _) = queue.Backlog();
         Console.Error.WriteLine($"edge-agent: {records} records wait{(oldest is { } at ? $", the oldest since {RecordSchema.Text(at)}" : "")}");
         Console.WriteLine("alert_id,queued_at");
         foreach (var picture in queue.WaitingPictures())

@@ -94,7 +94,7 @@ public static class StationPage
             return "";
         }
 
-        var last = status.LastShipment is { } at ? $"last shipment {Age(now - at)} ago" : "nothing shipped since the agent started";
+        var last = status.LastContact is { } at ? $"last contact {Age(now - at)} ago" : "not reached since the agent started";
         var oldest = status.Oldest is { } since ? string.Create(C, $", the oldest since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : "";
         var error = status.LastError is { } e ? $"; last try: {H(e)}" : "";
         return string.Create(C, $"<p class=\"shipping\" data-waiting=\"{status.Records}\">Central database: {last}; {status.Records} records waiting{oldest}; {status.Pictures} alert pictures waiting{error}</p>");

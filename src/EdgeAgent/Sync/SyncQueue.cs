@@ -177,15 +177,15 @@ public sealed class SyncQueue : IDisposable
         }
     }
 
-    /// <summary>How many records wait, and since when the oldest.</summary>
-    public (long Records, DateTimeOffset? Oldest) Backlog()
+    /// <summary>How many records wait, since when the oldest, and how many alert pictures wait.</summary>
+    public (long Records, DateTimeOffset? Oldest, long Pictures) Backlog()
     {
         lock (_lock)
         {
-            using var select = _connection.Command("SELECT count(*), min(queued_at) FROM sync_queue");
+            using var select = _connection.Command("SELECT (SELECT count(*) FROM sync_queue), (SELECT min(queued_at) FROM sync_queue), (SELECT count(*) FROM sync_pictures)");
             using var reader = select.ExecuteReader();
             reader.Read();
-            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : RecordTime(reader.GetString(1)));
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : RecordTime(reader.GetString(1)), reader.GetInt64(2));
         }
     }
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 
 /// <summary>Where shipping stands: what waits, since when, and how the last try went.</summary>
-public sealed record ShippingStatus(long Records, DateTimeOffset? Oldest, long Pictures, DateTimeOffset? LastShipment, string? LastError);
+public sealed record ShippingStatus(long Records, DateTimeOffset? Oldest, long Pictures, DateTimeOffset? LastContact, string? LastError);
 
 /// <summary>
 /// The sync stage: ships the queued records to the central database in shipments of
@@ -32,16 +32,13 @@ public sealed partial class SyncService(
     private SyncQueue? _queue;
     private (long Records, DateTimeOffset? Oldest, long Pictures) _backlog;
     private bool _behind;
-    private DateTimeOffset? _lastShipment;
+    private DateTimeOffset? _lastContact;
     private string? _lastError;
 
     /// <summary>Where shipping stands, for the station page; null when it is off.</summary>
     public ShippingStatus? Status => _options.Enabled && _queue is not null
-        ? new ShippingStatus(_backlog.Records, _backlog.Oldest, _backlog.Pictures, _lastShipment, _lastError)
+        ? new ShippingStatus(_backlog.Records, _backlog.Oldest, _backlog.Pictures, _lastContact, _lastError)
         : null;
-
-    /// <summary>Raised after each shipment the server committed, with the records in it (for tests and benchmarks).</summary>
-    public event Action<int>? Shipped;
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -79,7 +76,6 @@ public sealed partial class SyncService(
         await using var central = new CentralStore(CentralDatabase.Open(_options.Database, _options.Password, _options.AllowUnencrypted));
         var failures = 0;
         var siteShipped = false;
-        var lastContact = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var full = false;
@@ -89,26 +85,25 @@ public sealed partial class SyncService(
                 {
                     await central.ShipSiteAsync(Contact(), zones.Zones, geofencing.Value.Cameras, stoppingToken).ConfigureAwait(false);
                     siteShipped = true;
-                    lastContact = time.GetUtcNow();
+                    _lastContact = time.GetUtcNow();
                 }
 
                 var taken = queue.Peek(_options.BatchSize);
-                if (taken.Count > 0 || time.GetUtcNow() - lastContact > Heartbeat)
+                if (taken.Count > 0 || time.GetUtcNow() - _lastContact > Heartbeat)
                 {
-                    var shipment = taken.GroupBy(r => r.Kind)
-                        .Select(g => SyncedTables.OfKind(g.Key))
-                        .OrderBy(t => SyncedTables.All.ToList().IndexOf(t))
-                        .Select(t => (t, queue.Read(t, taken.Where(r => r.Kind == t.Kind).Select(r => r.Row))))
+                    var shipment = SyncedTables.All
+                        .Select(t => (Table: t, Rows: taken.Where(r => r.Kind == t.Kind).Select(r => r.Row).ToList()))
+                        .Where(s => s.Rows.Count > 0)
+                        .Select(s => (s.Table, queue.Read(s.Table, s.Rows)))
                         .ToList();
                     await central.ShipAsync(Contact(), shipment, stoppingToken).ConfigureAwait(false);
                     if (taken.Count > 0)
                     {
                         queue.Acknowledge(taken[^1].Seq);
-                        Shipped?.Invoke(taken.Count);
                         LogShipped(logger, taken.Count, shipment.Sum(s => s.Item2.Count));
                     }
 
-                    lastContact = time.GetUtcNow();
+                    _lastContact = time.GetUtcNow();
                 }
 
                 await ShipPicturesAsync(queue, central, stoppingToken).ConfigureAwait(false);
@@ -120,7 +115,6 @@ public sealed partial class SyncService(
 
                 failures = 0;
                 _lastError = null;
-                _lastShipment = time.GetUtcNow();
                 Measure();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -170,6 +164,7 @@ public sealed partial class SyncService(
             if (sent is not null)
             {
                 await central.ShipPictureAsync(_options.Agent, waiting.AlertId, _options.Pictures.ToString().ToLowerInvariant(), sent, stoppingToken).ConfigureAwait(false);
+                _lastContact = time.GetUtcNow();
             }
 
             queue.PictureShipped(waiting.AlertId, today, sent?.Length ?? 0);
@@ -183,8 +178,7 @@ public sealed partial class SyncService(
     {
         try
         {
-            var (records, oldest) = _queue!.Backlog();
-            _backlog = (records, oldest, _queue.WaitingPictures().Count);
+            _backlog = _queue!.Backlog();
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {
