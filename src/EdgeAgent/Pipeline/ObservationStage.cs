@@ -44,6 +44,16 @@ public sealed partial class ObservationStage(
     /// <summary>Per track, how often the classifier looked at it and the detector's confidence at its best look.</summary>
     private readonly Dictionary<(string Source, string Track), (int Looks, float Confidence)> _looks = [];
 
+    /// <summary>
+    /// Looks under way, off this thread: a frame's looks run as one task (its crops in one batch) while
+    /// the stage goes on with other frames; each answer votes once it is in, and a track being decided
+    /// waits for its own. The stage's thread never waits for a look at another source's animal.
+    /// </summary>
+    private readonly Dictionary<(string Source, string Track), (Task<IReadOnlyList<Classification>> Look, int Index)> _pending = [];
+
+    /// <summary>Looks in flight at most; past it a look runs on this thread, so frames' copies cannot pile up.</summary>
+    private static readonly int MaxLooksInFlight = Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>The species stage, when it has a classifier: video tracks are named by it here, on a few of their frames.</summary>
     private readonly ClassifyingDetector? _species = detector is ClassifyingDetector { Classifier: not null } species ? species : null;
 
@@ -98,6 +108,19 @@ public sealed partial class ObservationStage(
         }
         finally
         {
+            // Looks still running use the classifier, which is released after the stages.
+            foreach (var look in _pending.Values.Select(p => p.Look).Distinct())
+            {
+                try
+                {
+                    look.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // Its frame was recorded without it.
+                }
+            }
+
             writer.Complete();
         }
     }
@@ -230,18 +253,19 @@ public sealed partial class ObservationStage(
         }
 
         var current = tracker.Update(detections, frame.CapturedAt);
-        var looks = Look(frame, current);
+        if (_species is not null)
+        {
+            Look(frame, current);
+            Collect(frame.SourceId, current.Where(t => t.JustConfirmed || (t.Confirmed && _awaitingPosition.Contains((frame.SourceId, t.TrackId)))).Select(t => t.TrackId).ToHashSet(StringComparer.Ordinal));
+        }
+
         foreach (var tracked in current)
         {
             var key = (frame.SourceId, tracked.TrackId);
-            if (!_votes.TryGetValue(key, out var vote))
-            {
-                _votes[key] = vote = new TaxonVote();
-            }
+            var vote = VoteOf(key);
 
             // With a classifier, only its looks vote; without, every frame's name from the detector's label.
-            var named = _species is null ? vote.Add(tracked.Detection.Taxon)
-                : (looks.TryGetValue(tracked.TrackId, out var look) ? vote.Add(look) : vote.Winner) ?? tracked.Detection.Taxon;
+            var named = _species is null ? vote.Add(tracked.Detection.Taxon) : vote.Winner ?? tracked.Detection.Taxon;
             var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
             var alert = decide ? Decide(frame, tracked.Detection with { Taxon = named }, placement, $"track:{tracked.TrackId}", decisions) : null;
@@ -267,43 +291,93 @@ public sealed partial class ObservationStage(
     }
 
     /// <summary>
-    /// The classifier's looks at this frame's animal tracks: a track is looked at on its first frame,
-    /// and again when the detector is surer of it than at its last look — its best frames — at most
-    /// <see cref="LooksPerTrack"/> times; the track's name is the vote of those looks, not of every
-    /// frame (an animal in view for a minute at 5 frames a second is 300 frames, and 3 looks).
+    /// Starts the classifier's looks at this frame's animal tracks: a track is looked at on its first
+    /// frame, and again when the detector is surer of it than at its last look — its best frames — at
+    /// most <see cref="LooksPerTrack"/> times, never twice at once; the track's name is the vote of
+    /// those looks, not of every frame (an animal in view for a minute at 5 frames a second is 300
+    /// frames, and 3 looks). The look crops a copy of the frame, which goes on to be recorded.
     /// </summary>
-    private Dictionary<string, Classification> Look(Frame frame, IReadOnlyList<TrackedDetection> tracked)
+    private void Look(Frame frame, IReadOnlyList<TrackedDetection> tracked)
     {
-        var due = _species is null || frame.Pixels.Empty() ? [] : tracked.Where(t => t.Detection.Category == DetectionCategory.Animal
+        var due = frame.Pixels.Empty() ? [] : tracked.Where(t => t.Detection.Category == DetectionCategory.Animal
+            && !_pending.ContainsKey((frame.SourceId, t.TrackId))
             && (!_looks.TryGetValue((frame.SourceId, t.TrackId), out var l) || (l.Looks < LooksPerTrack && t.Detection.Confidence >= l.Confidence + 0.05f))).ToList();
         if (due.Count == 0)
         {
-            return [];
+            return;
         }
 
-        IReadOnlyList<Classification> answers;
-        try
+        // The boxes are in the source's pixels, the classifier crops the decoded ones.
+        var animals = due.Select(t => t.Detection with { Box = t.Detection.Box.Scale(1 / frame.DecodeScale) }).ToList();
+        var source = frame.SourceId;
+        var species = _species!;
+        Task<IReadOnlyList<Classification>> look;
+        if (_pending.Values.Select(p => p.Look).Distinct().Count(t => !t.IsCompleted) >= MaxLooksInFlight)
         {
-            // The boxes are in the source's pixels, the classifier crops the decoded ones.
-            answers = _species!.Classify(frame.Pixels, due.Select(t => t.Detection with { Box = t.Detection.Box.Scale(1 / frame.DecodeScale) }).ToList(), frame.SourceId);
+            try
+            {
+                look = Task.FromResult(species.Classify(frame.Pixels, animals, source));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                look = Task.FromException<IReadOnlyList<Classification>>(e);
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        else
         {
-            // The frame's animals keep their detector's names, its tracks and alerts go on; the next frame looks again.
-            LogLookFailed(logger, frame.SourceId, e.Message);
-            return [];
+            var pixels = frame.Pixels.Clone();
+            look = Task.Run(() =>
+            {
+                using (pixels)
+                {
+                    return species.Classify(pixels, animals, source);
+                }
+            });
         }
 
-        AgentMetrics.SpeciesLooks.WithLabels(frame.SourceId).Inc(due.Count);
-        var looked = new Dictionary<string, Classification>(StringComparer.Ordinal);
+        AgentMetrics.SpeciesLooks.WithLabels(source).Inc(due.Count);
         for (var i = 0; i < due.Count; i++)
         {
-            var key = (frame.SourceId, due[i].TrackId);
+            var key = (source, due[i].TrackId);
             _looks[key] = (_looks.GetValueOrDefault(key).Looks + 1, due[i].Detection.Confidence);
-            looked[due[i].TrackId] = answers[i];
+            _pending[key] = (look, i);
+        }
+    }
+
+    /// <summary>
+    /// The answers of this source's looks that are in vote for their tracks; a track about to be
+    /// decided (<paramref name="deciding"/>) waits for its look, so its alert names what was seen.
+    /// A look that failed leaves its animals with the detector's names; the track may be looked at again.
+    /// </summary>
+    private void Collect(string source, IReadOnlySet<string> deciding)
+    {
+        foreach (var (key, (look, index)) in _pending.Where(p => p.Key.Source == source).ToList())
+        {
+            if (!look.IsCompleted && !deciding.Contains(key.Track))
+            {
+                continue;
+            }
+
+            _pending.Remove(key);
+            try
+            {
+                VoteOf(key).Add(look.GetAwaiter().GetResult()[index]);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogLookFailed(logger, source, e.Message);
+            }
+        }
+    }
+
+    private TaxonVote VoteOf((string Source, string Track) key)
+    {
+        if (!_votes.TryGetValue(key, out var vote))
+        {
+            _votes[key] = vote = new TaxonVote();
         }
 
-        return looked;
+        return vote;
     }
 
     /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
