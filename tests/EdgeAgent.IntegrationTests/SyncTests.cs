@@ -135,6 +135,12 @@ public sealed class SyncTests
         Assert.Equal(["north", "south"], await page.Locator("#agents tr[data-agent]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.agent)"));
         Assert.Contains("north reserve", await page.Locator("#agents").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(alerts, await page.Locator("#alerts tr[data-alert]").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName, "programme-station.png"), FullPage = true });
+        var picture = await page.Locator("#alerts tr[data-alert] a").First.GetAttributeAsync("href");
+        var shown = await browser.NewPageAsync();
+        var answer = await shown.GotoAsync($"http://127.0.0.1:{port}{picture}");
+        Assert.Equal((200, "image/jpeg"), (answer!.Status, answer.Headers["content-type"]));
+        Assert.Equal(404, (await shown.APIRequest.GetAsync($"http://127.0.0.1:{port}/alerts/north/no-such-alert/picture")).Status);
         var map = await page.Locator("#map svg").InnerHTMLAsync();
         Assert.Contains("north/CT-07", map, StringComparison.Ordinal);
         Assert.Contains("south/CT-07", map, StringComparison.Ordinal);
@@ -143,7 +149,7 @@ public sealed class SyncTests
         Assert.Contains("south", perSite, StringComparison.Ordinal);
         Assert.Equal(
             DaemonTests.StateCount(south, "SELECT COUNT(DISTINCT captured_at || file_path) FROM detections WHERE label = 'person'"),
-            long.Parse(await page.Locator("#counts tr", new PageLocatorOptions { HasText = "south" }).Filter(new LocatorFilterOptions { HasText = "person" }).Locator("td").Nth(3).InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
+            long.Parse(await page.Locator("#counts tr", new PageLocatorOptions { HasText = "south" }).Filter(new LocatorFilterOptions { HasText = "person" }).Locator("td").Nth(4).InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
         await AgentProcess.SignalAsync(station.Process, "TERM");
         Assert.Equal(0, (await station.WaitForExitAsync(Patience)).Code);
     }

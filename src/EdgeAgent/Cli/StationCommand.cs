@@ -3,6 +3,8 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using EdgeAgent.Station;
 using EdgeAgent.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using EdgeAgent.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -65,6 +67,8 @@ internal static class StationCommand
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Station.Programme");
             await using var app = StationWeb.Build(station, logger);
             StationWeb.MapPage(app, station.LoginRequired, "edge-agent programme", Sections, (section, _) => Fragment(data, section, drawn));
+            app.MapGet("/alerts/{agent}/{id}/picture", (string agent, string id) =>
+                data.Picture(agent, id) is { } jpeg ? Results.File(jpeg, "image/jpeg") : Results.NotFound());
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Programme station page on http://{Listen}/ ({Access})", station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login");
             try

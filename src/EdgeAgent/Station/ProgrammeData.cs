@@ -12,8 +12,8 @@ using Npgsql;
 /// <summary>An agent as the programme's page shows it: what it last told the server.</summary>
 public sealed record AgentView(string Id, string Site, string Version, DateTimeOffset FirstContact, DateTimeOffset LastContact, long Backlog, DateTimeOffset? BacklogOldest, long PicturesWaiting);
 
-/// <summary>An alert of any site, with its delivery state on each channel.</summary>
-public sealed record SiteAlert(string AgentId, Alert Alert, IReadOnlyList<(string Channel, string State)> Deliveries);
+/// <summary>An alert of any site, with its delivery state on each channel, and whether its picture reached the server.</summary>
+public sealed record SiteAlert(string AgentId, Alert Alert, IReadOnlyList<(string Channel, string State)> Deliveries, bool HasPicture);
 
 /// <summary>
 /// What the programme's station page shows, read from the central database: the agents, the latest
@@ -34,11 +34,16 @@ public sealed class ProgrammeData(NpgsqlDataSource central, TimeProvider time)
     /// <summary>The latest alerts of every site, newest first.</summary>
     public IReadOnlyList<SiteAlert> Alerts(int count) => Read(
         """
-        SELECT agent_id, id, min(alert::text), array_agg(channel ORDER BY channel), array_agg(state ORDER BY channel)
-        FROM alerts GROUP BY agent_id, id ORDER BY min(created_at) DESC LIMIT $1
+        SELECT a.agent_id, a.id, min(a.alert::text), array_agg(a.channel ORDER BY a.channel), array_agg(a.state ORDER BY a.channel),
+            EXISTS (SELECT 1 FROM alert_pictures p WHERE p.agent_id = a.agent_id AND p.alert_id = a.id)
+        FROM alerts a GROUP BY a.agent_id, a.id ORDER BY min(a.created_at) DESC LIMIT $1
         """,
-        r => new SiteAlert(r.GetString(0), JsonSerializer.Deserialize<Alert>(r.GetString(2), Json)!, r.GetFieldValue<string[]>(3).Zip(r.GetFieldValue<string[]>(4)).ToList()),
+        r => new SiteAlert(r.GetString(0), JsonSerializer.Deserialize<Alert>(r.GetString(2), Json)!, r.GetFieldValue<string[]>(3).Zip(r.GetFieldValue<string[]>(4)).ToList(), r.GetBoolean(5)),
         count);
+
+    /// <summary>An alert's picture as it reached the server (a thumbnail or the full picture), or null.</summary>
+    public byte[]? Picture(string agentId, string alertId) =>
+        Read("SELECT jpeg FROM alert_pictures WHERE agent_id = $1 AND alert_id = $2", r => (byte[])r[0], agentId, alertId).FirstOrDefault();
 
     /// <summary>Every site's zones, cameras and last week's placed records, each named <c>agent/…</c>.</summary>
     public MapView Map(TimeSpan period, int records)
@@ -68,18 +73,23 @@ public sealed class ProgrammeData(NpgsqlDataSource central, TimeProvider time)
         return new MapView(zones, cameras, placed, []);
     }
 
-    /// <summary>Per site and label, over all its records: camera-trap pictures with the label, and video tracks.</summary>
-    public IReadOnlyList<(string AgentId, string Site, string Label, string Category, long Pictures, long Tracks)> Counts() => Read(
+    /// <summary>
+    /// Per site and what was seen — the taxon it was named as, else the detector's label — over all its
+    /// records: camera-trap pictures with it, and video tracks of it.
+    /// </summary>
+    public IReadOnlyList<(string AgentId, string Site, string Name, string Label, string Category, long Pictures, long Tracks)> Counts() => Read(
         """
-        SELECT a.agent_id, a.site, c.label, c.category, sum(c.pictures)::bigint, sum(c.tracks)::bigint FROM (
-            SELECT agent_id, label, category, count(DISTINCT (source_id, captured_at, file_path)) AS pictures, 0 AS tracks
-            FROM detections GROUP BY 1, 2, 3
+        SELECT a.agent_id, a.site, c.label, c.category, c.taxon, sum(c.pictures)::bigint, sum(c.tracks)::bigint FROM (
+            SELECT agent_id, label, category, taxon, count(DISTINCT (source_id, captured_at, file_path)) AS pictures, 0 AS tracks
+            FROM detections GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT agent_id, label, category, 0, count(*) FROM tracks GROUP BY 1, 2, 3) AS c
+            SELECT agent_id, label, category, taxon, 0, count(*) FROM tracks GROUP BY 1, 2, 3, 4) AS c
         JOIN agents a USING (agent_id)
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 5 DESC, 6 DESC, 3
+        GROUP BY 1, 2, 3, 4, 5
         """,
-        r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)));
+        r => (r.GetString(0), r.GetString(1), r.IsDBNull(4) ? r.GetString(2) : Taxon.Parse(r.GetString(4))?.Display ?? r.GetString(2), r.GetString(2), r.GetString(3), r.GetInt64(5), r.GetInt64(6)))
+        .OrderBy(c => c.Item1, StringComparer.Ordinal).ThenByDescending(c => c.Item6 + c.Item7).ThenBy(c => c.Item3, StringComparer.Ordinal)
+        .ToList();
 
     private static DateTimeOffset? Utc(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : new DateTimeOffset(reader.GetDateTime(column), TimeSpan.Zero);

@@ -37,31 +37,32 @@ public static class ProgrammePage
             return "<p>No alerts yet.</p>";
         }
 
-        var html = new StringBuilder("<table class=\"site-alerts\"><thead><tr><th>Seen (UTC)</th><th>Agent</th><th>Source</th><th>Severity</th><th>What</th><th>Zone</th><th>Rule</th><th>Delivery</th></tr></thead><tbody>");
-        foreach (var (agent, alert, deliveries) in alerts)
+        var html = new StringBuilder("<table class=\"site-alerts\"><thead><tr><th>Seen (UTC)</th><th>Agent</th><th>Source</th><th>Severity</th><th>What</th><th>Zone</th><th>Rule</th><th>Delivery</th><th>Picture</th></tr></thead><tbody>");
+        foreach (var (agent, alert, deliveries, hasPicture) in alerts)
         {
             var o = alert.Observation;
             var what = $"{H(o.Detection.Label)} {o.Detection.Confidence.ToString("0.00", C)}{(o.Detection.Taxon is { } taxon ? $" — {H(taxon.Display)}" : "")}";
             html.Append(C, $"<tr class=\"{alert.Severity.ToString().ToLowerInvariant()}\" data-alert=\"{H(alert.Id)}\"><td>{o.CapturedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td>");
             html.Append(C, $"<td>{H(agent)}</td><td>{H(o.SourceId)}</td><td>{alert.Severity}</td><td>{what}</td><td>{H(alert.ZoneName ?? "")}</td><td>{H(alert.Rule)}</td>");
-            html.Append(C, $"<td>{string.Join(", ", deliveries.Select(d => $"{H(d.Channel)}: {H(d.State)}"))}</td></tr>");
+            html.Append(C, $"<td>{string.Join(", ", deliveries.Select(d => $"{H(d.Channel)}: {H(d.State)}"))}</td>");
+            html.Append(C, $"<td>{(hasPicture ? $"<a href=\"/alerts/{U(agent)}/{U(alert.Id)}/picture\">picture</a>" : "not shipped")}</td></tr>");
         }
 
         return html.Append("</tbody></table>").ToString();
     }
 
-    /// <summary>Per site and label: camera-trap pictures with it and video tracks of it.</summary>
-    public static string Counts(IReadOnlyList<(string AgentId, string Site, string Label, string Category, long Pictures, long Tracks)> counts)
+    /// <summary>Per site and taxon (or label): camera-trap pictures with it and video tracks of it.</summary>
+    public static string Counts(IReadOnlyList<(string AgentId, string Site, string Name, string Label, string Category, long Pictures, long Tracks)> counts)
     {
         if (counts.Count == 0)
         {
             return "<p>Nothing recorded yet.</p>";
         }
 
-        var html = new StringBuilder("<table class=\"counts\"><thead><tr><th>Agent</th><th>Site</th><th>Label</th><th>Pictures</th><th>Video tracks</th></tr></thead><tbody>");
-        foreach (var (agent, site, label, category, pictures, tracks) in counts)
+        var html = new StringBuilder("<table class=\"counts\"><thead><tr><th>Agent</th><th>Site</th><th>What</th><th>Detector's label</th><th>Pictures</th><th>Video tracks</th></tr></thead><tbody>");
+        foreach (var (agent, site, name, label, category, pictures, tracks) in counts)
         {
-            html.Append(C, $"<tr class=\"{H(category)}\"><td>{H(agent)}</td><td>{H(site)}</td><td>{H(label)}</td><td>{pictures}</td><td>{tracks}</td></tr>");
+            html.Append(C, $"<tr class=\"{H(category)}\"><td>{H(agent)}</td><td>{H(site)}</td><td>{H(name)}</td><td>{H(label)}</td><td>{pictures}</td><td>{tracks}</td></tr>");
         }
 
         return html.Append("</tbody></table>").ToString();

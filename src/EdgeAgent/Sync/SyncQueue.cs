@@ -177,12 +177,14 @@ public sealed class SyncQueue : IDisposable
         }
     }
 
-    /// <summary>How many records wait, since when the oldest, and how many alert pictures wait.</summary>
-    public (long Records, DateTimeOffset? Oldest, long Pictures) Backlog()
+    /// <summary>How many records wait (after queue entry <paramref name="after"/>), since when the oldest, and how many alert pictures wait.</summary>
+    public (long Records, DateTimeOffset? Oldest, long Pictures) Backlog(long after = 0)
     {
         lock (_lock)
         {
-            using var select = _connection.Command("SELECT (SELECT count(*) FROM sync_queue), (SELECT min(queued_at) FROM sync_queue), (SELECT count(*) FROM sync_pictures)");
+            using var select = _connection.Command(
+                "SELECT (SELECT count(*) FROM sync_queue WHERE seq > $after), (SELECT min(queued_at) FROM sync_queue WHERE seq > $after), (SELECT count(*) FROM sync_pictures)");
+            select.Parameters.AddWithValue("$after", after);
             using var reader = select.ExecuteReader();
             reader.Read();
             return (reader.GetInt64(0), reader.IsDBNull(1) ? null : RecordTime(reader.GetString(1)), reader.GetInt64(2));

@@ -96,7 +96,9 @@ public sealed partial class SyncService(
                         .Where(s => s.Rows.Count > 0)
                         .Select(s => (s.Table, queue.Read(s.Table, s.Rows)))
                         .ToList();
-                    await central.ShipAsync(Contact(), shipment, stoppingToken).ConfigureAwait(false);
+                    // The server hears what will still wait once this shipment is in.
+                    var (records, oldest, pictures) = taken.Count > 0 ? queue.Backlog(after: taken[^1].Seq) : _backlog;
+                    await central.ShipAsync(new(_options.Agent, _options.Site, Version, records, oldest, pictures), shipment, stoppingToken).ConfigureAwait(false);
                     if (taken.Count > 0)
                     {
                         queue.Acknowledge(taken[^1].Seq);
