@@ -68,16 +68,16 @@ public static class AgentHost
     /// <summary>
     /// The field daemon's stages, registered from the pipeline's end to its start: hosted services
     /// stop in reverse order, so the sources stop first, detection finishes the frames in hand, the
-    /// observation stage hands on what it finished, and the writer commits last; the outbox's
-    /// dispatchers (registered with alerting, before) stop after it, and the detector is released
-    /// with the container, after every stage.
+    /// observation stage hands on what it finished, and the writer commits last; the sync stage then
+    /// ships what the stop recorded; the outbox's dispatchers (registered with alerting, before) stop
+    /// after it, and the detector is released with the container, after every stage.
     /// </summary>
     public static IServiceCollection AddFieldDaemon(this IServiceCollection services, IConfiguration configuration) => services
         .AddHealth(configuration)
         .AddVerdicts(configuration)
         .AddStation(configuration)
-        .AddRecording(configuration)
         .AddSync(configuration)
+        .AddRecording(configuration)
         .AddPipeline(configuration)
         .AddSources(configuration);
 

@@ -14,6 +14,8 @@ public sealed class SyncTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
+    private const string HostileSite = "<img src=x onerror=\"window.pwned=1\">South & Co";
+
     /// <summary>A day's picture budget that holds a thumbnail or two, not all of them.</summary>
     private const double Budget = 0.03;
 
@@ -29,8 +31,8 @@ public sealed class SyncTests
         ("SELECT COUNT(*) FROM outbox WHERE state = 'sent'", "SELECT COUNT(*) FROM alerts WHERE agent_id = '{0}' AND state = 'sent'"),
         ("SELECT COUNT(*) FROM suppressed", "SELECT COUNT(*) FROM suppressed WHERE agent_id = '{0}'"),
 
-        // A source's "stopped" is recorded as the agent stops, after its last shipment: it travels at the next start.
-        ("SELECT COUNT(*) FROM source_states WHERE rowid NOT IN (SELECT row FROM sync_queue WHERE kind = 'source_state')", "SELECT COUNT(*) FROM source_states WHERE agent_id = '{0}'"),
+        // A source's "stopped", recorded as the agent stops, goes in its last shipment.
+        ("SELECT COUNT(*) FROM source_states", "SELECT COUNT(*) FROM source_states WHERE agent_id = '{0}'"),
     ];
 
     [Fact]
@@ -44,7 +46,10 @@ public sealed class SyncTests
         var northJson = ConfigJson(north, smtp, central, "north", batch: 7);
         northJson["Sync"]!["BacklogLimit"] = 5;
         var northConfig = AgentConfig.Write(north, northJson);
-        var southConfig = Config(south, smtp, central, "south", batch: 7);
+        // A site's name comes from outside the page: it must stay text there.
+        var southJson = ConfigJson(south, smtp, central, "south", batch: 7);
+        southJson["Sync"]!["Site"] = HostileSite;
+        var southConfig = AgentConfig.Write(south, southJson);
         Drop(north, 15, "N");
         Drop(south, 8, "S");
 
@@ -134,6 +139,8 @@ public sealed class SyncTests
         Assert.Equal(200, (await page.GotoAsync($"http://127.0.0.1:{port}/"))!.Status);
         Assert.Equal(["north", "south"], await page.Locator("#agents tr[data-agent]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.agent)"));
         Assert.Contains("north reserve", await page.Locator("#agents").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(HostileSite, await page.Locator("#agents").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.pwned === undefined"));
         Assert.Equal(alerts, await page.Locator("#alerts tr[data-alert]").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName, "programme-station.png"), FullPage = true });
         var picture = await page.Locator("#alerts tr[data-alert] a").First.GetAttributeAsync("href");
@@ -256,7 +263,7 @@ public sealed class SyncTests
             Assert.True(here == there, $"{agent}: {here} locally ({local}), {there} centrally");
         }
 
-        Assert.Equal(0, DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM sync_queue WHERE kind <> 'source_state'"));
+        Assert.Equal(0, DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM sync_queue"));
     }
 
     private static long Waiting(TempFolder folder) =>

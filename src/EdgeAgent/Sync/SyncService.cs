@@ -88,28 +88,8 @@ public sealed partial class SyncService(
                     _lastContact = time.GetUtcNow();
                 }
 
-                var taken = queue.Peek(_options.BatchSize);
-                if (taken.Count > 0 || time.GetUtcNow() - _lastContact > Heartbeat)
-                {
-                    var shipment = SyncedTables.All
-                        .Select(t => (Table: t, Rows: taken.Where(r => r.Kind == t.Kind).Select(r => r.Row).ToList()))
-                        .Where(s => s.Rows.Count > 0)
-                        .Select(s => (s.Table, queue.Read(s.Table, s.Rows)))
-                        .ToList();
-                    // The server hears what will still wait once this shipment is in.
-                    var (records, oldest, pictures) = taken.Count > 0 ? queue.Backlog(after: taken[^1].Seq) : _backlog;
-                    await central.ShipAsync(new(_options.Agent, _options.Site, Version, records, oldest, pictures), shipment, stoppingToken).ConfigureAwait(false);
-                    if (taken.Count > 0)
-                    {
-                        queue.Acknowledge(taken[^1].Seq);
-                        LogShipped(logger, taken.Count, shipment.Sum(s => s.Item2.Count));
-                    }
-
-                    _lastContact = time.GetUtcNow();
-                }
-
+                full = await ShipRecordsAsync(queue, central, stoppingToken).ConfigureAwait(false) == _options.BatchSize;
                 await ShipPicturesAsync(queue, central, stoppingToken).ConfigureAwait(false);
-                full = taken.Count == _options.BatchSize;
                 if (failures > 0)
                 {
                     LogReconnected(logger, failures);
@@ -118,10 +98,14 @@ public sealed partial class SyncService(
                 failures = 0;
                 _lastError = null;
                 Measure();
+                if (!full)
+                {
+                    await Task.Delay(_options.Interval, time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException or Microsoft.Data.Sqlite.SqliteException
                 or InvalidOperationException)
@@ -132,15 +116,59 @@ public sealed partial class SyncService(
                 var hint = e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } ? " (run edge-agent sync --init against the central database)" : "";
                 _lastError = e.Message + hint;
                 LogFailed(logger, _backlog.Records, _lastError, delay.TotalSeconds);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (!full)
-            {
-                await Task.Delay(_options.Interval, time, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
+
+        // What the stop itself recorded (the sources' "stopped") goes in a last shipment, given a
+        // moment, when the server answered last time; else it waits for the next start.
+        if (failures == 0 && siteShipped)
+        {
+            using var moment = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await ShipRecordsAsync(queue, central, moment.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+            {
+                LogLastShipmentFailed(logger, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Ships the oldest queued records (or, when none wait and the server has not heard from the agent for a while, only its row); returns how many queue entries went.</summary>
+    private async Task<int> ShipRecordsAsync(SyncQueue queue, CentralStore central, CancellationToken cancellationToken)
+    {
+        var taken = queue.Peek(_options.BatchSize);
+        if (taken.Count == 0 && time.GetUtcNow() - _lastContact <= Heartbeat)
+        {
+            return 0;
+        }
+
+        var shipment = SyncedTables.All
+            .Select(t => (Table: t, Rows: taken.Where(r => r.Kind == t.Kind).Select(r => r.Row).ToList()))
+            .Where(s => s.Rows.Count > 0)
+            .Select(s => (s.Table, queue.Read(s.Table, s.Rows)))
+            .ToList();
+
+        // The server hears what will still wait once this shipment is in.
+        var (records, oldest, pictures) = taken.Count > 0 ? queue.Backlog(after: taken[^1].Seq) : _backlog;
+        await central.ShipAsync(new(_options.Agent, _options.Site, Version, records, oldest, pictures), shipment, cancellationToken).ConfigureAwait(false);
+        _lastContact = time.GetUtcNow();
+        if (taken.Count > 0)
+        {
+            queue.Acknowledge(taken[^1].Seq);
+            LogShipped(logger, taken.Count, shipment.Sum(s => s.Item2.Count));
+        }
+
+        return taken.Count;
     }
 
     /// <inheritdoc />
@@ -215,6 +243,9 @@ public sealed partial class SyncService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: shipment failed ({Backlog} records wait): {Error}; next try in {Seconds:F0} s")]
     private static partial void LogFailed(ILogger logger, long backlog, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the last shipment before stopping did not go ({Error}); what waits goes at the next start")]
+    private static partial void LogLastShipmentFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: {Records} records wait to reach the central database, past Sync:BacklogLimit {Limit} or Sync:BacklogMaxAge {MaxAge}")]
     private static partial void LogBehind(ILogger logger, long records, int limit, TimeSpan maxAge);
