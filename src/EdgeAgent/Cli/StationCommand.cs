@@ -1,11 +1,11 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
+using EdgeAgent.Common;
 using EdgeAgent.Station;
 using EdgeAgent.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using EdgeAgent.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
