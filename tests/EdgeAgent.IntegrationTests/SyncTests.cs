@@ -43,11 +43,14 @@ public sealed class SyncTests
         await using var smtp = await Smtp4dev.StartNewAsync();
         using var north = new TempFolder();
         using var south = new TempFolder();
-        var northJson = ConfigJson(north, smtp, central, "north", batch: 7);
+
+        // Each agent logs in as the administrator set it up: a login of its own in edge_agent_writer.
+        var (northLogin, southLogin) = (await central.CreateLoginAsync("agent_north", "edge_agent_writer"), await central.CreateLoginAsync("agent_south", "edge_agent_writer"));
+        var northJson = ConfigJson(north, smtp, central, northLogin, "north", batch: 7);
         northJson["Sync"]!["BacklogLimit"] = 5;
         var northConfig = AgentConfig.Write(north, northJson);
         // A site's name comes from outside the page: it must stay text there.
-        var southJson = ConfigJson(south, smtp, central, "south", batch: 7);
+        var southJson = ConfigJson(south, smtp, central, southLogin, "south", batch: 7);
         southJson["Sync"]!["Site"] = HostileSite;
         var southConfig = AgentConfig.Write(south, southJson);
         Drop(north, 15, "N");
@@ -55,8 +58,8 @@ public sealed class SyncTests
 
         // The server goes down before the agents start: they work on, and their records wait.
         await central.StopAsync();
-        using (var a = Start(northConfig, central))
-        using (var b = Start(southConfig, central))
+        using (var a = Start(northConfig, northLogin))
+        using (var b = Start(southConfig, southLogin))
         {
             await a.WaitForErrorAsync("Sync: shipment failed", Patience);
             await b.WaitForErrorAsync("Sync: shipment failed", Patience);
@@ -109,10 +112,11 @@ public sealed class SyncTests
             Assert.Equal(320, thumbnail.Width);
         }
 
-        // Across sites: the programme's report counts both agents' animals.
+        // Across sites, read by an analyst's login (edge_analyst: read only): the programme's report counts both agents' animals.
+        var ecologist = await central.CreateLoginAsync("ecologist", "edge_analyst");
         var report = Directory.CreateDirectory(north.File("programme")).FullName;
         var package = north.File("programme-camtrap-dp");
-        var (code, output, error) = await RunAsync(central, "report", "--database", central.Address, "--output", report, "--camtrap-dp", package, "--media-base-url", "https://hq.example.org/pictures/", "--from", "2000-01-01");
+        var (code, output, error) = await RunAsync(ecologist, "report", "--database", central.AddressOf(ecologist.User), "--output", report, "--camtrap-dp", package, "--media-base-url", "https://hq.example.org/pictures/", "--from", "2000-01-01");
         Assert.True(code == 0, error);
         Assert.Contains("report:", output, StringComparison.Ordinal);
         Assert.Contains("(2 deployments,", output, StringComparison.Ordinal);
@@ -120,7 +124,7 @@ public sealed class SyncTests
         Assert.Contains("north/CT-07", deployments, StringComparison.Ordinal);
         Assert.Contains("south/CT-07", deployments, StringComparison.Ordinal);
         Assert.Empty(CamtrapDpChecks.Problems(package));
-        (code, _, error) = await RunAsync(central, "report", "--database", central.Address, "--camtrap-dp", package, "--media-base-url", "pictures/");
+        (code, _, error) = await RunAsync(ecologist, "report", "--database", central.AddressOf(ecologist.User), "--camtrap-dp", package, "--media-base-url", "pictures/");
         Assert.Equal(2, code);
         Assert.Equal("edge-agent: --media-base-url 'pictures/' is not an absolute http(s) URL (https://…)", error.Trim());
         var counts = await File.ReadAllTextAsync(Path.Combine(report, "counts_per_camera.csv"));
@@ -129,8 +133,8 @@ public sealed class SyncTests
 
         // The programme's station page, in a real browser: both agents, every alert, both sites on the map, counts per site.
         var port = FreePort.Next();
-        var start = AgentProcess.StartInfo("station", "--database", central.Address, "--listen", $"127.0.0.1:{port}");
-        start.Environment["PGPASSWORD"] = central.Password;
+        var start = AgentProcess.StartInfo("station", "--database", central.AddressOf(ecologist.User), "--listen", $"127.0.0.1:{port}");
+        start.Environment["PGPASSWORD"] = ecologist.Password;
         using var station = new RunningAgent(Process.Start(start)!);
         await station.WaitForErrorAsync("Programme station page on", Patience);
         using var playwright = await Playwright.CreateAsync();
@@ -167,13 +171,14 @@ public sealed class SyncTests
         await using var central = await Postgres.StartNewAsync();
         await InitAsync(central);
         using var folder = new TempFolder();
-        var config = Config(folder, null, central, "east", batch: 1);
+        var login = await central.CreateLoginAsync("agent_east", "edge_agent_writer");
+        var config = Config(folder, null, central, login, "east", batch: 1);
         Drop(folder, 30, "E");
 
         // A backlog built while the server was away drains in one-record shipments, one after another;
         // the agent is killed in the middle of them.
         await central.StopAsync();
-        using (var agent = Start(config, central))
+        using (var agent = Start(config, login))
         {
             await agent.WaitForErrorAsync("Sync: shipment failed", Patience);
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 30, agent);
@@ -190,7 +195,7 @@ public sealed class SyncTests
         }
 
         Assert.True(Waiting(folder) > 0, "the kill left records to ship");
-        using (var agent = Start(config, central))
+        using (var agent = Start(config, login))
         {
             await DaemonTests.WaitUntilAsync(() => Waiting(folder) == 0, agent);
             await AgentProcess.SignalAsync(agent.Process, "TERM");
@@ -207,11 +212,12 @@ public sealed class SyncTests
         await InitAsync(central);
         using var folder = new TempFolder();
         await using var smtp = await Smtp4dev.StartNewAsync();
-        var json = ConfigJson(folder, smtp, central, "west", batch: 100);
+        var login = await central.CreateLoginAsync("agent_west", "edge_agent_writer");
+        var json = ConfigJson(folder, smtp, central, login, "west", batch: 100);
         json["Sync"]!["DailyPictureMegabytes"] = Budget;
         var config = AgentConfig.Write(folder, json);
         Drop(folder, 30, "W");
-        using (var agent = Start(config, central))
+        using (var agent = Start(config, login))
         {
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 30 && AllShipped(folder, pictures: false), agent);
             var deadline = DateTime.UtcNow + Patience;
@@ -245,12 +251,12 @@ public sealed class SyncTests
 
     private static async Task InitAsync(Postgres central)
     {
-        var (code, output, error) = await RunAsync(central, "sync", "--init", "--database", central.Address);
+        var (code, output, error) = await RunAsync(central.Superuser, "sync", "--init", "--database", central.Address);
         Assert.True(code == 0, error);
         Assert.Contains("central schema: version 1 (was empty)", output, StringComparison.Ordinal);
 
         // Applying it again changes nothing.
-        (code, output, _) = await RunAsync(central, "sync", "--init", "--database", central.Address);
+        (code, output, _) = await RunAsync(central.Superuser, "sync", "--init", "--database", central.Address);
         Assert.Equal(0, code);
         Assert.Contains("already up to date", output, StringComparison.Ordinal);
     }
@@ -287,17 +293,17 @@ public sealed class SyncTests
         }
     }
 
-    private static string Config(TempFolder folder, Smtp4dev? smtp, Postgres central, string agent, int batch) =>
-        AgentConfig.Write(folder, ConfigJson(folder, smtp, central, agent, batch));
+    private static string Config(TempFolder folder, Smtp4dev? smtp, Postgres central, Login login, string agent, int batch) =>
+        AgentConfig.Write(folder, ConfigJson(folder, smtp, central, login, agent, batch));
 
-    private static JsonObject ConfigJson(TempFolder folder, Smtp4dev? smtp, Postgres central, string agent, int batch)
+    private static JsonObject ConfigJson(TempFolder folder, Smtp4dev? smtp, Postgres central, Login login, string agent, int batch)
     {
         var path = DaemonTests.DaemonConfig(folder, smtp, null, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = folder.File("drop"), ["StableFor"] = "00:00:00.2" }));
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         json["Sync"] = new JsonObject
         {
             ["Enabled"] = true,
-            ["Database"] = central.Address,
+            ["Database"] = central.AddressOf(login.User),
             ["Agent"] = agent,
             ["Site"] = $"{agent} reserve",
             ["Interval"] = "00:00:00.2",
@@ -308,17 +314,17 @@ public sealed class SyncTests
         return json;
     }
 
-    private static RunningAgent Start(string config, Postgres central)
+    private static RunningAgent Start(string config, Login login)
     {
         var start = AgentProcess.StartInfo("run", "--config", config);
-        start.Environment["Sync__Password"] = central.Password;
+        start.Environment["Sync__Password"] = login.Password;
         return new RunningAgent(Process.Start(start)!);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(Postgres central, params string[] arguments)
+    private static async Task<(int Code, string Output, string Error)> RunAsync(Login login, params string[] arguments)
     {
         var start = AgentProcess.StartInfo(arguments);
-        start.Environment["PGPASSWORD"] = central.Password;
+        start.Environment["PGPASSWORD"] = login.Password;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -117,6 +117,8 @@ public static class CentralSchema
             GRANT USAGE ON SCHEMA public TO edge_agent_writer, edge_analyst;
             GRANT SELECT ON ALL TABLES IN SCHEMA public TO edge_analyst;
             GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO edge_agent_writer;
+            -- An agent replaces its zones and cameras at each start.
+            GRANT DELETE ON zones, cameras TO edge_agent_writer;
             REVOKE UPDATE, INSERT ON schema_version, spatial_ref_sys FROM edge_agent_writer;
 
             """);

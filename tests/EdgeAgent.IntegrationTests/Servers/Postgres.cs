@@ -30,8 +30,24 @@ internal sealed class Postgres : ServerProcess
     /// <summary>The server's certificate, which clients trust as their root.</summary>
     public string Certificate => Path.Combine(_folder, "server.crt");
 
-    /// <summary>The database as the agent and the command line name it (the password apart).</summary>
-    public string Address => $"postgresql://{User}@localhost:{ServerPort}/postgres?sslmode=verify-full&sslrootcert={Uri.EscapeDataString(Certificate)}";
+    /// <summary>The database as the command line names it for the superuser (the password apart).</summary>
+    public string Address => AddressOf(User);
+
+    /// <summary>The superuser's login.</summary>
+    public Login Superuser => new(User, Password);
+
+    /// <summary>The database as a login's user names it.</summary>
+    public string AddressOf(string user) => $"postgresql://{user}@localhost:{ServerPort}/postgres?sslmode=verify-full&sslrootcert={Uri.EscapeDataString(Certificate)}";
+
+    /// <summary>A new login that is a member of <paramref name="role"/> (the schema's edge_agent_writer or edge_analyst), as an administrator makes one.</summary>
+    public async Task<Login> CreateLoginAsync(string user, string role)
+    {
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        await using var source = Open();
+        await using var create = source.CreateCommand($"CREATE ROLE {user} LOGIN PASSWORD '{password}' IN ROLE {role}");
+        await create.ExecuteNonQueryAsync();
+        return new Login(user, password);
+    }
 
     protected override string Name => "postgresql";
 
@@ -167,3 +183,6 @@ internal sealed class Postgres : ServerProcess
         }
     }
 }
+
+/// <summary>A PostgreSQL login: user and password.</summary>
+internal sealed record Login(string User, string Password);
