@@ -68,15 +68,9 @@ public sealed class SyncTests
             Assert.True(Waiting(north) > 0 && Waiting(south) > 0, "records wait while the server is down");
 
             // The agent says it is behind — on /healthz, without counting as unhealthy, and on its station page.
+            await a.WaitForErrorAsync("past Sync:BacklogLimit", Patience);
             using var http = new HttpClient();
-            var deadline = DateTime.UtcNow + Patience;
-            string health;
-            while (!(health = await http.GetStringAsync($"http://{northJson["Metrics"]!["Listen"]}/healthz")).Contains("warning: ", StringComparison.Ordinal))
-            {
-                Assert.True(DateTime.UtcNow < deadline, health);
-                await Task.Delay(100);
-            }
-
+            var health = await http.GetStringAsync($"http://{northJson["Metrics"]!["Listen"]}/healthz");
             Assert.StartsWith("ok\n", health, StringComparison.Ordinal);
             Assert.Contains("records wait to reach the central database", health, StringComparison.Ordinal);
             var shipping = await http.GetStringAsync($"http://{northJson["Station"]!["Listen"]}/fragments/sources");
@@ -183,13 +177,7 @@ public sealed class SyncTests
             await agent.WaitForErrorAsync("Sync: shipment failed", Patience);
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 30, agent);
             await central.StartAsync();
-            var deadline = DateTime.UtcNow + Patience;
-            while (await central.CountAsync("SELECT COUNT(*) FROM detections WHERE agent_id = 'east'") == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, agent.Error);
-                await Task.Delay(10);
-            }
-
+            await agent.WaitForErrorAsync("Sync: the central database answers again", Patience);
             await AgentProcess.SignalAsync(agent.Process, "KILL");
             await agent.WaitForExitAsync(Patience);
         }
@@ -220,13 +208,7 @@ public sealed class SyncTests
         using (var agent = Start(config, login))
         {
             await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) == 30 && AllShipped(folder, pictures: false), agent);
-            var deadline = DateTime.UtcNow + Patience;
-            while (await central.CountAsync("SELECT COUNT(*) FROM alert_pictures") == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, agent.Error);
-                await Task.Delay(50);
-            }
-
+            await agent.WaitForErrorAsync("today's picture budget", Patience);
             await AgentProcess.SignalAsync(agent.Process, "TERM");
             Assert.Equal(0, (await agent.WaitForExitAsync(Patience)).Code);
         }

@@ -32,7 +32,7 @@ public sealed class SyncQueueTests
         Assert.Equal(5, queue.Backlog().Records);
 
         // Read as the rows are now: the alert once, delivered.
-        var alerts = queue.Read(SyncedTables.OfKind("alert"), queued.Where(q => q.Kind == "alert").Select(q => q.Row));
+        var alerts = queue.Read(SyncedTables.All.Single(t => t.Kind == "alert"), queued.Where(q => q.Kind == "alert").Select(q => q.Row));
         Assert.Equal("sent", Assert.Single(alerts)[2]);
 
         // The outbox's pruning leaves a delivered alert the server does not have yet.

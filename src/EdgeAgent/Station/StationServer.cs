@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenCvSharp;
+using EdgeAgent.Recording;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 /// <summary>
@@ -65,7 +65,7 @@ public sealed partial class StationServer(
 
             // An alert's picture never changes: the browser may keep it; over a slow link it comes reduced.
             context.Response.Headers.CacheControl = "private, max-age=86400";
-            return Results.File(Reduced(jpeg), "image/jpeg");
+            return Results.File(Thumbnails.Shrink(jpeg, 640, 75), "image/jpeg");
         });
         app.MapPost("/alerts/{id}/{channel}/retry", async (string id, string channel, HttpContext context) =>
         {
@@ -151,20 +151,6 @@ public sealed partial class StationServer(
 
     /// <summary>Who gave a verdict, as far as the page knows: one password is shared, so the address it came from.</summary>
     private static string Who(HttpContext context) => $"station page, {context.Connection.RemoteIpAddress?.ToString() ?? "unknown address"}";
-
-    /// <summary>An alert picture at most 640 pixels wide, for the page.</summary>
-    private static byte[] Reduced(byte[] jpeg)
-    {
-        using var picture = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        if (picture.Empty() || picture.Cols <= 640)
-        {
-            return jpeg;
-        }
-
-        using var small = new Mat();
-        Cv2.Resize(picture, small, new Size(640, Math.Max(1, picture.Rows * 640 / picture.Cols)), interpolation: InterpolationFlags.Area);
-        return small.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 75));
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page on http://{Listen}/ ({Access})")]
     private static partial void LogListening(ILogger logger, string listen, string access);

@@ -34,6 +34,7 @@ public sealed partial class SyncService(
     private bool _behind;
     private DateTimeOffset? _lastContact;
     private string? _lastError;
+    private DateOnly? _budgetSpentOn;
 
     /// <summary>Where shipping stands, for the station page; null when it is off.</summary>
     public ShippingStatus? Status => _options.Enabled && _queue is not null
@@ -184,10 +185,16 @@ public sealed partial class SyncService(
         {
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             var jpeg = queue.Picture(waiting.AlertId);
-            var sent = jpeg is null ? null : _options.Pictures == PictureShipping.Thumbnails ? Thumbnails.Shrink(jpeg, _options.ThumbnailWidth) : jpeg;
+            var sent = jpeg is null ? null : _options.Pictures == PictureShipping.Thumbnails ? Thumbnails.Shrink(jpeg, _options.ThumbnailWidth, 70) : jpeg;
             if (sent is not null && queue.PictureBytesOn(today) + sent.Length > _options.DailyPictureBytes)
             {
-                // Left behind: it goes tomorrow, within tomorrow's budget, oldest first.
+                // Left behind: it goes tomorrow, within tomorrow's budget, oldest first. Said once a day.
+                if (_budgetSpentOn != today)
+                {
+                    _budgetSpentOn = today;
+                    LogBudgetSpent(logger, _options.DailyPictureMegabytes);
+                }
+
                 return;
             }
 
@@ -216,12 +223,12 @@ public sealed partial class SyncService(
         }
 
         var behind = _backlog.Records > _options.BacklogLimit || _backlog.Oldest is { } at && time.GetUtcNow() - at > _options.BacklogMaxAge;
-        if (behind && !_behind)
+        var crossed = behind && !_behind;
+        _behind = behind;
+        if (crossed)
         {
             LogBehind(logger, _backlog.Records, _options.BacklogLimit, _options.BacklogMaxAge);
         }
-
-        _behind = behind;
     }
 
     private string? Behind()
@@ -243,6 +250,9 @@ public sealed partial class SyncService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: shipment failed ({Backlog} records wait): {Error}; next try in {Seconds:F0} s")]
     private static partial void LogFailed(ILogger logger, long backlog, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: today's picture budget (Sync:DailyPictureMegabytes {Megabytes}) is spent; the alert pictures left wait for tomorrow (edge-agent sync --left-behind lists them)")]
+    private static partial void LogBudgetSpent(ILogger logger, double megabytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the last shipment before stopping did not go ({Error}); what waits goes at the next start")]
     private static partial void LogLastShipmentFailed(ILogger logger, string error);

@@ -105,7 +105,4 @@ public static class SyncedTables
             new("undone_at", ColumnType.Time), new("undone_by", ColumnType.Text),
         ]),
     ];
-
-    /// <summary>The table of a queue entry's kind.</summary>
-    public static SyncedTable OfKind(string kind) => All.First(t => t.Kind == kind);
 }

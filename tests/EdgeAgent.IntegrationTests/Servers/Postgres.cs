@@ -21,6 +21,8 @@ internal sealed class Postgres : ServerProcess
     // PostgreSQL refuses to run as root: tests run as root (CI) start it as the postgres user.
     private static readonly bool AsRoot = Environment.UserName == "root";
 
+    private TaskCompletionSource? _ready;
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"edge-agent-pg-{Guid.NewGuid():N}");
 
     public int ServerPort { get; } = FreePort.Next();
@@ -74,27 +76,12 @@ internal sealed class Postgres : ServerProcess
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Starts the server and waits until it accepts logins (after a crash it listens while it recovers).</summary>
+    /// <summary>Starts the server and waits until it says it accepts connections (after a crash it listens while it recovers).</summary>
     public override async Task StartAsync()
     {
+        _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await base.StartAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            using var ready = Process.Start(new ProcessStartInfo(Path.Combine(Binaries, "pg_isready"), ["-q", "-h", "localhost", "-p", ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
-            await ready.WaitForExitAsync();
-            if (ready.ExitCode == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"postgresql on port {ServerPort} did not accept connections within 60 s");
-            }
-
-            await Task.Delay(100);
-        }
+        await _ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>
@@ -120,6 +107,14 @@ internal sealed class Postgres : ServerProcess
         }
         catch (IOException)
         {
+        }
+    }
+
+    protected override void Said(string? line)
+    {
+        if (line?.Contains("database system is ready to accept connections", StringComparison.Ordinal) == true)
+        {
+            _ready?.TrySetResult();
         }
     }
 

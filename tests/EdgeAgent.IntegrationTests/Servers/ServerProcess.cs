@@ -31,8 +31,8 @@ internal abstract class ServerProcess : IAsyncDisposable
             throw new InvalidOperationException($"{Name} ({start.FileName}) cannot be started: {e.Message}. .ci/run installs it.", e);
         }
 
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Said(e.Data);
+        _process.ErrorDataReceived += (_, e) => Said(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         foreach (var port in Ports)
@@ -56,4 +56,9 @@ internal abstract class ServerProcess : IAsyncDisposable
     public virtual async ValueTask DisposeAsync() => await StopAsync();
 
     protected abstract ProcessStartInfo StartInfo();
+
+    /// <summary>A line the server wrote (stdout or stderr); null at the end of a stream.</summary>
+    protected virtual void Said(string? line)
+    {
+    }
 }
