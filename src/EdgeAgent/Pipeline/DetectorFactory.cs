@@ -3,6 +3,7 @@ namespace EdgeAgent.Pipeline;
 using EdgeAgent.Detection;
 using EdgeAgent.Species;
 using EdgeAgent.Common;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection.Triton;
 using Microsoft.Extensions.Logging;
 
@@ -55,13 +56,13 @@ public static partial class DetectorFactory
         var manifest = ClassifierManifest.Load(options.Classifier.Model);
         if (options.Backend != DetectorBackend.Triton || options.Classifier.TritonModel.Length == 0)
         {
-            return new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>());
+            return CreateLocalClassifier(manifest, options, loggers);
         }
 
         var logger = loggers.CreateLogger<FailoverClassifier>();
         var triton = new TritonClassifier(manifest, options.Triton with { Model = options.Classifier.TritonModel, ModelVersion = "" });
         var local = ConnectWithFallback<ICropClassifier>(
-            triton, triton.Connect, options.Triton, () => new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>()), reason => LogClassifierStartingLocal(logger, reason));
+            triton, triton.Connect, options.Triton, () => CreateLocalClassifier(manifest, options, loggers), reason => LogClassifierStartingLocal(logger, reason));
         return new FailoverClassifier(triton, local, options.Triton, TimeProvider.System, logger);
     }
 
@@ -79,6 +80,17 @@ public static partial class DetectorFactory
         detector.Detect(blank, 1f);
         LogWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), detector.Provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return detector;
+    }
+
+    /// <summary>The local species classifier, warmed up as the detector is, with one blank crop: otherwise the first animals' looks pay for it.</summary>
+    private static SpeciesClassifier CreateLocalClassifier(ClassifierManifest manifest, DetectorOptions options, ILoggerFactory loggers)
+    {
+        var classifier = new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>());
+        using var blank = new OpenCvSharp.Mat(manifest.Input.Height, manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        classifier.Classify(blank, [new BoundingBox(0, 0, manifest.Input.Width, manifest.Input.Height)]);
+        LogClassifierWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), classifier.Provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return classifier;
     }
 
     private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed)
@@ -133,6 +145,9 @@ public static partial class DetectorFactory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "First inference on {Provider} (warm-up) took {Milliseconds:F0} ms")]
     private static partial void LogWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Species classifier warmed up on {Provider} in {Milliseconds:F0} ms")]
+    private static partial void LogClassifierWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local detector serves until it is")]
     private static partial void LogStartingLocal(ILogger logger, string reason);
