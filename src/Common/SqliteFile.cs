@@ -76,4 +76,26 @@ public static class SqliteFile
         command.Transaction = transaction;
         return command;
     }
+
+    /// <summary>Runs a query and reads each of its rows with <paramref name="read"/>.</summary>
+    public static List<T> Rows<T>(this SqliteCommand command, Func<SqliteDataReader, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(read);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>A text column's value, or null where it is NULL.</summary>
+    public static string? StringOrNull(this SqliteDataReader reader, int column)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(column) ? null : reader.GetString(column);
+    }
 }

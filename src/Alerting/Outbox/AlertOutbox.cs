@@ -62,14 +62,7 @@ public sealed class AlertOutbox : IAsyncDisposable
         {
             using var select = _connection.Command("SELECT alert FROM outbox WHERE created_at >= $since GROUP BY id ORDER BY MIN(created_at), MIN(rowid)");
             select.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-            using var reader = select.ExecuteReader();
-            var alerts = new List<Alert>();
-            while (reader.Read())
-            {
-                alerts.Add(JsonSerializer.Deserialize<Alert>(reader.GetString(0), OutboxTable.Json)!);
-            }
-
-            return alerts;
+            return select.Rows(r => JsonSerializer.Deserialize<Alert>(r.GetString(0), OutboxTable.Json)!);
         }
         finally
         {

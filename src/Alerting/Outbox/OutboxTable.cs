@@ -73,25 +73,21 @@ public static class OutboxTable
     public static List<OutboxEntry> Read(SqliteCommand select)
     {
         ArgumentNullException.ThrowIfNull(select);
-        var entries = new List<OutboxEntry>();
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
+        return select.Rows(reader =>
         {
             var alert = JsonSerializer.Deserialize<Alert>(reader.GetString(8), Json)!;
             var picture = reader.IsDBNull(9) ? null : (byte[])reader[9];
-            entries.Add(new OutboxEntry(
+            return new OutboxEntry(
                 reader.GetString(0),
                 reader.GetString(1),
                 Enum.Parse<OutboxState>(reader.GetString(2), ignoreCase: true),
                 reader.GetInt32(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.StringOrNull(5),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
                 alert with { Observation = alert.Observation with { Picture = picture } },
-                reader.IsDBNull(10) ? null : reader.GetString(10)));
-        }
-
-        return entries;
+                reader.StringOrNull(10));
+        });
     }
 }

@@ -205,7 +205,7 @@ public sealed class RecordQueries
 
             animals.Add(new SeenAnimal(
                 source, flight, label, reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position,
-                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.IsDBNull(10) ? null : reader.GetString(10), recorded)
+                reader.GetString(8), DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture), reader.StringOrNull(10), recorded)
             { Named = NamedAt(reader, 11, label, reader.GetString(3)) });
         }
 
@@ -222,35 +222,27 @@ public sealed class RecordQueries
     /// <param name="latest">Only the latest this many, or null for all.</param>
     public IReadOnlyList<PlacedRecord> Placed(string? source, DateTimeOffset? from, DateTimeOffset? to, int? latest = null)
     {
-        var rows = new List<PlacedRecord>();
-        {
-            using var connection = Open();
-            using var select = connection.Command($"""
-                SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id,
-                    {TaxonColumns}
-                FROM tracks WHERE latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR last_seen >= $from) AND ($to IS NULL OR first_seen <= $to)
-                UNION ALL
-                SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id,
-                    {TaxonColumns}
-                FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
-                ORDER BY 7 DESC LIMIT $latest
-                """);
-            select.Parameters.AddWithValue("$latest", latest ?? -1);
-            select.Parameters.AddWithValue("$source", (object?)source ?? DBNull.Value);
-            select.Parameters.AddWithValue("$from", from is { } f ? RecordSchema.Text(f) : DBNull.Value);
-            select.Parameters.AddWithValue("$to", to is { } t ? RecordSchema.Text(t) : DBNull.Value);
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                string? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-                rows.Add(new PlacedRecord(
-                    reader.GetString(0), reader.GetString(1), Optional(2), reader.GetString(3), reader.GetString(4), reader.GetFloat(5),
-                    DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
-                    reader.GetInt32(8), new GeoPosition(reader.GetDouble(9), reader.GetDouble(10)), reader.IsDBNull(11) ? null : reader.GetDouble(11),
-                    reader.GetString(12), Optional(13), Optional(14))
-                { Taxon = NamedAt(reader, 15, reader.GetString(3), reader.GetString(4))?.Taxon });
-            }
-        }
+        using var connection = Open();
+        using var select = connection.Command($"""
+            SELECT 'track', source_id, track_id, label, category, best_confidence, first_seen, last_seen, frames, latitude, longitude, uncertainty_m, placed_by, snapshot, alert_id,
+                {TaxonColumns}
+            FROM tracks WHERE latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR last_seen >= $from) AND ($to IS NULL OR first_seen <= $to)
+            UNION ALL
+            SELECT 'detection', source_id, NULL, label, category, confidence, captured_at, captured_at, 1, latitude, longitude, uncertainty_m, placed_by, picture, alert_id,
+                {TaxonColumns}
+            FROM detections WHERE track_id IS NULL AND latitude IS NOT NULL AND ($source IS NULL OR source_id = $source) AND ($from IS NULL OR captured_at >= $from) AND ($to IS NULL OR captured_at <= $to)
+            ORDER BY 7 DESC LIMIT $latest
+            """);
+        select.Parameters.AddWithValue("$latest", latest ?? -1);
+        select.Parameters.AddWithValue("$source", (object?)source ?? DBNull.Value);
+        select.Parameters.AddWithValue("$from", from is { } f ? RecordSchema.Text(f) : DBNull.Value);
+        select.Parameters.AddWithValue("$to", to is { } t ? RecordSchema.Text(t) : DBNull.Value);
+        var rows = select.Rows(r => new PlacedRecord(
+            r.GetString(0), r.GetString(1), r.StringOrNull(2), r.GetString(3), r.GetString(4), r.GetFloat(5),
+            DateTimeOffset.Parse(r.GetString(6), CultureInfo.InvariantCulture), DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture),
+            r.GetInt32(8), new GeoPosition(r.GetDouble(9), r.GetDouble(10)), r.IsDBNull(11) ? null : r.GetDouble(11),
+            r.GetString(12), r.StringOrNull(13), r.StringOrNull(14))
+        { Taxon = NamedAt(r, 15, r.GetString(3), r.GetString(4))?.Taxon });
 
         rows.Reverse();
         return rows;
@@ -259,28 +251,19 @@ public sealed class RecordQueries
     /// <summary>The latest records of a label — camera-trap detections and video tracks — newest first.</summary>
     public IReadOnlyList<LabelRecord> Latest(string label, int count)
     {
-        var rows = new List<LabelRecord>();
-        {
-            using var connection = Open();
-            using var select = connection.Command("""
-                SELECT * FROM (
-                    SELECT 'detection', source_id, captured_at, confidence, latitude, longitude, alert_id FROM detections WHERE track_id IS NULL AND label = $label
-                    UNION ALL
-                    SELECT 'track', source_id, first_seen, best_confidence, latitude, longitude, alert_id FROM tracks WHERE label = $label)
-                ORDER BY 3 DESC LIMIT $count
-                """);
-            select.Parameters.AddWithValue("$label", label);
-            select.Parameters.AddWithValue("$count", count);
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(new LabelRecord(
-                    reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetFloat(3),
-                    reader.IsDBNull(4) ? null : new GeoPosition(reader.GetDouble(4), reader.GetDouble(5)), reader.IsDBNull(6) ? null : reader.GetString(6)));
-            }
-        }
-
-        return rows;
+        using var connection = Open();
+        using var select = connection.Command("""
+            SELECT * FROM (
+                SELECT 'detection', source_id, captured_at, confidence, latitude, longitude, alert_id FROM detections WHERE track_id IS NULL AND label = $label
+                UNION ALL
+                SELECT 'track', source_id, first_seen, best_confidence, latitude, longitude, alert_id FROM tracks WHERE label = $label)
+            ORDER BY 3 DESC LIMIT $count
+            """);
+        select.Parameters.AddWithValue("$label", label);
+        select.Parameters.AddWithValue("$count", count);
+        return select.Rows(r => new LabelRecord(
+            r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetFloat(3),
+            r.IsDBNull(4) ? null : new GeoPosition(r.GetDouble(4), r.GetDouble(5)), r.StringOrNull(6)));
     }
 
     /// <summary>The camera-trap pictures done, taken in [<paramref name="from"/>, <paramref name="to"/>) (without capture times: done then).</summary>
@@ -300,9 +283,9 @@ public sealed class RecordQueries
         {
             yield return new PictureRow(
                 reader.GetString(0), reader.GetString(1), Time(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6))
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.StringOrNull(6))
             {
-                TimestampIssue = reader.IsDBNull(7) ? null : reader.GetString(7),
+                TimestampIssue = reader.StringOrNull(7),
             };
         }
     }
@@ -322,7 +305,7 @@ public sealed class RecordQueries
         while (reader.Read())
         {
             yield return new DetectionRow(
-                reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), Time(reader.GetString(3)), reader.GetString(4),
+                reader.GetInt64(0), reader.GetString(1), reader.StringOrNull(2), Time(reader.GetString(3)), reader.GetString(4),
                 reader.GetString(5), reader.GetFloat(6), reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10))
             {
                 Named = NamedAt(reader, 11, reader.GetString(4), reader.GetString(5), reader.GetFloat(6)),

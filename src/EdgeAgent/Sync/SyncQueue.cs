@@ -124,14 +124,7 @@ public sealed class SyncQueue : IDisposable
         {
             using var select = _connection.Command("SELECT seq, kind, row FROM sync_queue ORDER BY seq LIMIT $n");
             select.Parameters.AddWithValue("$n", count);
-            using var reader = select.ExecuteReader();
-            var records = new List<QueuedRecord>();
-            while (reader.Read())
-            {
-                records.Add(new QueuedRecord(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-
-            return records;
+            return select.Rows(r => new QueuedRecord(r.GetInt64(0), r.GetString(1), r.GetInt64(2)));
         }
     }
 
@@ -149,17 +142,7 @@ public sealed class SyncQueue : IDisposable
             {
                 using var select = _connection.Command(
                     $"SELECT {string.Join(", ", table.Columns.Select(c => c.LocalExpression))} FROM {table.LocalTable} WHERE rowid IN ({string.Join(',', chunk)}) ORDER BY rowid");
-                using var reader = select.ExecuteReader();
-                while (reader.Read())
-                {
-                    var values = new object?[table.Columns.Length];
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                    }
-
-                    result.Add(values);
-                }
+                result.AddRange(select.Rows(r => Enumerable.Range(0, table.Columns.Length).Select(i => r.IsDBNull(i) ? null : r.GetValue(i)).ToArray()));
             }
         }
 
@@ -198,14 +181,7 @@ public sealed class SyncQueue : IDisposable
         {
             using var select = _connection.Command("SELECT alert_id, queued_at FROM sync_pictures ORDER BY queued_at, alert_id LIMIT $n");
             select.Parameters.AddWithValue("$n", limit);
-            using var reader = select.ExecuteReader();
-            var pictures = new List<WaitingPicture>();
-            while (reader.Read())
-            {
-                pictures.Add(new WaitingPicture(reader.GetString(0), RecordTime(reader.GetString(1))));
-            }
-
-            return pictures;
+            return select.Rows(r => new WaitingPicture(r.GetString(0), RecordTime(r.GetString(1))));
         }
     }
 
@@ -265,14 +241,7 @@ public sealed class SyncQueue : IDisposable
     private static List<string> Triggers(SqliteTransaction transaction)
     {
         using var select = transaction.Connection!.Command("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\'", transaction);
-        using var reader = select.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return select.Rows(r => r.GetString(0));
     }
 
     private static int Execute(SqliteTransaction transaction, string sql)

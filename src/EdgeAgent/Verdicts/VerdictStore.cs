@@ -130,21 +130,12 @@ public sealed class VerdictStore(IOptions<DatabaseOptions> database, IOptions<Ve
     /// <summary>A connection that writes verdicts; the table is made if this database has none yet.</summary>
     private SqliteConnection OpenWritable() => SqliteFile.Open(_path, "FULL", RecordSchema.VerdictsTable, "Database:Path", database.Value.LockTimeout);
 
-    private static List<Verdict> Read(SqliteCommand select)
-    {
-        var verdicts = new List<Verdict>();
-        using var reader = select.ExecuteReader();
-        DateTimeOffset? TimeAt(int i) => reader.IsDBNull(i) ? null : RecordSchema.Time(reader.GetString(i));
-        while (reader.Read())
-        {
-            verdicts.Add(new Verdict(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0, reader.GetString(3), RecordSchema.Time(reader.GetString(4)), reader.GetString(5),
-                reader.GetString(6), Category(reader.GetString(15)), new BoundingBox(reader.GetFloat(7), reader.GetFloat(8), reader.GetFloat(9), reader.GetFloat(10)),
-                reader.IsDBNull(11) ? null : reader.GetString(11), TimeAt(12), TimeAt(13), reader.IsDBNull(14) ? null : reader.GetString(14)));
-        }
+    private static List<Verdict> Read(SqliteCommand select) => select.Rows(r => new Verdict(
+        r.GetInt64(0), r.GetString(1), r.GetInt64(2) != 0, r.GetString(3), RecordSchema.Time(r.GetString(4)), r.GetString(5),
+        r.GetString(6), Category(r.GetString(15)), new BoundingBox(r.GetFloat(7), r.GetFloat(8), r.GetFloat(9), r.GetFloat(10)),
+        r.StringOrNull(11), TimeAt(r, 12), TimeAt(r, 13), r.StringOrNull(14)));
 
-        return verdicts;
-    }
+    private static DateTimeOffset? TimeAt(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : RecordSchema.Time(reader.GetString(column));
 
     private static DetectionCategory Category(string name) =>
         DetectionCategories.TryParse(name, out var category) ? category : throw new InvalidDataException($"verdicts: '{name}' is not a detection category");
