@@ -1,11 +1,12 @@
 # Shared by the daemon benchmarks: a work folder cleaned up on exit with the processes started, a free
 # port, the agent built, and the test clip (640×480 at 15 fps, empty for a second, a person for a second;
-# SCENE=<a camera-trap picture's name> shows that picture instead of the person).
+# SCENE=<a camera-trap picture's name> shows that picture instead of the person). KEEP_LOG=<file> keeps
+# the agent's log there.
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="$root/../shared/testdata/camera-trap"
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -n "${KEEP_LOG:-}" ] && cp "$work/agent.log" "$KEEP_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }

@@ -6,7 +6,9 @@ using EdgeAgent.Detection;
 using EdgeAgent.Species;
 using EdgeAgent.Sources;
 using EdgeAgent.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 /// <summary>The species stage: the real ImageNet classifier on crops of the real shared pictures, its WordNet taxonomy, and the roll-up.</summary>
@@ -164,6 +166,30 @@ public sealed class SpeciesTests : IDisposable
         Assert.Equal(plain.Count, river.Count);
         Assert.Contains(plain, t => t.IsWithin("elephantidae"));
         Assert.All(river, t => Assert.True(t.Rank is "class" or "kingdom", $"at CT-RIVER: {t.Display}"));
+    }
+
+    [Fact]
+    public void The_daemon_warms_both_models_up_at_start_and_detect_leaves_it_to_its_first_picture()
+    {
+        var options = new DetectorOptions
+        {
+            Model = TestPaths.DefaultManifest,
+            Provider = ExecutionProvider.Cpu,
+            Classifier = new ClassifierOptions { Model = TestPaths.ClassifierManifest },
+        };
+        using var logged = new FakeLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logged));
+        List<string> Said(bool warmUp)
+        {
+            logged.Collector.Clear();
+            Pipeline.DetectorFactory.Create(options, loggers, warmUp: warmUp).Dispose();
+            return logged.Collector.GetSnapshot().Select(r => r.Message).ToList();
+        }
+
+        var daemon = Said(warmUp: true);
+        Assert.Contains(daemon, m => m.StartsWith("First inference on Cpu (warm-up) took", StringComparison.Ordinal));
+        Assert.Contains(daemon, m => m.StartsWith("Species classifier warmed up on Cpu in", StringComparison.Ordinal));
+        Assert.DoesNotContain(Said(warmUp: false), m => m.Contains("warm", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
