@@ -40,7 +40,7 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
     public async Task<DetectSummary> RunAsync(DetectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var detector = DetectorFactory.Create(request.Detector, loggerFactory, warmUp: false);
+        using var detector = DetectorFactory.Create(request.Detector, loggerFactory);
         var manifest = detector.Manifest;
         var masks = request.MasksFile is null ? new Dictionary<string, DetectionMask>() : DetectionMask.LoadFile(request.MasksFile);
         var results = File.Exists(request.OutputPath) ? MegaDetectorResults.Load(request.OutputPath, "so the run cannot resume from it (remove it or choose another --output)") : new MegaDetectorResults();

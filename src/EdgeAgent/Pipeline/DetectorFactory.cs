@@ -14,29 +14,24 @@ public static partial class DetectorFactory
     /// <param name="options">The detector's configuration.</param>
     /// <param name="loggers">Where it logs.</param>
     /// <param name="onServed">Told, for Triton, which backend served each frame.</param>
-    /// <param name="warmUp">
-    /// Whether the local models make a first inference on a blank picture before they are handed
-    /// out: the daemon's start-up should pay for it, not its first alert; a batch job pays it on its
-    /// first picture anyway, and the blank one would only be one inference more.
-    /// </param>
-    public static IDetector Create(DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed = null, bool warmUp = true)
+    public static IDetector Create(DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         var manifest = ModelManifest.Load(options.Model.Length > 0 ? options.Model : ModelManifest.DefaultPath);
         IDetector detector = options.Backend == DetectorBackend.Triton
-            ? CreateTriton(manifest, options, loggers, onServed, warmUp)
-            : CreateLocal(manifest, options, loggers, warmUp);
+            ? CreateTriton(manifest, options, loggers, onServed)
+            : CreateLocal(manifest, options, loggers);
         if (options.Tiling.Enabled)
         {
             detector = new TilingDetector(detector, options.Tiling);
         }
 
-        return Named(detector, options, loggers, warmUp);
+        return Named(detector, options, loggers);
     }
 
     /// <summary>The species stage around the detector: a classifier when one is configured, else the detector's own taxa.</summary>
-    private static IDetector Named(IDetector detector, DetectorOptions options, ILoggerFactory loggers, bool warmUp)
+    private static IDetector Named(IDetector detector, DetectorOptions options, ILoggerFactory loggers)
     {
         if (options.Classifier.Model.Length == 0 && detector.Manifest.LabelTaxa.Count == 0)
         {
@@ -45,7 +40,7 @@ public static partial class DetectorFactory
 
         try
         {
-            var classifier = options.Classifier.Model.Length == 0 ? null : CreateClassifier(options, loggers, warmUp);
+            var classifier = options.Classifier.Model.Length == 0 ? null : CreateClassifier(options, loggers);
             return new ClassifyingDetector(detector, classifier, options.Classifier);
         }
         catch
@@ -56,35 +51,30 @@ public static partial class DetectorFactory
     }
 
     /// <summary>The species classifier: here, or on the detector's Triton server with this machine as fallback, as the detector.</summary>
-    private static ICropClassifier CreateClassifier(DetectorOptions options, ILoggerFactory loggers, bool warmUp)
+    private static ICropClassifier CreateClassifier(DetectorOptions options, ILoggerFactory loggers)
     {
         var manifest = ClassifierManifest.Load(options.Classifier.Model);
         if (options.Backend != DetectorBackend.Triton || options.Classifier.TritonModel.Length == 0)
         {
-            return CreateLocalClassifier(manifest, options, loggers, warmUp);
+            return CreateLocalClassifier(manifest, options, loggers);
         }
 
         var logger = loggers.CreateLogger<FailoverClassifier>();
         var triton = new TritonClassifier(manifest, options.Triton with { Model = options.Classifier.TritonModel, ModelVersion = "" });
         var local = ConnectWithFallback<ICropClassifier>(
-            triton, triton.Connect, options.Triton, () => CreateLocalClassifier(manifest, options, loggers, warmUp), reason => LogClassifierStartingLocal(logger, reason));
+            triton, triton.Connect, options.Triton, () => CreateLocalClassifier(manifest, options, loggers), reason => LogClassifierStartingLocal(logger, reason));
         return new FailoverClassifier(triton, local, options.Triton, TimeProvider.System, logger);
     }
 
     /// <summary>
-    /// The local detector, warmed up (<paramref name="warmUp"/>) with one blank picture before the
-    /// first real one: a GPU provider's first inference allocates, compiles and (with an exhaustive
-    /// cuDNN search) benchmarks, and that cost belongs to start-up — before the daemon says it is
-    /// ready — not to the first alert.
+    /// The local detector, warmed up with one blank picture before the first real one: a GPU
+    /// provider's first inference allocates, compiles and (with an exhaustive cuDNN search)
+    /// benchmarks, and that cost belongs to start-up — before the daemon says it is ready — not to
+    /// the first alert.
     /// </summary>
-    private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, bool warmUp)
+    private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var detector = new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
-        if (!warmUp)
-        {
-            return detector;
-        }
-
         using var blank = new OpenCvSharp.Mat(detector.Manifest.Input.Height, detector.Manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         detector.Detect(blank, 1f);
@@ -93,14 +83,9 @@ public static partial class DetectorFactory
     }
 
     /// <summary>The local species classifier, warmed up as the detector is, with one blank crop: otherwise the first animals' looks pay for it.</summary>
-    private static SpeciesClassifier CreateLocalClassifier(ClassifierManifest manifest, DetectorOptions options, ILoggerFactory loggers, bool warmUp)
+    private static SpeciesClassifier CreateLocalClassifier(ClassifierManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var classifier = new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>());
-        if (!warmUp)
-        {
-            return classifier;
-        }
-
         using var blank = new OpenCvSharp.Mat(manifest.Input.Height, manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         classifier.Classify(blank, [new BoundingBox(0, 0, manifest.Input.Width, manifest.Input.Height)]);
@@ -108,11 +93,11 @@ public static partial class DetectorFactory
         return classifier;
     }
 
-    private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed, bool warmUp)
+    private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed)
     {
         var logger = loggers.CreateLogger<FailoverDetector>();
         var triton = new TritonDetector(manifest, options.Triton);
-        var local = ConnectWithFallback<IDetector>(triton, triton.Connect, options.Triton, () => CreateLocal(manifest, options, loggers, warmUp), reason => LogStartingLocal(logger, reason));
+        var local = ConnectWithFallback<IDetector>(triton, triton.Connect, options.Triton, () => CreateLocal(manifest, options, loggers), reason => LogStartingLocal(logger, reason));
         var failover = new FailoverDetector(triton, local, options.Triton, TimeProvider.System, logger);
         if (onServed is not null)
         {
