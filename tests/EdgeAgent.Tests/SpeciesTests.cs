@@ -190,6 +190,54 @@ public sealed class SpeciesTests : IDisposable
     }
 
     [Fact]
+    public void A_track_is_named_by_at_most_three_looks_and_a_track_being_decided_waits_for_its_own()
+    {
+        // The real detector and classifier on the real elephants, as video tracks seen on six frames
+        // with the detector surer of them on each (each frame is worth another look): the tracks
+        // decided on the second frame carry the classifier's answer, not the detector's family, and
+        // each track is looked at three times, not six.
+        var options = new DetectorOptions { Model = TestPaths.DefaultManifest, Provider = ExecutionProvider.Cpu, Classifier = new ClassifierOptions { Model = TestPaths.ClassifierManifest } };
+        using var detector = (ClassifyingDetector)Pipeline.DetectorFactory.Create(options, NullLoggerFactory.Instance);
+        using var read = PictureReader.Read(TestPaths.Picture(TestPaths.CameraTrap, "sn__african_elephants.jpg"), 0, 0);
+        var animals = detector.Detect(read.Pixels, 0.3f, null, "CAM-LOOKS").Where(d => d.Category == DetectionCategory.Animal).Select(d => d with { Taxon = null }).ToList();
+        Assert.NotEmpty(animals);
+        var names = new Pipeline.TrackNames(detector, NullLogger.Instance);
+        var looks = Hosting.AgentMetrics.SpeciesLooks.WithLabels("CAM-LOOKS");
+        var before = looks.Value;
+        var at = DateTimeOffset.UnixEpoch;
+        try
+        {
+            for (var n = 1; n <= 6; n++)
+            {
+                using var frame = new Frame("CAM-LOOKS", at.AddSeconds(n), read.Pixels.Clone(), read.Width, read.Height, 1f);
+                var tracked = animals.Select((d, i) => new Tracking.TrackedDetection(
+                    d with { Confidence = 0.3f + (0.1f * n), Taxon = new Classification(Taxon.Parse("mammalia;proboscidea;elephantidae;;;")!, 0.4f, "detector", []) },
+                    $"T{i}", at, n, Confirmed: n >= 2, JustConfirmed: n == 2, Best: true)).ToList();
+
+                // From the second frame on, each frame decides the tracks (as one awaiting its position is), so each waits for its look.
+                names.See(frame, tracked, n >= 2 ? tracked.Select(t => t.TrackId).ToHashSet() : new HashSet<string>());
+                if (n == 2)
+                {
+                    Assert.All(tracked, t => Assert.Equal(detector.Classifier!.Manifest.Name, names.NameOf("CAM-LOOKS", t)!.Method));
+                }
+            }
+        }
+        finally
+        {
+            // Looks still running use the classifier: released only after them, even when an assertion fails.
+            names.Complete();
+        }
+
+        Assert.Equal(3 * animals.Count, looks.Value - before);
+
+        // Without a classifier, each frame's label votes.
+        var labels = new Pipeline.TrackNames(null, NullLogger.Instance);
+        var named = new Classification(Impala, 0.7f, "detector", []);
+        var alone = new Tracking.TrackedDetection(animals[0] with { Taxon = named }, "T", at, 1, Confirmed: true, JustConfirmed: true, Best: true);
+        Assert.Equal(Impala, labels.NameOf("CAM-LABELS", alone)!.Taxon);
+    }
+
+    [Fact]
     public void A_rule_on_a_family_alerts_for_a_species_under_it_and_not_for_another_family()
     {
         var rules = new RuleEngine(

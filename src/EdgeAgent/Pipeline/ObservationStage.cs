@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 /// Post-process → place → decide, one frame at a time in each source's order, on one thread (so the
 /// trackers, static-object filters and cooldowns need no locks): sets aside masked boxes; for
 /// camera-trap pictures, boxes on the information band and static objects; for video, tracks (a track
-/// counts and may alert once it is confirmed); puts each detection on the ground from the frame's
+/// counts and may alert once it is confirmed) and names them (<see cref="TrackNames"/>); puts each detection on the ground from the frame's
 /// pose; lets the rules decide; holds a camera-trap picture whose alert waits for its burst; and hands
 /// the frame's record to the write stage. It stops when the detect stage has stopped and every frame
 /// that stage finished (held ones too) has been handed on.
@@ -35,27 +35,8 @@ public sealed partial class ObservationStage(
     /// <summary>Each video source's tracker, and when it started: that run of the stream (a drone's flight).</summary>
     private readonly Dictionary<string, (IouTracker Tracker, DateTimeOffset Flight)> _trackers = new(StringComparer.Ordinal);
 
-    /// <summary>Most times the species classifier looks at one video track.</summary>
-    public const int LooksPerTrack = 3;
-
-    /// <summary>What each track's frames named it so far.</summary>
-    private readonly Dictionary<(string Source, string Track), TaxonVote> _votes = [];
-
-    /// <summary>Per track, how often the classifier looked at it and the detector's confidence at its best look.</summary>
-    private readonly Dictionary<(string Source, string Track), (int Looks, float Confidence)> _looks = [];
-
-    /// <summary>
-    /// Looks under way, off this thread: a frame's looks run as one task (its crops in one batch) while
-    /// the stage goes on with other frames; each answer votes once it is in, and a track being decided
-    /// waits for its own. The stage's thread never waits for a look at another source's animal.
-    /// </summary>
-    private readonly Dictionary<(string Source, string Track), (Task<IReadOnlyList<Classification>> Look, int Index)> _pending = [];
-
-    /// <summary>Looks in flight at most; past it a look runs on this thread, so frames' copies cannot pile up.</summary>
-    private static readonly int MaxLooksInFlight = Math.Max(2, Environment.ProcessorCount);
-
-    /// <summary>The species stage, when it has a classifier: video tracks are named by it here, on a few of their frames.</summary>
-    private readonly ClassifyingDetector? _species = detector is ClassifyingDetector { Classifier: not null } species ? species : null;
+    /// <summary>What each video track is named: the species classifier's looks at it, or its frames' labels.</summary>
+    private readonly TrackNames _names = new(detector is ClassifyingDetector { Classifier: not null } species ? species : null, logger);
 
     /// <summary>Confirmed tracks decided without a position (a drone's telemetry not there yet): decided again once they have one.</summary>
     private readonly HashSet<(string Source, string Track)> _awaitingPosition = [];
@@ -108,19 +89,7 @@ public sealed partial class ObservationStage(
         }
         finally
         {
-            // Looks still running use the classifier, which is released after the stages.
-            foreach (var look in _pending.Values.Select(p => p.Look).Distinct())
-            {
-                try
-                {
-                    look.Wait(CancellationToken.None);
-                }
-                catch (AggregateException)
-                {
-                    // Its frame was recorded without it.
-                }
-            }
-
+            _names.Complete();
             writer.Complete();
         }
     }
@@ -246,26 +215,12 @@ public sealed partial class ObservationStage(
         var decisions = new Decisions();
         var placed = new List<PlacedDetection>();
         var sightings = new List<TrackSighting>();
-        if (_votes.Count > 10_000)
-        {
-            _votes.Clear();
-            _looks.Clear();
-        }
-
         var current = tracker.Update(detections, frame.CapturedAt);
-        if (_species is not null)
-        {
-            Look(frame, current);
-            Collect(frame.SourceId, current.Where(t => t.JustConfirmed || (t.Confirmed && _awaitingPosition.Contains((frame.SourceId, t.TrackId)))).Select(t => t.TrackId).ToHashSet(StringComparer.Ordinal));
-        }
-
+        _names.See(frame, current, current.Where(t => t.JustConfirmed || (t.Confirmed && _awaitingPosition.Contains((frame.SourceId, t.TrackId)))).Select(t => t.TrackId).ToHashSet(StringComparer.Ordinal));
         foreach (var tracked in current)
         {
             var key = (frame.SourceId, tracked.TrackId);
-            var vote = VoteOf(key);
-
-            // With a classifier, only its looks vote; without, every frame's name from the detector's label.
-            var named = _species is null ? vote.Add(tracked.Detection.Taxon) : vote.Winner ?? tracked.Detection.Taxon;
+            var named = _names.NameOf(frame.SourceId, tracked);
             var placement = GroundProjection.Place(frame.Pose, tracked.Detection.Box, frame.Width, frame.Height);
             var decide = tracked.JustConfirmed || (tracked.Confirmed && placement.Position is not null && _awaitingPosition.Remove(key));
             var alert = decide ? Decide(frame, tracked.Detection with { Taxon = named }, placement, $"track:{tracked.TrackId}", decisions) : null;
@@ -288,96 +243,6 @@ public sealed partial class ObservationStage(
         }
 
         return new FrameRecord(frame, placed, recording.Value.VideoDetections, sightings, decisions.Alerts) { Observed = decisions.Observed };
-    }
-
-    /// <summary>
-    /// Starts the classifier's looks at this frame's animal tracks: a track is looked at on its first
-    /// frame, and again when the detector is surer of it than at its last look — its best frames — at
-    /// most <see cref="LooksPerTrack"/> times, never twice at once; the track's name is the vote of
-    /// those looks, not of every frame (an animal in view for a minute at 5 frames a second is 300
-    /// frames, and 3 looks). The look crops a copy of the frame, which goes on to be recorded.
-    /// </summary>
-    private void Look(Frame frame, IReadOnlyList<TrackedDetection> tracked)
-    {
-        var due = frame.Pixels.Empty() ? [] : tracked.Where(t => t.Detection.Category == DetectionCategory.Animal
-            && !_pending.ContainsKey((frame.SourceId, t.TrackId))
-            && (!_looks.TryGetValue((frame.SourceId, t.TrackId), out var l) || (l.Looks < LooksPerTrack && t.Detection.Confidence >= l.Confidence + 0.05f))).ToList();
-        if (due.Count == 0)
-        {
-            return;
-        }
-
-        // The boxes are in the source's pixels, the classifier crops the decoded ones.
-        var animals = due.Select(t => t.Detection with { Box = t.Detection.Box.Scale(1 / frame.DecodeScale) }).ToList();
-        var source = frame.SourceId;
-        var species = _species!;
-        Task<IReadOnlyList<Classification>> look;
-        if (_pending.Values.Select(p => p.Look).Distinct().Count(t => !t.IsCompleted) >= MaxLooksInFlight)
-        {
-            try
-            {
-                look = Task.FromResult(species.Classify(frame.Pixels, animals, source));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                look = Task.FromException<IReadOnlyList<Classification>>(e);
-            }
-        }
-        else
-        {
-            var pixels = frame.Pixels.Clone();
-            look = Task.Run(() =>
-            {
-                using (pixels)
-                {
-                    return species.Classify(pixels, animals, source);
-                }
-            });
-        }
-
-        AgentMetrics.SpeciesLooks.WithLabels(source).Inc(due.Count);
-        for (var i = 0; i < due.Count; i++)
-        {
-            var key = (source, due[i].TrackId);
-            _looks[key] = (_looks.GetValueOrDefault(key).Looks + 1, due[i].Detection.Confidence);
-            _pending[key] = (look, i);
-        }
-    }
-
-    /// <summary>
-    /// The answers of this source's looks that are in vote for their tracks; a track about to be
-    /// decided (<paramref name="deciding"/>) waits for its look, so its alert names what was seen.
-    /// A look that failed leaves its animals with the detector's names; the track may be looked at again.
-    /// </summary>
-    private void Collect(string source, IReadOnlySet<string> deciding)
-    {
-        foreach (var (key, (look, index)) in _pending.Where(p => p.Key.Source == source).ToList())
-        {
-            if (!look.IsCompleted && !deciding.Contains(key.Track))
-            {
-                continue;
-            }
-
-            _pending.Remove(key);
-            try
-            {
-                VoteOf(key).Add(look.GetAwaiter().GetResult()[index]);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                LogLookFailed(logger, source, e.Message);
-            }
-        }
-    }
-
-    private TaxonVote VoteOf((string Source, string Track) key)
-    {
-        if (!_votes.TryGetValue(key, out var vote))
-        {
-            _votes[key] = vote = new TaxonVote();
-        }
-
-        return vote;
     }
 
     /// <summary>The alert a detection raises, if any; one alert per id in a frame.</summary>
@@ -405,9 +270,6 @@ public sealed partial class ObservationStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]
     private static partial void LogBand(ILogger logger, string source, string bands);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The species classifier could not look at a frame of {Source}: {Reason}; its animals keep the detector's names")]
-    private static partial void LogLookFailed(ILogger logger, string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from {Source} could not be processed")]
     private static partial void LogFrameFailed(ILogger logger, Exception exception, string source);
