@@ -11,7 +11,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
+built=$(dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo 2>&1) || { echo "$built" >&2; exit 1; }
 agent="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
 
 # start_agent CONFIG [LOG-TEXT]: `edge-agent run` in the background ($agent_pid; its log in

@@ -20,7 +20,7 @@ cleanup() { [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; wait 2>/dev/nu
 trap cleanup EXIT
 
 if [ -z "${AGENT:-}" ]; then
-  dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
+  built=$(dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo 2>&1) || { echo "$built" >&2; exit 1; }
   AGENT="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
 fi
 agent=$AGENT

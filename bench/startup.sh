@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [ -z "${AGENT:-}" ]; then
-  dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo >/dev/null
+  built=$(dotnet build "$root/src/EdgeAgent" -c Release -v quiet -nologo 2>&1) || { echo "$built" >&2; exit 1; }
   AGENT="$root/src/EdgeAgent/bin/Release/net10.0/edge-agent"
 fi
 
