@@ -54,6 +54,11 @@ internal static class BenchCommand
                 // One classifier call per picture with animals, all of its crops in one batch.
                 Console.WriteLine(string.Create(c, $"species classifier: {classify:F2} ms per call (pipeline), {bare.Timings.MeanMilliseconds(Stage.Classify):F2} ms (bare loop)"));
             }
+
+            if (job.ClassifierBatches.Count > 0)
+            {
+                Console.WriteLine("species classifier, one animal's crop n times in a call: " + string.Join(", ", job.ClassifierBatches.Select(b => string.Create(c, $"n = {b.Crops}: {b.MillisecondsPerCrop:F1} ms a crop"))));
+            }
             return 0;
         }));
         return command;

@@ -1,9 +1,11 @@
 namespace EdgeAgent.Jobs;
 
 using System.Diagnostics;
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Sources;
+using EdgeAgent.Species;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 
@@ -20,6 +22,11 @@ public sealed record BenchRun(string Name, int Pictures, double Seconds, StageTi
     public double PicturesPerSecond => Pictures / Seconds;
 }
 
+/// <summary>The species classifier's cost per crop when it is given this many crops in one call.</summary>
+/// <param name="Crops">Crops in a call.</param>
+/// <param name="MillisecondsPerCrop">Wall time per crop.</param>
+public sealed record ClassifierBatch(int Crops, double MillisecondsPerCrop);
+
 /// <summary>
 /// The <c>bench</c> verb: runs the detect pipeline over pictures, then, in the same process and on
 /// the same detector, a bare single-threaded loop (full decode → letterbox → inference → decode) as
@@ -30,6 +37,9 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
 {
     /// <summary>Time to build the detector as <c>run</c> does: model load, session, and its first (warm-up) inference.</summary>
     public TimeSpan DetectorReady { get; private set; }
+
+    /// <summary>With a species classifier, its cost per crop at batch sizes 1, 4 and 16 (on the bare loop's detector); empty without one, or without an animal in the pictures.</summary>
+    public IReadOnlyList<ClassifierBatch> ClassifierBatches { get; private set; } = [];
 
     /// <summary>
     /// Decodes every picture, as the pipeline's decoders would (model-size DCT scaling), on
@@ -87,7 +97,48 @@ public sealed class BenchJob(ILoggerFactory loggerFactory)
         // The bare loop's inference uses a thread per core (CpuThreads 0), its best setting for one picture at a time.
         using var bareDetector = DetectorFactory.Create(options with { CpuThreads = 0 }, loggerFactory);
         var bareRun = await RunBareLoopAsync(bareDetector, rounds, confidence, cancellationToken).ConfigureAwait(false);
+        ClassifierBatches = MeasureClassifierBatches(bareDetector, pictures, confidence, cancellationToken);
         return (pipelineRun, bareRun, runsOn, infersOffCpu);
+    }
+
+    /// <summary>
+    /// The classifier given the first animal the detector finds in the pictures, 1, 4 and 16 times in
+    /// one call, each for about a second: what batching a frame's crops (or several frames') saves.
+    /// </summary>
+    private static List<ClassifierBatch> MeasureClassifierBatches(IDetector detector, IReadOnlyList<PictureFile> pictures, ConfidencePolicy confidence, CancellationToken cancellationToken)
+    {
+        if (detector is not ClassifyingDetector { Classifier: { } classifier })
+        {
+            return [];
+        }
+
+        foreach (var file in pictures)
+        {
+            using var pixels = Cv2.ImRead(file.FullPath, ImreadModes.Color);
+            var animal = pixels.Empty() ? null : detector.Detect(pixels, confidence.AskFor).FirstOrDefault(d => d.Category == DetectionCategory.Animal && confidence.Keeps(d));
+            if (animal is not null)
+            {
+                return [.. new[] { 1, 4, 16 }.Select(n => TimeCalls(classifier, pixels, Enumerable.Repeat(animal.Box, n).ToList(), cancellationToken))];
+            }
+        }
+
+        return [];
+    }
+
+    private static ClassifierBatch TimeCalls(ICropClassifier classifier, Mat pixels, List<BoundingBox> boxes, CancellationToken cancellationToken)
+    {
+        // The first call of a batch size allocates for it.
+        classifier.Classify(pixels, boxes);
+        var calls = 0;
+        var clock = Stopwatch.StartNew();
+        while (calls < 3 || clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            classifier.Classify(pixels, boxes);
+            calls++;
+        }
+
+        return new ClassifierBatch(boxes.Count, clock.Elapsed.TotalMilliseconds / (calls * boxes.Count));
     }
 
     private static async Task<BenchRun> RunBareLoopAsync(IDetector detector, List<PictureFile> rounds, ConfidencePolicy confidence, CancellationToken cancellationToken)
