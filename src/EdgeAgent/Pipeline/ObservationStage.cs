@@ -216,7 +216,7 @@ public sealed partial class ObservationStage(
         var placed = new List<PlacedDetection>();
         var sightings = new List<TrackSighting>();
         var current = tracker.Update(detections, frame.CapturedAt);
-        _names.See(frame, current, current.Where(t => t.JustConfirmed || (t.Confirmed && _awaitingPosition.Contains((frame.SourceId, t.TrackId)))).Select(t => t.TrackId).ToHashSet(StringComparer.Ordinal));
+        _names.See(frame, current, t => t.JustConfirmed || (t.Confirmed && _awaitingPosition.Contains((frame.SourceId, t.TrackId))));
         foreach (var tracked in current)
         {
             var key = (frame.SourceId, tracked.TrackId);

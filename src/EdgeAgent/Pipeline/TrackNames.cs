@@ -42,7 +42,7 @@ internal sealed partial class TrackNames(ClassifyingDetector? species, ILogger l
     /// Takes in a frame's tracks: starts the looks they are due and counts the answers that are in,
     /// waiting for those of the tracks decided at this frame (<paramref name="deciding"/>).
     /// </summary>
-    public void See(Frame frame, IReadOnlyList<TrackedDetection> tracked, IReadOnlySet<string> deciding)
+    public void See(Frame frame, IReadOnlyList<TrackedDetection> tracked, Func<TrackedDetection, bool> deciding)
     {
         if (_votes.Count > 10_000)
         {
@@ -53,7 +53,7 @@ internal sealed partial class TrackNames(ClassifyingDetector? species, ILogger l
         if (species is not null)
         {
             Look(frame, tracked, species);
-            Collect(frame.SourceId, deciding);
+            Collect(frame.SourceId, tracked.Where(deciding).Select(t => t.TrackId).ToHashSet(StringComparer.Ordinal));
         }
     }
 

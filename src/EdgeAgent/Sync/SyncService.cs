@@ -84,7 +84,7 @@ public sealed partial class SyncService(
             {
                 if (!siteShipped)
                 {
-                    await central.ShipSiteAsync(Contact(), zones.Zones, geofencing.Value.Cameras, stoppingToken).ConfigureAwait(false);
+                    await central.ShipSiteAsync(Contact(_backlog), zones.Zones, geofencing.Value.Cameras, stoppingToken).ConfigureAwait(false);
                     siteShipped = true;
                     _lastContact = time.GetUtcNow();
                 }
@@ -160,8 +160,8 @@ public sealed partial class SyncService(
             .ToList();
 
         // The server hears what will still wait once this shipment is in.
-        var (records, oldest, pictures) = taken.Count > 0 ? queue.Backlog(after: taken[^1].Seq) : _backlog;
-        await central.ShipAsync(new(_options.Agent, _options.Site, Version, records, oldest, pictures), shipment, cancellationToken).ConfigureAwait(false);
+        var after = taken.Count > 0 ? queue.Backlog(after: taken[^1].Seq) : _backlog;
+        await central.ShipAsync(Contact(after), shipment, cancellationToken).ConfigureAwait(false);
         _lastContact = time.GetUtcNow();
         if (taken.Count > 0)
         {
@@ -208,8 +208,9 @@ public sealed partial class SyncService(
         }
     }
 
-    private AgentContact Contact() =>
-        new(_options.Agent, _options.Site, Version, _backlog.Records, _backlog.Oldest, _backlog.Pictures);
+    /// <summary>The agent's row as the server keeps it, with what still waits (<paramref name="backlog"/>).</summary>
+    private AgentContact Contact((long Records, DateTimeOffset? Oldest, long Pictures) backlog) =>
+        new(_options.Agent, _options.Site, Version, backlog.Records, backlog.Oldest, backlog.Pictures);
 
     private void Measure()
     {
