@@ -15,10 +15,6 @@ using EdgeAgent.Station;
 using EdgeAgent.Sync;
 using EdgeAgent.Tracking;
 using EdgeAgent.Verdicts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 /// <summary>

@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Jobs;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent bench-alerts --config FILE</c>: observation in → server acknowledgement, p50/p99 per channel.</summary>
 internal static class AlertBenchCommand

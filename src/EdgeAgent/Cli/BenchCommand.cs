@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Detection;
 using EdgeAgent.Jobs;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent bench INPUT...</c>: pictures/s and per-stage times of the pipeline against a bare loop.</summary>
 internal static class BenchCommand

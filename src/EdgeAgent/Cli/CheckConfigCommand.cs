@@ -3,7 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
-using Microsoft.Extensions.Configuration;
 
 /// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>
 internal static class CheckConfigCommand

@@ -5,7 +5,6 @@ using System.Globalization;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Jobs;
 using EdgeAgent.Tracking;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent detect INPUT... --output FILE.json</c>.</summary>
 internal static class DetectCommand

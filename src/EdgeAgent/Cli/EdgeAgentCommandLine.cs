@@ -6,7 +6,6 @@ using System.Globalization;
 using EdgeAgent.Alerting;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>
 public static class EdgeAgentCommandLine

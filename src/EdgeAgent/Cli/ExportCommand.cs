@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeAgent.Common;
 using EdgeAgent.Configuration;
-using Microsoft.Extensions.Configuration;
 
 /// <summary>
 /// <c>edge-agent export --config FILE [--source ID] [--from T] [--to T]</c>: what was seen, where, as a

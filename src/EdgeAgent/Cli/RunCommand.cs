@@ -3,8 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 /// <summary><c>edge-agent run --config FILE</c>: the field daemon, under systemd or in a container.</summary>
 internal static class RunCommand

@@ -3,7 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Jobs;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary><c>edge-agent send-test-alert --config FILE [--count N]</c>.</summary>
 internal static class SendTestAlertCommand

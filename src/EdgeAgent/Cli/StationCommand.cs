@@ -6,8 +6,6 @@ using EdgeAgent.Station;
 using EdgeAgent.Sync;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 /// <summary>

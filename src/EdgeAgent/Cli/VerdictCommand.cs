@@ -9,7 +9,6 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Reporting;
 using EdgeAgent.Sources;
 using EdgeAgent.Verdicts;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// <c>edge-agent verdict --config FILE ALERT_ID false|true|undo</c>: a person's word on an alert

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Configuration;
 
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
 
 /// <summary>
 /// The agent's configuration: a JSON file, then environment variables (<c>Section__Key</c>), then

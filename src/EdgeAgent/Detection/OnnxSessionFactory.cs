@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection;
 
 using System.Runtime.InteropServices;
 using EdgeAgent.Common;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 /// <summary>

@@ -2,11 +2,8 @@ namespace EdgeAgent.Hosting;
 
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Options;
 
 /// <summary>Registration of what tells the outside how the daemon is: health, metrics, the systemd watchdog.</summary>
 public static class HostingRegistration

@@ -5,9 +5,6 @@ using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Senders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Prometheus;
 
 /// <summary>

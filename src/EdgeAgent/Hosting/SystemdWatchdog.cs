@@ -1,9 +1,7 @@
 namespace EdgeAgent.Hosting;
 
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// Pings systemd's watchdog (<c>WATCHDOG=1</c>) at half the unit's <c>WatchdogSec</c>, but only while

@@ -3,8 +3,6 @@ namespace EdgeAgent.Hosting;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 /// <summary>The one way the agent serves HTTP: a slim Kestrel host on one endpoint, for metrics and for the station page.</summary>
 public static partial class WebListener

@@ -6,7 +6,6 @@ using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Sources;
 using EdgeAgent.Species;
-using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 
 /// <summary>One measured way of running the pictures.</summary>

@@ -8,7 +8,6 @@ using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
-using Microsoft.Extensions.Logging;
 
 /// <summary>What a <c>detect</c> run did.</summary>
 public sealed record DetectSummary(

@@ -4,8 +4,6 @@ using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Recording;
 using EdgeAgent.Sources;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// The daemon's detect stage: detector workers take frames from every source's hand-off and put

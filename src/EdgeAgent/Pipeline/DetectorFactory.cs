@@ -5,7 +5,6 @@ using EdgeAgent.Species;
 using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection.Triton;
-using Microsoft.Extensions.Logging;
 
 /// <summary>Builds the configured detector: local ONNX Runtime, or Triton with the local model as fallback, tiled on request.</summary>
 public static partial class DetectorFactory

@@ -11,9 +11,6 @@ using EdgeAgent.Sources;
 using EdgeAgent.Species;
 using EdgeAgent.Tracking;
 using EdgeAgent.Verdicts;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Post-process → place → decide, one frame at a time in each source's order, on one thread (so the

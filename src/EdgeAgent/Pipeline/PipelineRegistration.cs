@@ -4,10 +4,6 @@ using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Tracking;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 /// <summary>Registration of the daemon's detector and its detect and observation stages.</summary>
 public static class PipelineRegistration
@@ -17,21 +13,20 @@ public static class PipelineRegistration
     /// fallback, with the species stage), shared by every worker; <c>Tracking</c>; the resequencer
     /// between the stages; and the two stages.
     /// </summary>
-    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<DetectorOptions>(configuration, DetectorOptions.SectionName)
+        .AddSingleton(CreateDetector)
+        .AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName)
+        .AddSingleton(sp => new Resequencer(capacity: (2 * sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount) + 2))
+        .AddHostedService<ObservationStage>()
+        .AddHostedService<DetectionStage>();
+
+    private static IDetector CreateDetector(IServiceProvider services)
     {
-        services.AddValidatedOptions<DetectorOptions>(configuration, DetectorOptions.SectionName);
-        services.AddSingleton<IDetector>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<DetectorOptions>>().Value;
-            return DetectorFactory.Create(
-                options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / options.WorkerCount) },
-                sp.GetRequiredService<ILoggerFactory>(),
-                backend => AgentMetrics.FramesByBackend.WithLabels(backend.ToString().ToLowerInvariant()).Inc());
-        });
-        services.AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName);
-        services.AddSingleton(sp => new Resequencer(capacity: (2 * sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount) + 2));
-        services.AddHostedService<ObservationStage>();
-        services.AddHostedService<DetectionStage>();
-        return services;
+        var options = services.GetRequiredService<IOptions<DetectorOptions>>().Value;
+        return DetectorFactory.Create(
+            options.CpuThreads > 0 ? options : options with { CpuThreads = Math.Max(1, Environment.ProcessorCount / options.WorkerCount) },
+            services.GetRequiredService<ILoggerFactory>(),
+            backend => AgentMetrics.FramesByBackend.WithLabels(backend.ToString().ToLowerInvariant()).Inc());
     }
 }

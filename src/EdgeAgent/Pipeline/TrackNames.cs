@@ -5,7 +5,6 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Sources;
 using EdgeAgent.Species;
 using EdgeAgent.Tracking;
-using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// What each video track is named. With a species classifier, the vote of the classifier's looks at

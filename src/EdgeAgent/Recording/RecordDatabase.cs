@@ -5,7 +5,6 @@ using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Sources;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// The records' write store, in the agent's one SQLite database (WAL, synchronous=FULL), beside the

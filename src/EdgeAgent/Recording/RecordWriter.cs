@@ -5,8 +5,6 @@ using System.Threading.Channels;
 using EdgeAgent.Alerting;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// The write stage: encodes alert pictures, saves snapshots and commits frames to the database with

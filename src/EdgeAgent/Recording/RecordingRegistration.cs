@@ -1,8 +1,6 @@
 namespace EdgeAgent.Recording;
 
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registration of the write stage and the record.</summary>
 public static class RecordingRegistration

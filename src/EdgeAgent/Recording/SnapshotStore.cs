@@ -1,9 +1,5 @@
 namespace EdgeAgent.Recording;
 
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 /// <summary>
 /// Keeps the annotated picture of each alert, by day, and deletes the oldest by age and by disk
 /// budget, so months in the field never fill the card.

@@ -2,8 +2,6 @@ namespace EdgeAgent.Recording;
 
 using System.Threading.Channels;
 using EdgeAgent.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// Keeps each source's changes of state in the record (<c>source_states</c>), and that every source

@@ -5,7 +5,6 @@ using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Dji;
-using Microsoft.Extensions.Logging;
 
 /// <summary>A drop-folder picture decoded: its pixels, where the camera was and how far its capture time can be believed.</summary>
 internal sealed record DecodedPicture(Picture Picture, CameraPose? Pose, CaptureTime Clock);

@@ -4,9 +4,6 @@ using System.Threading.Channels;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Reads camera-trap drop folders. A file is taken when complete (unchanged for a while, and a whole

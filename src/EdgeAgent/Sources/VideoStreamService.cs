@@ -9,9 +9,6 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Klv;
 using EdgeAgent.Telemetry.Mavlink;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 

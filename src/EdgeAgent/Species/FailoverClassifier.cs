@@ -4,7 +4,6 @@ using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Detection.Triton;
-using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 

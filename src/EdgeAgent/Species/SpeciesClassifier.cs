@@ -3,7 +3,6 @@ namespace EdgeAgent.Species;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Detection;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 

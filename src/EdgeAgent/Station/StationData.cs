@@ -8,7 +8,6 @@ using EdgeAgent.Recording;
 using EdgeAgent.Sources;
 using EdgeAgent.Sync;
 using EdgeAgent.Verdicts;
-using Microsoft.Extensions.Options;
 
 /// <summary>A source as the page shows it: the same state as <c>/healthz</c>, with its recent activity.</summary>
 public sealed record SourceView(

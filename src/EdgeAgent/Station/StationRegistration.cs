@@ -1,18 +1,13 @@
 namespace EdgeAgent.Station;
 
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registration of the station page.</summary>
 public static class StationRegistration
 {
     /// <summary>Registers <c>Station</c> and the page's web server.</summary>
-    public static IServiceCollection AddStation(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<StationOptions>(configuration, StationOptions.SectionName);
-        services.AddSingleton<StationData>();
-        services.AddHostedService<StationServer>();
-        return services;
-    }
+    public static IServiceCollection AddStation(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<StationOptions>(configuration, StationOptions.SectionName)
+        .AddSingleton<StationData>()
+        .AddHostedService<StationServer>();
 }

@@ -5,10 +5,6 @@ using EdgeAgent.Maps;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using EdgeAgent.Recording;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 

@@ -1,8 +1,6 @@
 namespace EdgeAgent.Sync;
 
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registration of the sync stage.</summary>
 public static class SyncRegistration
@@ -11,11 +9,8 @@ public static class SyncRegistration
     /// Registers <c>Sync</c> and its stage. Registered even when off: it then takes away the queue's
     /// triggers, so that a database that once shipped does not queue for ever.
     /// </summary>
-    public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<SyncOptions>(configuration, SyncOptions.SectionName);
-        services.AddSingleton<SyncService>();
-        services.AddHostedService(sp => sp.GetRequiredService<SyncService>());
-        return services;
-    }
+    public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<SyncOptions>(configuration, SyncOptions.SectionName)
+        .AddSingleton<SyncService>()
+        .AddHostedService(sp => sp.GetRequiredService<SyncService>());
 }

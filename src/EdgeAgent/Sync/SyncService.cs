@@ -4,9 +4,6 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Recording;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 /// <summary>Where shipping stands: what waits, since when, and how the last try went.</summary>

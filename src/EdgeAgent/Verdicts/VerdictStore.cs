@@ -5,7 +5,6 @@ using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Recording;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// The verdicts, in the agent's records database (so they survive restarts and travel with the

@@ -1,17 +1,12 @@
 namespace EdgeAgent.Verdicts;
 
 using EdgeAgent.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registration of the rangers' verdicts on alerts.</summary>
 public static class VerdictsRegistration
 {
     /// <summary>Registers <c>Verdicts</c> and the verdict store.</summary>
-    public static IServiceCollection AddVerdicts(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<VerdictOptions>(configuration, VerdictOptions.SectionName);
-        services.AddSingleton<VerdictStore>();
-        return services;
-    }
+    public static IServiceCollection AddVerdicts(this IServiceCollection services, IConfiguration configuration) => services
+        .AddValidatedOptions<VerdictOptions>(configuration, VerdictOptions.SectionName)
+        .AddSingleton<VerdictStore>();
 }

@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection.Triton;
 
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
-using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
