@@ -19,7 +19,7 @@ public sealed class DjiPhotoTests
         Assert.Equal(45.0379917, sample.Latitude!.Value, 6);
         Assert.Equal(-94.3487583, sample.Longitude!.Value, 6);
         Assert.Equal(61.1, sample.HeightAboveGround);
-        Assert.Equal((-88.0, 0.0, 111.3), (sample.SensorElevation!.Value, sample.SensorRoll!.Value, sample.SensorAzimuth!.Value));
+        Assert.Equal((-88.0, 0.0, 111.3), (sample.Sensor.Pitch!.Value, sample.Sensor.Roll!.Value, sample.Sensor.Yaw!.Value));
         Assert.True(sample.GimbalIsEarthReferenced);
 
         // CalibratedFocalLength 3666.67 px over the 1058-px-wide crop: 2·atan(529 / 3666.67) = 16.42°.

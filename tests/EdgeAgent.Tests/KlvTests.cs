@@ -130,11 +130,11 @@ public sealed class KlvTests
         // Tags 13/14 int32 ·90/(2³¹−1), ·180/(2³¹−1); tag 5 uint16 ·360/65535.
         Assert.Equal(60.1768229669783, sample.Latitude!.Value, 9);
         Assert.Equal(128.426759042045, sample.Longitude!.Value, 9);
-        Assert.Equal(159.9744, sample.PlatformHeading!.Value, 4);
+        Assert.Equal(159.9744, sample.Platform.Yaw!.Value, 4);
 
         // Tag 6 0xFD3D = −707 → −707·20/32767; tag 7 0x08B8 = 2232 → 2232·50/32767.
-        Assert.Equal(-0.4315251, sample.PlatformPitch!.Value, 6);
-        Assert.Equal(3.405814, sample.PlatformRoll!.Value, 5);
+        Assert.Equal(-0.4315251, sample.Platform.Pitch!.Value, 6);
+        Assert.Equal(3.405814, sample.Platform.Roll!.Value, 5);
 
         // Tag 15 0xC221 = 49697 → 49697·19900/65535 − 900; tags 16/17 0xCD9C, 0xD917 → ·180/65535.
         Assert.Equal(14190.72, sample.Altitude!.Value, 1);
@@ -142,9 +142,9 @@ public sealed class KlvTests
         Assert.Equal(152.6436, sample.VerticalFieldOfView!.Value, 3);
 
         // Tags 18/19/20: 0x724A0A20 ·360/(2³²−1), 0x87F84B86 as int32 ·180/(2³¹−1), 0x7DC55ECE ·360/(2³²−1).
-        Assert.Equal(160.7192114, sample.SensorAzimuth!.Value, 5);
-        Assert.Equal(-168.7923248, sample.SensorElevation!.Value, 5);
-        Assert.Equal(176.8654377, sample.SensorRoll!.Value, 5);
+        Assert.Equal(160.7192114, sample.Sensor.Yaw!.Value, 5);
+        Assert.Equal(-168.7923248, sample.Sensor.Pitch!.Value, 5);
+        Assert.Equal(176.8654377, sample.Sensor.Roll!.Value, 5);
 
         // Tag 21 0x03830926 ·5e6/(2³²−1); tags 23/24 ·90/(2³¹−1), ·180/(2³¹−1); tag 25 0x34F3.
         Assert.Equal(68590.98, sample.SlantRange!.Value, 1);

@@ -26,10 +26,10 @@ public sealed class MavlinkTests
         Assert.Equal(35.1, pose.Longitude!.Value, 7);
         Assert.Equal(1650.5, pose.Altitude!.Value, 3);
         Assert.Equal(100, pose.HeightAboveGround!.Value, 3);
-        Assert.Equal(90, pose.PlatformHeading!.Value, 3);
-        Assert.Equal(-30, pose.SensorElevation!.Value, 4);
-        Assert.Equal(180, pose.SensorAzimuth!.Value, 4);
-        Assert.Equal(0, pose.SensorRoll!.Value, 4);
+        Assert.Equal(90, pose.Platform.Yaw!.Value, 3);
+        Assert.Equal(-30, pose.Sensor.Pitch!.Value, 4);
+        Assert.Equal(180, pose.Sensor.Yaw!.Value, 4);
+        Assert.Equal(0, pose.Sensor.Roll!.Value, 4);
         Assert.Equal(60, pose.HorizontalFieldOfView!.Value, 4);
         Assert.True(pose.GimbalIsEarthReferenced);
     }
@@ -70,7 +70,7 @@ public sealed class MavlinkTests
         var decoder = new MavlinkDecoder();
         decoder.Read([.. MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 90), .. MavlinkFrames.GimbalDeviceAttitudeStatus(0, -30, 180, flags)]);
 
-        Assert.Equal(azimuth, decoder.Latest(Now)!.SensorAzimuth!.Value, 3);
+        Assert.Equal(azimuth, decoder.Latest(Now)!.Sensor.Yaw!.Value, 3);
     }
 
     [Fact]
@@ -78,16 +78,16 @@ public sealed class MavlinkTests
     {
         var decoder = new MavlinkDecoder();
         decoder.Read(MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 65));
-        Assert.Equal(65, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+        Assert.Equal(65, decoder.Latest(Now)!.Platform.Yaw!.Value, 3);
 
         // GLOBAL_POSITION_INT says the heading is no longer known (UINT16_MAX).
         decoder.Read(MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 655.35));
-        Assert.Null(decoder.Latest(Now)!.PlatformHeading);
+        Assert.Null(decoder.Latest(Now)!.Platform.Yaw);
 
         decoder.Read(MavlinkFrames.Attitude(0, 0, 90));
-        Assert.Equal(90, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+        Assert.Equal(90, decoder.Latest(Now)!.Platform.Yaw!.Value, 3);
         decoder.Read(MavlinkFrames.Attitude(0, 0, -90));
-        Assert.Equal(270, decoder.Latest(Now)!.PlatformHeading!.Value, 3);
+        Assert.Equal(270, decoder.Latest(Now)!.Platform.Yaw!.Value, 3);
     }
 
     [Fact]

@@ -10,8 +10,7 @@ public sealed class PoseTimelineTests
         Latitude = latitude,
         Longitude = 35.1,
         HeightAboveGround = 50,
-        SensorAzimuth = yaw,
-        SensorElevation = -90,
+        Sensor = new(yaw, -90, null),
         GimbalIsEarthReferenced = true,
     };
 

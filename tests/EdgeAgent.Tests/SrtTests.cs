@@ -50,8 +50,8 @@ public sealed class SrtTests
 
         var rtk = SrtTelemetry.ReadFile(Path("dji__p4_rtk.SRT")).Samples[0];
         Assert.Equal(NoClock, rtk.Time);
-        Assert.Equal((-24.4, 0.0, 110.4), (rtk.SensorElevation!.Value, rtk.SensorRoll!.Value, rtk.SensorAzimuth!.Value));
-        Assert.Equal((2.7, -7.0, 110.1), (rtk.PlatformPitch!.Value, rtk.PlatformRoll!.Value, rtk.PlatformHeading!.Value));
+        Assert.Equal((-24.4, 0.0, 110.4), (rtk.Sensor.Pitch!.Value, rtk.Sensor.Roll!.Value, rtk.Sensor.Yaw!.Value));
+        Assert.Equal((2.7, -7.0, 110.1), (rtk.Platform.Pitch!.Value, rtk.Platform.Roll!.Value, rtk.Platform.Yaw!.Value));
         Assert.True(rtk.GimbalIsEarthReferenced);
 
         var matrice = SrtTelemetry.ReadFile(Path("dji__matrice_300.srt")).Samples[^1];

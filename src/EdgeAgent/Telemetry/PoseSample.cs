@@ -43,23 +43,14 @@ public sealed record PoseSample
     /// <summary>Height above the ground the camera looks at, where the sender gives it or it follows (DJI relative altitude over flat ground; MISB altitude minus frame-centre elevation).</summary>
     public double? HeightAboveGround { get; init; }
 
-    /// <summary>Platform heading, clockwise from true north.</summary>
-    public double? PlatformHeading { get; init; }
+    /// <summary>The aircraft's heading (clockwise from true north), pitch and roll.</summary>
+    public Attitude Platform { get; init; }
 
-    /// <summary>Platform pitch, nose up positive.</summary>
-    public double? PlatformPitch { get; init; }
-
-    /// <summary>Platform roll, right wing down positive.</summary>
-    public double? PlatformRoll { get; init; }
-
-    /// <summary>Sensor azimuth relative to the platform (MISB), or the gimbal's earth-referenced yaw (DJI, with <see cref="GimbalIsEarthReferenced"/>).</summary>
-    public double? SensorAzimuth { get; init; }
-
-    /// <summary>Sensor elevation relative to the platform (MISB), or the gimbal's earth-referenced pitch (DJI), up positive.</summary>
-    public double? SensorElevation { get; init; }
-
-    /// <summary>Sensor roll relative to the platform (MISB), or the gimbal's earth-referenced roll (DJI).</summary>
-    public double? SensorRoll { get; init; }
+    /// <summary>
+    /// The sensor's azimuth, elevation and roll: relative to the platform (MISB), or the gimbal's
+    /// earth-referenced yaw, pitch and roll (DJI, with <see cref="GimbalIsEarthReferenced"/>).
+    /// </summary>
+    public Attitude Sensor { get; init; }
 
     /// <summary>Whether the sensor angles are earth-referenced (a stabilised gimbal, as DJI reports) rather than relative to the platform.</summary>
     public bool GimbalIsEarthReferenced { get; init; }
@@ -90,9 +81,9 @@ public sealed record PoseSample
         (string Name, double? Value, double Min, double Max)[] ranges =
         [
             ("latitude", Latitude, -90, 90), ("longitude", Longitude, -180, 180), ("altitude", Altitude, -1_000, 100_000),
-            ("height above ground", HeightAboveGround, -1_000, 100_000), ("heading", PlatformHeading, -360, 360), ("pitch", PlatformPitch, -180, 180),
-            ("roll", PlatformRoll, -180, 180), ("sensor azimuth", SensorAzimuth, -360, 360), ("sensor elevation", SensorElevation, -180, 180),
-            ("sensor roll", SensorRoll, -360, 360), ("horizontal field of view", HorizontalFieldOfView, 0, 180), ("vertical field of view", VerticalFieldOfView, 0, 180),
+            ("height above ground", HeightAboveGround, -1_000, 100_000), ("heading", Platform.Yaw, -360, 360), ("pitch", Platform.Pitch, -180, 180),
+            ("roll", Platform.Roll, -180, 180), ("sensor azimuth", Sensor.Yaw, -360, 360), ("sensor elevation", Sensor.Pitch, -180, 180),
+            ("sensor roll", Sensor.Roll, -360, 360), ("horizontal field of view", HorizontalFieldOfView, 0, 180), ("vertical field of view", VerticalFieldOfView, 0, 180),
             ("frame centre latitude", ReportedFrameCenter?.Latitude, -90, 90), ("frame centre longitude", ReportedFrameCenter?.Longitude, -180, 180),
             ("frame centre elevation", FrameCenterElevation, -1_000, 100_000), ("slant range", SlantRange, 0, 10_000_000),
         ];

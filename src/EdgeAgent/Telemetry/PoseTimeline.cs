@@ -160,20 +160,14 @@ public sealed class PoseTimeline
     private static PoseSample Interpolate(PoseSample a, PoseSample b, double t)
     {
         static double? Linear(double? x, double? y, double t) => x is { } p && y is { } q ? p + ((q - p) * t) : x ?? y;
-        static double? Angle(double? x, double? y, double t) =>
-            x is { } p && y is { } q ? p + ((((q - p + 540) % 360) - 180) * t) : x ?? y;
         return a with
         {
             Latitude = Linear(a.Latitude, b.Latitude, t),
             Longitude = Linear(a.Longitude, b.Longitude, t),
             Altitude = Linear(a.Altitude, b.Altitude, t),
             HeightAboveGround = Linear(a.HeightAboveGround, b.HeightAboveGround, t),
-            PlatformHeading = Angle(a.PlatformHeading, b.PlatformHeading, t),
-            PlatformPitch = Linear(a.PlatformPitch, b.PlatformPitch, t),
-            PlatformRoll = Linear(a.PlatformRoll, b.PlatformRoll, t),
-            SensorAzimuth = Angle(a.SensorAzimuth, b.SensorAzimuth, t),
-            SensorElevation = Linear(a.SensorElevation, b.SensorElevation, t),
-            SensorRoll = Linear(a.SensorRoll, b.SensorRoll, t),
+            Platform = a.Platform.Toward(b.Platform, t),
+            Sensor = a.Sensor.Toward(b.Sensor, t),
         };
     }
 }

@@ -23,13 +23,11 @@ public static class TelemetryPose
         double[,] r;
         if (sample.GimbalIsEarthReferenced)
         {
-            r = Euler(sample.SensorAzimuth ?? sample.PlatformHeading ?? double.NaN, sample.SensorElevation ?? double.NaN, sample.SensorRoll ?? 0);
+            r = Euler(sample.Sensor with { Yaw = sample.Sensor.Yaw ?? sample.Platform.Yaw }, unknownPitch: double.NaN);
         }
         else
         {
-            var platform = Euler(sample.PlatformHeading ?? double.NaN, sample.PlatformPitch ?? 0, sample.PlatformRoll ?? 0);
-            var sensor = Euler(sample.SensorAzimuth ?? double.NaN, sample.SensorElevation ?? double.NaN, sample.SensorRoll ?? 0);
-            r = Multiply(platform, sensor);
+            r = Multiply(Euler(sample.Platform, unknownPitch: 0), Euler(sample.Sensor, unknownPitch: double.NaN));
         }
 
         var heading = double.RadiansToDegrees(Math.Atan2(r[1, 0], r[0, 0]));
@@ -50,9 +48,14 @@ public static class TelemetryPose
     public static GeoPosition? FrameCenter(PoseSample sample) =>
         ToCameraPose(sample) is { } pose && GroundProjection.Project(pose, 500, 500, 1000, 1000) is { } ground ? ground.Position : null;
 
-    /// <summary>Rz(yaw)·Ry(pitch)·Rx(roll), angles in degrees.</summary>
-    private static double[,] Euler(double yaw, double pitch, double roll)
+    /// <summary>
+    /// Rz(yaw)·Ry(pitch)·Rx(roll), angles in degrees. An unknown yaw leaves the direction unknown
+    /// (NaN) and an unknown roll is level; an unknown pitch is <paramref name="unknownPitch"/>: level
+    /// for the aircraft, unknown for the sensor, whose elevation is what the direction hangs on.
+    /// </summary>
+    private static double[,] Euler(Attitude attitude, double unknownPitch)
     {
+        var (yaw, pitch, roll) = (attitude.Yaw ?? double.NaN, attitude.Pitch ?? unknownPitch, attitude.Roll ?? 0);
         var (cy, sy) = (Math.Cos(double.DegreesToRadians(yaw)), Math.Sin(double.DegreesToRadians(yaw)));
         var (cp, sp) = (Math.Cos(double.DegreesToRadians(pitch)), Math.Sin(double.DegreesToRadians(pitch)));
         var (cr, sr) = (Math.Cos(double.DegreesToRadians(roll)), Math.Sin(double.DegreesToRadians(roll)));

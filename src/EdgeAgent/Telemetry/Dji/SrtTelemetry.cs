@@ -142,10 +142,6 @@ public static partial class SrtTelemetry
         }
 
         var gimbal = Triple("G.PRY", block);
-        var flight = Triple("F.PRY", block);
-        var gimbalYaw = Read(Field("gb_yaw"), block) ?? gimbal?.Yaw;
-        var gimbalPitch = Read(Field("gb_pitch"), block) ?? gimbal?.Pitch;
-        var gimbalRoll = Read(Field("gb_roll"), block) ?? gimbal?.Roll;
         return new PoseSample
         {
             Time = Clock(block),
@@ -155,12 +151,8 @@ public static partial class SrtTelemetry
             Altitude = altitude,
             AltitudeReference = AltitudeReference.MeanSeaLevel,
             HeightAboveGround = height,
-            PlatformHeading = flight?.Yaw,
-            PlatformPitch = flight?.Pitch,
-            PlatformRoll = flight?.Roll,
-            SensorAzimuth = gimbalYaw,
-            SensorElevation = gimbalPitch,
-            SensorRoll = gimbalRoll,
+            Platform = Triple("F.PRY", block),
+            Sensor = new(Read(Field("gb_yaw"), block) ?? gimbal.Yaw, Read(Field("gb_pitch"), block) ?? gimbal.Pitch, Read(Field("gb_roll"), block) ?? gimbal.Roll),
             GimbalIsEarthReferenced = true,
         };
     }
@@ -178,10 +170,11 @@ public static partial class SrtTelemetry
         return new DateTimeOffset(Group("y"), Group("mo"), Group("d"), Group("h"), Group("mi"), Group("s"), millis, TimeSpan.Zero);
     }
 
-    private static (double Pitch, double Roll, double Yaw)? Triple(string name, string block)
+    // DJI writes the angles pitch, roll, yaw.
+    private static Attitude Triple(string name, string block)
     {
         var m = Triples[name].Match(block);
-        return m.Success ? (Value(m.Groups[1].Value), Value(m.Groups[2].Value), Value(m.Groups[3].Value)) : null;
+        return m.Success ? new(Yaw: Value(m.Groups[3].Value), Pitch: Value(m.Groups[1].Value), Roll: Value(m.Groups[2].Value)) : default;
     }
 
     /// <summary>A <c>name: value</c> (or <c>name=value</c>) field, its pattern built once.</summary>

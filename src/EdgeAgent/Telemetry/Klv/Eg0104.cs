@@ -72,12 +72,8 @@ public static class Eg0104
 
             // The set gives no ground elevation: the height is the altitude over ground at sea level.
             HeightAboveGround = Get("0701020102020000"),
-            PlatformHeading = Get("0701100106000000"),
-            PlatformPitch = Get("0701100105000000"),
-            PlatformRoll = Get("0701100104000000"),
-            SensorAzimuth = Get("0701100102000000"),
-            SensorElevation = Get("0701100103000000"),
-            SensorRoll = 0,
+            Platform = new(Get("0701100106000000"), Get("0701100105000000"), Get("0701100104000000")),
+            Sensor = new(Get("0701100102000000"), Get("0701100103000000"), Roll: 0),
             GimbalIsEarthReferenced = true,
             HorizontalFieldOfView = Get("0420020101080000"),
             VerticalFieldOfView = Get("04200201010a0100"),

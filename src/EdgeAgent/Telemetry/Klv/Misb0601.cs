@@ -97,14 +97,10 @@ public static class Misb0601
             Altitude = altitude ?? values.GetValueOrDefault(75),
             AltitudeReference = altitude is null && values.ContainsKey(75) ? AltitudeReference.Ellipsoid : AltitudeReference.MeanSeaLevel,
             HeightAboveGround = altitude - frameElevation,
-            PlatformHeading = values.GetValueOrDefault(5),
 
-            // The full-range angles (tags 90, 91) win over the short ones where both are sent.
-            PlatformPitch = values.GetValueOrDefault(90) ?? values.GetValueOrDefault(6),
-            PlatformRoll = values.GetValueOrDefault(91) ?? values.GetValueOrDefault(7),
-            SensorAzimuth = values.GetValueOrDefault(18),
-            SensorElevation = values.GetValueOrDefault(19),
-            SensorRoll = values.GetValueOrDefault(20),
+            // The full-range pitch and roll (tags 90, 91) win over the short ones (6, 7) where both are sent.
+            Platform = new(values.GetValueOrDefault(5), values.GetValueOrDefault(90) ?? values.GetValueOrDefault(6), values.GetValueOrDefault(91) ?? values.GetValueOrDefault(7)),
+            Sensor = new(values.GetValueOrDefault(18), values.GetValueOrDefault(19), values.GetValueOrDefault(20)),
             HorizontalFieldOfView = values.GetValueOrDefault(16),
             VerticalFieldOfView = values.GetValueOrDefault(17),
             ReportedFrameCenter = frameLatitude is { } fl && frameLongitude is { } fo ? new GeoPosition(fl, fo) : null,
@@ -125,27 +121,21 @@ public static class Misb0601
         return (ushort)sum;
     }
 
-    /// <summary>The bytes, signedness and range of each tag used: value = stored × range / (2^bits − 1) + offset, signed ones ± range/2.</summary>
+    /// <summary>
+    /// The bytes, signedness and range of each tag used, tags of one encoding together: value =
+    /// stored × range / (2^bits − 1) + offset, signed ones ± range/2.
+    /// </summary>
     private static (int Bytes, bool Signed, double Range, double Offset)? Mapping(int tag) => tag switch
     {
-        5 => (2, false, 360, 0),
-        6 => (2, true, 40, 0),
-        7 => (2, true, 100, 0),
-        13 => (4, true, 180, 0),
-        14 => (4, true, 360, 0),
-        15 => (2, false, 19900, -900),
-        16 => (2, false, 180, 0),
-        17 => (2, false, 180, 0),
-        18 => (4, false, 360, 0),
-        19 => (4, true, 360, 0),
-        20 => (4, false, 360, 0),
-        21 => (4, false, 5_000_000, 0),
-        23 => (4, true, 180, 0),
-        24 => (4, true, 360, 0),
-        25 => (2, false, 19900, -900),
-        75 => (2, false, 19900, -900),
-        90 => (4, true, 180, 0),
-        91 => (4, true, 180, 0),
+        5 => (2, false, 360, 0), // platform heading
+        6 => (2, true, 40, 0), // platform pitch, short range
+        7 => (2, true, 100, 0), // platform roll, short range
+        16 or 17 => (2, false, 180, 0), // fields of view
+        15 or 25 or 75 => (2, false, 19900, -900), // altitudes and elevations
+        13 or 23 or 90 or 91 => (4, true, 180, 0), // latitudes, full-range pitch and roll
+        14 or 19 or 24 => (4, true, 360, 0), // longitudes, sensor elevation
+        18 or 20 => (4, false, 360, 0), // sensor azimuth and roll
+        21 => (4, false, 5_000_000, 0), // slant range
         _ => null,
     };
 

@@ -173,14 +173,10 @@ public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDe
             Longitude = _longitude,
             Altitude = _altitude,
             HeightAboveGround = _height,
-            PlatformHeading = Heading,
-            PlatformPitch = _pitch,
-            PlatformRoll = _roll,
+            Platform = new(Heading, _pitch, _roll),
 
             // The gimbal's pitch and roll are held against the horizon; its yaw as its flags say.
-            SensorAzimuth = gimbalYaw is { } y && !double.IsNaN(y) ? (y + 360) % 360 : null,
-            SensorElevation = _gimbal?.Pitch,
-            SensorRoll = _gimbal?.Roll,
+            Sensor = new(gimbalYaw is { } y && !double.IsNaN(y) ? (y + 360) % 360 : null, _gimbal?.Pitch, _gimbal?.Roll),
             GimbalIsEarthReferenced = true,
             HorizontalFieldOfView = _hfov,
             VerticalFieldOfView = _vfov,
