@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using System.Globalization;
 using EdgeAgent.Common;
 using EdgeAgent.Jobs;
 using EdgeAgent.Recording;
@@ -40,7 +39,6 @@ internal static class EvaluateCommand
                 throw new ConfigurationException("evaluate: give the truth as one of --truth or --verdicts");
             }
 
-            var c = CultureInfo.InvariantCulture;
             var found = MegaDetectorResults.Load(resultsPath, "so it cannot be scored");
             if (parse.GetValue(by) == "taxon")
             {
@@ -50,25 +48,15 @@ internal static class EvaluateCommand
                 }
 
                 var ranks = TaxonEvaluation.Score(found, TaxonEvaluation.ReadTruth(truthPath));
-                Print(
-                    "rank,threshold,right,rolled_up,wrong,coverage",
-                    ranks.Select(s => string.Create(c, $"{s.Rank},{s.Threshold:F2},{s.Right},{s.RolledUp},{s.Wrong},{s.Coverage:F3}")),
-                    TaxonEvaluation.NoWrongName(ranks).Select(b => b.Value is not { } best
-                        ? $"{b.Key}: a wrong name at every threshold"
-                        : string.Create(c, $"{b.Key}: no wrong name from {best.Threshold:F2}, {best.Right} of {best.Right + best.RolledUp} named right, the others rolled up")));
+                Print(RankScore.CsvHeader, ranks.Select(s => s.ToCsv()), TaxonEvaluation.NoWrongName(ranks).Select(b => RankScore.Verdict(b.Key, b.Value)));
                 return Task.FromResult(0);
             }
 
             var known = truthPath is not null ? Evaluation.ReadTruth(truthPath, byLabel) : Evaluation.ReadVerdicts(verdictsPath!, byLabel);
             var scored = found.Images.Count(i => i.Failure is null && known.ContainsKey(i.File));
-            Console.Error.WriteLine(string.Create(c, $"{scored} of {found.Images.Count} pictures in the results scored (the others failed or have no truth)"));
+            Console.Error.WriteLine($"{scored} of {found.Images.Count} pictures in the results scored (the others failed or have no truth)");
             var scores = Evaluation.Score(found, known, byLabel);
-            Print(
-                "class,threshold,precision,recall,false_alarms,true_positives,false_negatives",
-                scores.Select(s => string.Create(c, $"{s.Class},{s.Threshold:F2},{s.Precision:F3},{s.Recall:F3},{s.FalsePositives},{s.TruePositives},{s.FalseNegatives}")),
-                Evaluation.ZeroFalseAlarm(scores).Select(b => b.Value is not { } best
-                    ? $"{b.Key}: false alarms at every threshold"
-                    : string.Create(c, $"{b.Key}: no false alarm from {best.Threshold:F2}, recall {best.Recall:F3} ({best.TruePositives} of {best.TruePositives + best.FalseNegatives} pictures)")));
+            Print(ClassScore.CsvHeader, scores.Select(s => s.ToCsv()), Evaluation.ZeroFalseAlarm(scores).Select(b => ClassScore.Verdict(b.Key, b.Value)));
             return Task.FromResult(0);
         }));
         return command;

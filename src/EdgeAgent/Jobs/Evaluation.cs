@@ -1,5 +1,6 @@
 namespace EdgeAgent.Jobs;
 
+using System.Globalization;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Recording;
@@ -17,6 +18,17 @@ public sealed record ClassScore(string Class, float Threshold, int TruePositives
 
     /// <summary>Of the pictures that had it, the share the detector flagged; 1 when none had it.</summary>
     public double Recall => TruePositives + FalseNegatives == 0 ? 1 : (double)TruePositives / (TruePositives + FalseNegatives);
+
+    /// <summary>The header of <see cref="ToCsv"/>'s rows.</summary>
+    public const string CsvHeader = "class,threshold,precision,recall,false_alarms,true_positives,false_negatives";
+
+    /// <summary>One row of <c>evaluate</c>'s table.</summary>
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Class},{Threshold:F2},{Precision:F3},{Recall:F3},{FalsePositives},{TruePositives},{FalseNegatives}");
+
+    /// <summary>What <c>evaluate</c> says of a class's best threshold at zero false alarms (<see cref="Evaluation.ZeroFalseAlarm"/>).</summary>
+    public static string Verdict(string @class, ClassScore? best) => best is null
+        ? $"{@class}: false alarms at every threshold"
+        : string.Create(CultureInfo.InvariantCulture, $"{@class}: no false alarm from {best.Threshold:F2}, recall {best.Recall:F3} ({best.TruePositives} of {best.TruePositives + best.FalseNegatives} pictures)");
 }
 
 /// <summary>What is known of one picture: the classes in it and, where not every class was judged, those known not to be.</summary>

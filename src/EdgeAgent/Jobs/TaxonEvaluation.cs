@@ -1,5 +1,6 @@
 namespace EdgeAgent.Jobs;
 
+using System.Globalization;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Common;
 using EdgeAgent.Recording;
@@ -14,6 +15,17 @@ public sealed record RankScore(string Rank, float Threshold, int Right, int Roll
 {
     /// <summary>The share of animals named right at this rank.</summary>
     public double Coverage => Right + RolledUp + Wrong == 0 ? 0 : (double)Right / (Right + RolledUp + Wrong);
+
+    /// <summary>The header of <see cref="ToCsv"/>'s rows.</summary>
+    public const string CsvHeader = "rank,threshold,right,rolled_up,wrong,coverage";
+
+    /// <summary>One row of <c>evaluate --by taxon</c>'s table.</summary>
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Rank},{Threshold:F2},{Right},{RolledUp},{Wrong},{Coverage:F3}");
+
+    /// <summary>What <c>evaluate</c> says of a rank's best threshold without a wrong name (<see cref="TaxonEvaluation.NoWrongName"/>).</summary>
+    public static string Verdict(string rank, RankScore? best) => best is null
+        ? $"{rank}: a wrong name at every threshold"
+        : string.Create(CultureInfo.InvariantCulture, $"{rank}: no wrong name from {best.Threshold:F2}, {best.Right} of {best.Right + best.RolledUp} named right, the others rolled up");
 }
 
 /// <summary>
