@@ -261,14 +261,19 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
-    public async Task A_station_page_beyond_loopback_without_a_password_stops_run_with_exit_code_2_and_check_config_says_so()
+    public async Task A_station_page_or_metrics_beyond_loopback_without_a_password_stop_run_with_exit_code_2_and_check_config_says_so()
     {
         using var folder = new TempFolder();
         var json = AgentConfig.Create(folder);
         json["Station"] = new System.Text.Json.Nodes.JsonObject { ["Listen"] = "0.0.0.0:9465", ["Alerts"] = 0 };
+        json["Metrics"] = new System.Text.Json.Nodes.JsonObject { ["Listen"] = "0.0.0.0:9464" };
         var config = AgentConfig.Write(folder, json);
 
-        AssertConfigurationError(await AgentProcess.RunAsync("run", "--config", config), "Station:Password:", "Station:Alerts: 0");
+        AssertConfigurationError(
+            await AgentProcess.RunAsync("run", "--config", config),
+            "Station:Password:",
+            "Station:Alerts: 0",
+            "Metrics:Password: the metrics and health endpoint listens on 0.0.0.0:9464, beyond this machine, so it needs a login");
         var (code, output, _) = await AgentProcess.RunAsync("check-config", "--config", config);
         Assert.Equal(2, code);
         Assert.Contains("Station:Listen = 0.0.0.0:9465", output, StringComparison.Ordinal);

@@ -2,6 +2,8 @@ namespace EdgeAgent.IntegrationTests;
 
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 using EdgeAgent.IntegrationTests.Servers;
 using EdgeAgent.Testing;
@@ -51,12 +53,14 @@ public sealed class HardeningTests
         var port = FreePort.Next();
         var config = DaemonTests.DaemonConfig(folder, null, null, port, drops: new JsonArray(new JsonObject { ["Id"] = "CT-07", ["Path"] = drop, ["StableFor"] = "00:00:00.5" }));
 
-        // Every address, as the container listens: 0.0.0.0 must work.
+        // Every address, as the container listens: 0.0.0.0 must work, behind a login.
         var json = JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
         json["Metrics"]!["Listen"] = $"0.0.0.0:{port}";
         await File.WriteAllTextAsync(config, json.ToJsonString());
+        var start = AgentProcess.StartInfo("run", "--config", config);
+        start.Environment["Metrics__Password"] = "correct horse battery staple";
 
-        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        using var agent = new RunningAgent(Process.Start(start)!);
         await DaemonTests.WaitUntilAsync(() => DaemonTests.FilesDone(folder) >= 3, agent);
 
         using (var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly;Pooling=False"))
@@ -68,7 +72,18 @@ public sealed class HardeningTests
 
         using var http = new HttpClient();
         var healthz = $"http://127.0.0.1:{port}/healthz";
+        foreach (var (path, login) in new[] { ("/healthz", null), ("/metrics", null), ("/healthz", "prometheus:wrong password"), ("/metrics", "correct horse battery staple") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{path}");
+            request.Headers.Authorization = login is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(login)));
+            using var refused = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Basic", refused.Headers.WwwAuthenticate.Single().Scheme);
+        }
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:correct horse battery staple")));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(healthz)).StatusCode);
+        Assert.Contains("edge_agent_", await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"), StringComparison.Ordinal);
 
         // The folder goes (a card unmounted, a careless rm): unhealthy, by name; back: healthy again.
         Directory.Move(drop, drop + ".gone");

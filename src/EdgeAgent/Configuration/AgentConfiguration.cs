@@ -20,7 +20,7 @@ public static class AgentConfiguration
     private static readonly System.Text.RegularExpressions.Regex StreamSecrets = new(
         @"^Sources:Streams:\d+:Telemetry:SigningKey$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password", "Sync:Password"];
+    private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password", "Metrics:Password", "Sync:Password"];
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
     private static readonly string[] Sections =

@@ -43,6 +43,21 @@ public sealed partial class MetricsEndpoint(
         // Building the web host takes a moment: not on the thread that starts the other stages.
         await Task.Yield();
         await using var app = WebListener.Build(IPEndPoint.Parse(options.Value.Listen));
+        if (options.Value.LoginRequired)
+        {
+            app.Use(async (context, next) =>
+            {
+                if (BasicPassword(context.Request.Headers.Authorization.ToString()) is { } given && options.Value.PasswordMatches(given))
+                {
+                    await next(context).ConfigureAwait(false);
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"edge-agent\", charset=\"UTF-8\"";
+            });
+        }
+
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4";
@@ -58,6 +73,26 @@ public sealed partial class MetricsEndpoint(
 
         var listen = options.Value.Listen;
         await WebListener.ServeAsync(app, "Metrics:Listen", listen, health, lifetime, logger, () => LogListening(logger, listen), stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The password of an HTTP Basic <c>Authorization</c> header (the user name is not asked for), or null.</summary>
+    internal static string? BasicPassword(string authorization)
+    {
+        const string Scheme = "Basic ";
+        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(authorization[Scheme.Length..].Trim()));
+            return pair.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? pair[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]

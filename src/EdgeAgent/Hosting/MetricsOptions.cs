@@ -3,16 +3,13 @@ namespace EdgeAgent.Hosting;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Metrics</c>: the Prometheus and health endpoint.</summary>
-public sealed class MetricsOptions : ISelfValidating
+public sealed class MetricsOptions : WebListenerOptions, ISelfValidating
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Metrics";
 
-    /// <summary>Serve <c>/metrics</c> and <c>/healthz</c>.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Address and port; loopback by default, so nothing is exposed to the network unless asked.</summary>
-    public string Listen { get; set; } = "127.0.0.1:9464";
+    /// <summary>Loopback by default, so nothing is exposed to the network unless asked; beyond it, HTTP Basic with <see cref="WebListenerOptions.Password"/>.</summary>
+    public MetricsOptions() => Listen = "127.0.0.1:9464";
 
     /// <summary>Unhealthy while an alert has waited this long to go out (a mail server down, a wrong password).</summary>
     public TimeSpan AlertWaitLimit { get; set; } = TimeSpan.FromMinutes(30);
@@ -21,11 +18,14 @@ public sealed class MetricsOptions : ISelfValidating
     public int MinFreeMegabytes { get; set; } = 200;
 
     /// <inheritdoc />
+    protected override int DefaultPort => 9464;
+
+    /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
-        if (Enabled && (!System.Net.IPEndPoint.TryParse(Listen, out var endpoint) || endpoint.Port == 0))
+        foreach (var problem in ListenerProblems(SectionName, "the metrics and health endpoint"))
         {
-            yield return $"Metrics:Listen: '{Listen}' is not an address:port such as 127.0.0.1:9464 (0.0.0.0:9464 for every address)";
+            yield return problem;
         }
 
         if (AlertWaitLimit <= TimeSpan.Zero)

@@ -22,7 +22,7 @@ using Microsoft.AspNetCore.Http;
 /// </summary>
 public static partial class StationWeb
 {
-    /// <summary>The web application on <see cref="StationOptions.Listen"/>, with the login and the page's files.</summary>
+    /// <summary>The web application on <see cref="WebListenerOptions.Listen"/>, with the login and the page's files.</summary>
     public static WebApplication Build(StationOptions station, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(station);
@@ -165,7 +165,7 @@ public static partial class StationWeb
             }
 
             var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
-            if (!PasswordMatches(form["password"].ToString(), station.Password))
+            if (!station.PasswordMatches(form["password"].ToString()))
             {
                 LogWrongPassword(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?");
                 return Html(StationPage.Login("Wrong password.", Token(antiforgery, context)), StatusCodes.Status401Unauthorized);
@@ -185,10 +185,6 @@ public static partial class StationWeb
             return Results.Redirect("/login");
         });
     }
-
-    /// <summary>Compares in constant time, over hashes so that the length does not show either.</summary>
-    private static bool PasswordMatches(string given, string expected) =>
-        expected.Length > 0 && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Station page: wrong password from {Address}")]
     private static partial void LogWrongPassword(ILogger logger, string address);
