@@ -11,12 +11,11 @@ namespace EdgeAgent.Telemetry;
 public readonly record struct Attitude(double? Yaw, double? Pitch, double? Roll)
 {
     /// <summary>The attitude a share <paramref name="t"/> of the way to <paramref name="next"/>, yaw by the shorter way round.</summary>
-    public Attitude Toward(Attitude next, double t)
-    {
-        static double? Linear(double? x, double? y, double t) => x is { } p && y is { } q ? p + ((q - p) * t) : x ?? y;
-        return new Attitude(
-            Yaw is { } p && next.Yaw is { } q ? p + ((((q - p + 540) % 360) - 180) * t) : Yaw ?? next.Yaw,
-            Linear(Pitch, next.Pitch, t),
-            Linear(Roll, next.Roll, t));
-    }
+    public Attitude Toward(Attitude next, double t) => new(
+        Yaw is { } p && next.Yaw is { } q ? p + ((((q - p + 540) % 360) - 180) * t) : Yaw ?? next.Yaw,
+        Linear(Pitch, next.Pitch, t),
+        Linear(Roll, next.Roll, t));
+
+    /// <summary>A share <paramref name="t"/> of the way from <paramref name="from"/> to <paramref name="to"/>; the one known where only one is.</summary>
+    internal static double? Linear(double? from, double? to, double t) => from is { } p && to is { } q ? p + ((q - p) * t) : from ?? to;
 }

@@ -157,17 +157,13 @@ public sealed class PoseTimeline
         return File.Exists(upper) ? upper : System.IO.Path.ChangeExtension(videoPath, ".srt");
     }
 
-    private static PoseSample Interpolate(PoseSample a, PoseSample b, double t)
+    private static PoseSample Interpolate(PoseSample a, PoseSample b, double t) => a with
     {
-        static double? Linear(double? x, double? y, double t) => x is { } p && y is { } q ? p + ((q - p) * t) : x ?? y;
-        return a with
-        {
-            Latitude = Linear(a.Latitude, b.Latitude, t),
-            Longitude = Linear(a.Longitude, b.Longitude, t),
-            Altitude = Linear(a.Altitude, b.Altitude, t),
-            HeightAboveGround = Linear(a.HeightAboveGround, b.HeightAboveGround, t),
-            Platform = a.Platform.Toward(b.Platform, t),
-            Sensor = a.Sensor.Toward(b.Sensor, t),
-        };
-    }
+        Latitude = Attitude.Linear(a.Latitude, b.Latitude, t),
+        Longitude = Attitude.Linear(a.Longitude, b.Longitude, t),
+        Altitude = Attitude.Linear(a.Altitude, b.Altitude, t),
+        HeightAboveGround = Attitude.Linear(a.HeightAboveGround, b.HeightAboveGround, t),
+        Platform = a.Platform.Toward(b.Platform, t),
+        Sensor = a.Sensor.Toward(b.Sensor, t),
+    };
 }
