@@ -15,17 +15,14 @@ public enum EmailSecurity
     None,
 }
 
-/// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="Host"/> is set.</summary>
-public sealed class EmailOptions : ISelfValidating
+/// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="ServerOptions.Host"/> is set.</summary>
+public sealed class EmailOptions : ServerOptions, ISelfValidating
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Email";
 
-    /// <summary>Mail server host name.</summary>
-    public string Host { get; set; } = "";
-
-    /// <summary>Mail server port.</summary>
-    public int Port { get; set; } = 587;
+    /// <summary>The submission port (587) by default.</summary>
+    public EmailOptions() => Port = 587;
 
     /// <summary>Transport security; TLS is required unless this says None.</summary>
     public EmailSecurity Security { get; set; } = EmailSecurity.StartTls;
@@ -35,12 +32,6 @@ public sealed class EmailOptions : ISelfValidating
     /// authorities: for a station relay with a self-signed certificate. Pinning it beats turning checks off.
     /// </summary>
     public string TrustedCertificate { get; set; } = "";
-
-    /// <summary>User name for authentication; none when empty.</summary>
-    public string Username { get; set; } = "";
-
-    /// <summary>Password: from the environment (<c>Email__Password</c>) or a systemd credential, never from a file in the repository.</summary>
-    public string Password { get; set; } = "";
 
     /// <summary>Sender address.</summary>
     public string From { get; set; } = "";
@@ -54,9 +45,6 @@ public sealed class EmailOptions : ISelfValidating
     /// <summary>Time allowed for one connection or send.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Whether e-mail is configured.</summary>
-    public bool Enabled => Host.Length > 0;
-
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
@@ -65,9 +53,9 @@ public sealed class EmailOptions : ISelfValidating
             yield break;
         }
 
-        if (Port is < 1 or > 65535)
+        foreach (var problem in ServerProblems(SectionName))
         {
-            yield return $"Email:Port: {Port} is not a port (1–65535)";
+            yield return problem;
         }
 
         if (!MimeKit.MailboxAddress.TryParse(From, out _))
@@ -78,11 +66,6 @@ public sealed class EmailOptions : ISelfValidating
         foreach (var to in To.Where(t => !MimeKit.MailboxAddress.TryParse(t, out _)))
         {
             yield return $"Email:To: '{to}' is not an e-mail address";
-        }
-
-        if (Username.Length > 0 && Password.Length == 0)
-        {
-            yield return "Email:Password: Email:Username is set but no password: set the environment variable Email__Password or a systemd credential named Email__Password";
         }
 
         if (PictureMaxBytes < 10_000)
