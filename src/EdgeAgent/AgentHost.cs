@@ -46,6 +46,12 @@ public static class AgentHost
             })
             .AddFilter("Microsoft", LogLevel.Warning)
 
+            // A stop while the host starts cancels the stages it has started, and the host logs each as
+            // a stage that failed, with a stack trace, though none did (dotnet/runtime#98935; run says
+            // "stopped while starting"). Its log is left out: run itself names a stage that fails, with
+            // its exception, as it exits.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+
             // Everything to stderr: stdout is for results (detect's summary, counts' CSV).
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddSingleton(sp => new DetectJob(sp.GetRequiredService<ILoggerFactory>(), Console.Error));

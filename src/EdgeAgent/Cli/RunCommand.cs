@@ -35,17 +35,21 @@ internal static class RunCommand
                 return 0;
             }
 
-            // A stage that failed or gave up stopped the host: a non-zero exit, so that systemd restarts the agent.
-            var reasons = stages.Where(s => s.ExecuteTask is { IsFaulted: true })
-                .Select(s => $"{s.GetType().Name} failed: {s.ExecuteTask!.Exception!.InnerException!.Message}")
-                .Concat(health.Fatal is { } fatal ? [fatal] : [])
-                .ToList();
-            foreach (var reason in reasons)
+            // A stage that failed or gave up stopped the host: a non-zero exit, so that systemd restarts the
+            // agent. A failed stage is a defect or the machine's failure, not a setting: its whole exception
+            // goes with it, for whoever reads the journal (the host's own log of it is left out).
+            var failed = stages.Where(s => s.ExecuteTask is { IsFaulted: true }).Select(s => (s.GetType().Name, Error: s.ExecuteTask!.Exception!.InnerException!)).ToList();
+            foreach (var (stage, error) in failed)
             {
-                await Console.Error.WriteLineAsync($"edge-agent: {reason}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"edge-agent: {stage} failed: {error.Message}{Environment.NewLine}{error}").ConfigureAwait(false);
             }
 
-            return reasons.Count > 0 ? 1 : 0;
+            if (health.Fatal is { } fatal)
+            {
+                await Console.Error.WriteLineAsync($"edge-agent: {fatal}").ConfigureAwait(false);
+            }
+
+            return failed.Count > 0 || health.Fatal is not null ? 1 : 0;
         }));
         return command;
     }
