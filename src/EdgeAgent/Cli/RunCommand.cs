@@ -44,12 +44,13 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"edge-agent: {stage} failed: {error.Message}{Environment.NewLine}{error}").ConfigureAwait(false);
             }
 
-            if (health.Fatal is { } fatal)
+            var fatal = health.Fatal;
+            if (fatal is not null)
             {
                 await Console.Error.WriteLineAsync($"edge-agent: {fatal}").ConfigureAwait(false);
             }
 
-            return failed.Count > 0 || health.Fatal is not null ? 1 : 0;
+            return failed.Count > 0 || fatal is not null ? 1 : 0;
         }));
         return command;
     }
