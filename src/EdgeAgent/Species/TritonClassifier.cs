@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Detection.Triton;
-using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;
 using OpenCvSharp;
 
@@ -85,12 +84,8 @@ public sealed class TritonClassifier : ICropClassifier
         for (var first = 0; first < boxes.Count; first += _batch)
         {
             var count = Math.Min(_batch, boxes.Count - first);
-            var input = new ModelInferRequest.Types.InferInputTensor { Name = _input, Datatype = "FP32" };
-            input.Shape.AddRange([count, 3, spec.Height, spec.Width]);
-            var request = _triton.Request();
-            request.Inputs.Add(input);
-            request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = _output });
-            request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.AsSpan(first * plane, count * plane))));
+            var raw = ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.AsSpan(first * plane, count * plane)));
+            var request = _triton.Request(_input, "FP32", [count, 3, spec.Height, spec.Width], raw, _output);
             var (values, shape) = _triton.Output(_triton.Infer(request), _output);
             if (shape is not [var rows, var classes] || rows != count || classes != Manifest.Labels.Count)
             {

@@ -202,7 +202,7 @@ internal sealed class KServeService(IReadOnlyDictionary<string, ModelHost> model
             var response = new ModelInferResponse { ModelName = model.Name, ModelVersion = "1", Id = request.Id };
             for (var i = 0; i < names.Length; i++)
             {
-                var output = new ModelInferResponse.Types.InferOutputTensor { Name = names[i], Datatype = "FP32" };
+                var output = new InferTensor { Name = names[i], Datatype = "FP32" };
                 output.Shape.AddRange(results[i].GetTensorTypeAndShape().Shape);
                 response.Outputs.Add(output);
                 response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(results[i].GetTensorDataAsSpan<float>())));

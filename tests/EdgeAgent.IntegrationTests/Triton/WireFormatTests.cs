@@ -60,7 +60,7 @@ public sealed class WireFormatTests
         Assert.Contains("1: \"output\"", Block(decoded, "5"), StringComparison.Ordinal);
 
         var request = new ModelInferRequest { ModelName = "yolox-nano" };
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = "images", Datatype = "FP32" };
+        var input = new InferTensor { Name = "images", Datatype = "FP32" };
         input.Shape.AddRange([1, 3, 416, 416]);
         request.Inputs.Add(input);
         request.RawInputContents.Add(ByteString.CopyFrom(new byte[3 * 416 * 416 * 4]));

@@ -2,6 +2,7 @@ namespace EdgeAgent.Detection.Triton;
 
 using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -85,8 +86,20 @@ public sealed class TritonChannel : IDisposable
         return Call(() => _client.ModelMetadata(new ModelMetadataRequest { Name = Options.Model, Version = Options.ModelVersion }, _headers, Deadline()));
     }
 
-    /// <summary>A request for this model, without inputs yet.</summary>
-    public ModelInferRequest Request() => new() { ModelName = Options.Model, ModelVersion = Options.ModelVersion };
+    /// <summary>
+    /// A request for this model with one input tensor given as raw contents and one output asked
+    /// for by name. The request refers to <paramref name="raw"/> until it has been sent.
+    /// </summary>
+    public ModelInferRequest Request(string input, string datatype, IEnumerable<long> shape, ByteString raw, string output)
+    {
+        var tensor = new InferTensor { Name = input, Datatype = datatype };
+        tensor.Shape.AddRange(shape);
+        var request = new ModelInferRequest { ModelName = Options.Model, ModelVersion = Options.ModelVersion };
+        request.Inputs.Add(tensor);
+        request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = output });
+        request.RawInputContents.Add(raw);
+        return request;
+    }
 
     /// <summary>Runs the model.</summary>
     public ModelInferResponse Infer(ModelInferRequest request) => Call(() => _client.ModelInfer(request, _headers, Deadline()));

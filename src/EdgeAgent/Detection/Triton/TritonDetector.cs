@@ -132,13 +132,7 @@ public sealed class TritonDetector : IDetector, IDisposable
         var raw = _inputType == "UINT8"
             ? ByteString.CopyFrom(ToBytes(MemoryMarshal.Cast<byte, float>(tensor.AsSpan())))
             : UnsafeByteOperations.UnsafeWrap(tensor);
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = _inputName, Datatype = _inputType };
-        input.Shape.AddRange(_inputShape);
-        var request = _triton.Request();
-        request.Inputs.Add(input);
-        request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = _outputName });
-        request.RawInputContents.Add(raw);
-        return request;
+        return _triton.Request(_inputName, _inputType, _inputShape, raw, _outputName);
     }
 
     private static byte[] ToBytes(ReadOnlySpan<float> values)
