@@ -69,5 +69,5 @@ bench "CUDA, no arena cap" --provider cuda --gpu-memory-limit-mb 0
 bench "decoding alone" --decode-only
 echo "== detect, 15 pictures, CUDA"
 start=$(date +%s%N)
-"$agent" detect "$pictures" --output "$dest/results.json" --provider cuda 2>&1 | grep -E "First inference|^edge-agent:" || true
+"$agent" detect "$pictures" --output "$dest/results.json" --provider cuda 2>&1 | grep -E "Warm-up:|^edge-agent:" || true
 echo "detect wall time: $(( ($(date +%s%N) - start) / 1000000 )) ms for $(ls "$pictures" | wc -l) pictures, process start and model load included"

@@ -185,8 +185,8 @@ public sealed class SpeciesTests : IDisposable
         }
 
         var said = logged.Collector.GetSnapshot().Select(r => r.Message).ToList();
-        Assert.Contains(said, m => m.StartsWith("First inference on Cpu (warm-up) took", StringComparison.Ordinal));
-        Assert.Contains(said, m => m.StartsWith("Species classifier warmed up on Cpu in", StringComparison.Ordinal));
+        Assert.Contains(said, m => m.StartsWith("Warm-up: the detector's first inference on Cpu took", StringComparison.Ordinal));
+        Assert.Contains(said, m => m.StartsWith("Warm-up: the species classifier's first inference on Cpu took", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public static partial class DetectorFactory
         var logger = loggers.CreateLogger<FailoverClassifier>();
         var triton = new TritonClassifier(manifest, options.Triton with { Model = options.Classifier.TritonModel, ModelVersion = "" });
         var local = ConnectWithFallback<ICropClassifier>(
-            triton, triton.Connect, options.Triton, () => CreateLocalClassifier(manifest, options, loggers), reason => LogClassifierStartingLocal(logger, reason));
+            triton, triton.Connect, options.Triton, () => CreateLocalClassifier(manifest, options, loggers), reason => LogStartingLocal(logger, reason, "species classifier"));
         return new FailoverClassifier(triton, local, options.Triton, TimeProvider.System, logger);
     }
 
@@ -74,10 +74,7 @@ public static partial class DetectorFactory
     private static OnnxDetector CreateLocal(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var detector = new OnnxDetector(manifest, options, loggers.CreateLogger<OnnxDetector>());
-        using var blank = new OpenCvSharp.Mat(detector.Manifest.Input.Height, detector.Manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        detector.Detect(blank, 1f);
-        LogWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), detector.Provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        WarmUp("detector", detector.Provider, manifest.Input.Width, manifest.Input.Height, blank => detector.Detect(blank, 1f), loggers);
         return detector;
     }
 
@@ -85,18 +82,24 @@ public static partial class DetectorFactory
     private static SpeciesClassifier CreateLocalClassifier(ClassifierManifest manifest, DetectorOptions options, ILoggerFactory loggers)
     {
         var classifier = new SpeciesClassifier(manifest, options, loggers.CreateLogger<SpeciesClassifier>());
-        using var blank = new OpenCvSharp.Mat(manifest.Input.Height, manifest.Input.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        classifier.Classify(blank, [new BoundingBox(0, 0, manifest.Input.Width, manifest.Input.Height)]);
-        LogClassifierWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), classifier.Provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        WarmUp("species classifier", classifier.Provider, manifest.Input.Width, manifest.Input.Height, blank => classifier.Classify(blank, [new BoundingBox(0, 0, blank.Width, blank.Height)]), loggers);
         return classifier;
+    }
+
+    /// <summary>Runs a model once on a grey picture of its input's size, and logs how long that took.</summary>
+    private static void WarmUp(string model, ExecutionProvider provider, int width, int height, Action<OpenCvSharp.Mat> infer, ILoggerFactory loggers)
+    {
+        using var blank = new OpenCvSharp.Mat(height, width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(114));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        infer(blank);
+        LogWarmedUp(loggers.CreateLogger(typeof(DetectorFactory)), model, provider, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static FailoverDetector CreateTriton(ModelManifest manifest, DetectorOptions options, ILoggerFactory loggers, Action<ServedBy>? onServed)
     {
         var logger = loggers.CreateLogger<FailoverDetector>();
         var triton = new TritonDetector(manifest, options.Triton);
-        var local = ConnectWithFallback<IDetector>(triton, triton.Connect, options.Triton, () => CreateLocal(manifest, options, loggers), reason => LogStartingLocal(logger, reason));
+        var local = ConnectWithFallback<IDetector>(triton, triton.Connect, options.Triton, () => CreateLocal(manifest, options, loggers), reason => LogStartingLocal(logger, reason, "detector"));
         var failover = new FailoverDetector(triton, local, options.Triton, TimeProvider.System, logger);
         if (onServed is not null)
         {
@@ -139,15 +142,9 @@ public static partial class DetectorFactory
         return local;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local species classifier serves until it is")]
-    private static partial void LogClassifierStartingLocal(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: the {Model}'s first inference on {Provider} took {Milliseconds:F0} ms")]
+    private static partial void LogWarmedUp(ILogger logger, string model, ExecutionProvider provider, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "First inference on {Provider} (warm-up) took {Milliseconds:F0} ms")]
-    private static partial void LogWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Species classifier warmed up on {Provider} in {Milliseconds:F0} ms")]
-    private static partial void LogClassifierWarmedUp(ILogger logger, ExecutionProvider provider, double milliseconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local detector serves until it is")]
-    private static partial void LogStartingLocal(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local {Model} serves until it is")]
+    private static partial void LogStartingLocal(ILogger logger, string reason, string model);
 }
