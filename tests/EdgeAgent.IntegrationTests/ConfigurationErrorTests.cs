@@ -304,6 +304,7 @@ public sealed class ConfigurationErrorTests
     [InlineData("""{ "Sources": { "DropFolders": [ { "Id": "a", "Path": "/tmp", "AfterProcessing": "Delete" } ] } }""", "Sources:DropFolders:0:AfterProcessing: 'Delete' is not one of Leave, Move")]
     [InlineData("""{ "Sources": { "DropFolders": [ { "Id": "a", "Pth": "/tmp" } ] } }""", "Sources:DropFolders:0:Pth: unknown key")]
     [InlineData("""{ "Emial": { "Host": "smtp.example.org" } }""", "unknown section 'Emial' (did you mean 'Email'?)")]
+    [InlineData("""{ "Geofencing": { "Cameras": [ { "Id": "CT-07", "Latitude": -1.4 } ] } }""", "Geofencing:Cameras:0: a camera needs its position, Latitude and Longitude (WGS 84 degrees)")]
     [InlineData("""{ "Alerting": { "Rules": [ """, "line 1, position 28:")]
     public async Task Each_mistake_names_its_key_and_value_or_its_place_in_the_file(string file, string expected)
     {

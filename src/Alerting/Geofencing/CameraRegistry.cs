@@ -10,12 +10,12 @@ public sealed class CameraRegistry(IOptions<GeofencingOptions> options)
 
     /// <summary>The camera's position, or null for a source with no fixed position.</summary>
     public GeoPosition? PositionOf(string sourceId) =>
-        _cameras.TryGetValue(sourceId, out var c) ? new GeoPosition(c.Latitude, c.Longitude) : null;
+        _cameras.TryGetValue(sourceId, out var c) ? c.Position() : null;
 
     /// <summary>The camera's pose as configured (complete enough to project when height, heading, tilt and field of view are given), or null.</summary>
     public CameraPose? PoseOf(string sourceId) =>
         _cameras.TryGetValue(sourceId, out var c)
-            ? new CameraPose(new GeoPosition(c.Latitude, c.Longitude), c.Height, c.Heading, c.Tilt, c.Roll, c.FieldOfView, c.Range)
+            ? new CameraPose(c.Position(), c.Height, c.Heading, c.Tilt, c.Roll, c.FieldOfView, c.Range)
             : null;
 
     /// <summary>When the camera was deployed, if configured.</summary>

@@ -39,7 +39,11 @@ public sealed class GeofencingOptions : ISelfValidating
                 yield return $"{key}:Id: '{camera.Id}' is used twice";
             }
 
-            if (!new GeoPosition(camera.Latitude, camera.Longitude).IsValid)
+            if (camera.Latitude is null || camera.Longitude is null)
+            {
+                yield return $"{key}: a camera needs its position, Latitude and Longitude (WGS 84 degrees)";
+            }
+            else if (!camera.Position().IsValid)
             {
                 yield return $"{key}: latitude {camera.Latitude}, longitude {camera.Longitude} is off the earth";
             }
@@ -81,11 +85,11 @@ public sealed class CameraSite
     /// <summary>When the camera was set up: a picture dated earlier comes from a reset clock.</summary>
     public DateTimeOffset? DeployedSince { get; set; }
 
-    /// <summary>Latitude, WGS 84 degrees.</summary>
-    public double Latitude { get; set; }
+    /// <summary>Latitude, WGS 84 degrees. Required: left out, the camera would stand at 0° N 0° E.</summary>
+    public double? Latitude { get; set; }
 
-    /// <summary>Longitude, WGS 84 degrees.</summary>
-    public double Longitude { get; set; }
+    /// <summary>Longitude, WGS 84 degrees. Required.</summary>
+    public double? Longitude { get; set; }
 
     /// <summary>Direction the camera faces, degrees clockwise from true north.</summary>
     public double? Heading { get; set; }
@@ -104,6 +108,9 @@ public sealed class CameraSite
 
     /// <summary>How far away the camera detects things, metres: the uncertainty of a position placed at the camera.</summary>
     public double Range { get; set; } = CameraPose.DefaultRange;
+
+    /// <summary>Where the camera stands; both coordinates are checked at start-up.</summary>
+    public GeoPosition Position() => new(Latitude ?? double.NaN, Longitude ?? double.NaN);
 
     /// <summary>IANA time zone of the site, for the local time in alerts (e.g. <c>Africa/Johannesburg</c>). UTC when empty.</summary>
     public string TimeZone { get; set; } = "";

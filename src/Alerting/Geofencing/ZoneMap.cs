@@ -96,8 +96,8 @@ public sealed class ZoneMap
         ArgumentNullException.ThrowIfNull(cameras);
         foreach (var camera in cameras)
         {
-            var position = new GeoPosition(camera.Latitude, camera.Longitude);
-            var swapped = new GeoPosition(camera.Longitude, camera.Latitude);
+            var position = camera.Position();
+            var swapped = new GeoPosition(position.Longitude, position.Latitude);
             if (ZonesAt(position).Count == 0 && swapped.IsValid && ZonesAt(swapped) is { Count: > 0 } hits)
             {
                 yield return $"camera {camera.Id} lies in no zone, but would lie in '{hits[0].Id}' with latitude and longitude swapped: is the zones file or the camera written in [latitude, longitude] order?";

@@ -34,10 +34,10 @@ public static class SiteMap
     public static string Draw(MapView map, Func<CameraSite, string>? cameraLabel = null)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var points = map.Zones.SelectMany(z => z.Geometry.Coordinates.Select(c => (Lat: c.Y, Lon: c.X)))
-            .Concat(map.Cameras.Select(c => (Lat: c.Latitude, Lon: c.Longitude)))
-            .Concat(map.Records.Select(r => (Lat: r.Position.Latitude, Lon: r.Position.Longitude)))
-            .Concat(map.Alerts.Select(a => a.Observation.Position).OfType<GeoPosition>().Select(p => (Lat: p.Latitude, Lon: p.Longitude)))
+        var points = map.Zones.SelectMany(z => z.Geometry.Coordinates.Select(c => new GeoPosition(c.Y, c.X)))
+            .Concat(map.Cameras.Select(c => c.Position()))
+            .Concat(map.Records.Select(r => r.Position))
+            .Concat(map.Alerts.Select(a => a.Observation.Position).OfType<GeoPosition>())
             .ToList();
         if (points.Count == 0)
         {
@@ -57,7 +57,7 @@ public static class SiteMap
         labels.Reserve(new Envelope(Projection.Width - 34, Projection.Width - 14, 8, 50));
 
         // Cameras' labels first (each belongs beside its mark), then each zone's inside it.
-        var cameras = map.Cameras.Select(c => (Camera: c, X: projection.X(c.Longitude), Y: projection.Y(c.Latitude), Label: cameraLabel?.Invoke(c) ?? c.Id)).ToList();
+        var cameras = map.Cameras.Select(c => (Camera: c, X: projection.X(c.Position().Longitude), Y: projection.Y(c.Position().Latitude), Label: cameraLabel?.Invoke(c) ?? c.Id)).ToList();
         cameras.ForEach(c => labels.Reserve(new Envelope(c.X - 6, c.X + 6, c.Y - 6, c.Y + 6)));
         var cameraLabels = cameras.Select(c => labels.Beside(c.X, c.Y, c.Label, 11, 8)).ToList();
         var zones = map.Zones.Select(z => (Zone: z, Pixels: projection.ToPixels(z.Geometry))).ToList();
@@ -125,10 +125,10 @@ public static class SiteMap
         private readonly double _maxLat;
         private readonly double _metresPerLonDegree;
 
-        public Projection(List<(double Lat, double Lon)> points)
+        public Projection(List<GeoPosition> points)
         {
-            var (minLat, maxLat) = (points.Min(p => p.Lat), points.Max(p => p.Lat));
-            var (minLon, maxLon) = (points.Min(p => p.Lon), points.Max(p => p.Lon));
+            var (minLat, maxLat) = (points.Min(p => p.Latitude), points.Max(p => p.Latitude));
+            var (minLon, maxLon) = (points.Min(p => p.Longitude), points.Max(p => p.Longitude));
             _metresPerLonDegree = MetresPerDegree * Math.Cos((minLat + maxLat) / 2 * Math.PI / 180);
 
             // At least 200 m across, and a margin of a tenth around what is drawn.

@@ -62,8 +62,8 @@ public sealed class CentralStore(NpgsqlDataSource database) : IAsyncDisposable
                 """);
             insert.Parameters.Add(new NpgsqlParameter { Value = agent.AgentId });
             insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.Id).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.Latitude).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.Longitude).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.Position().Latitude).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.Position().Longitude).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter { Value = cameras.Select(c => c.TimeZone).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter
             {

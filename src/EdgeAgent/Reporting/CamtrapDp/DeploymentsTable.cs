@@ -47,7 +47,7 @@ internal static class DeploymentsTable
         foreach (var (source, span) in spans.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             var camera = report.Site.Cameras.FirstOrDefault(c => c.Id == source);
-            GeoPosition? position = camera is not null ? new GeoPosition(camera.Latitude, camera.Longitude)
+            GeoPosition? position = camera is not null ? camera.Position()
                 : sums.TryGetValue(source, out var sum) ? new GeoPosition(sum.Latitude / sum.Count, sum.Longitude / sum.Count) : null;
             if (position is { } at)
             {
