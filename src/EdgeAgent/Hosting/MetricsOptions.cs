@@ -1,15 +1,13 @@
 namespace EdgeAgent.Hosting;
 
-using EdgeAgent.Common;
-
-/// <summary>Configuration section <c>Metrics</c>: the Prometheus and health endpoint.</summary>
-public sealed class MetricsOptions : WebListenerOptions, ISelfValidating
+/// <summary>
+/// Configuration section <c>Metrics</c>: the Prometheus and health endpoint, on loopback by default;
+/// beyond it, HTTP Basic with <see cref="WebListenerOptions.Password"/>.
+/// </summary>
+public sealed class MetricsOptions() : WebListenerOptions(SectionName, "the metrics and health endpoint", 9464)
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Metrics";
-
-    /// <summary>Loopback by default, so nothing is exposed to the network unless asked; beyond it, HTTP Basic with <see cref="WebListenerOptions.Password"/>.</summary>
-    public MetricsOptions() => Listen = "127.0.0.1:9464";
 
     /// <summary>Unhealthy while an alert has waited this long to go out (a mail server down, a wrong password).</summary>
     public TimeSpan AlertWaitLimit { get; set; } = TimeSpan.FromMinutes(30);
@@ -18,16 +16,8 @@ public sealed class MetricsOptions : WebListenerOptions, ISelfValidating
     public int MinFreeMegabytes { get; set; } = 200;
 
     /// <inheritdoc />
-    protected override int DefaultPort => 9464;
-
-    /// <inheritdoc />
-    public IEnumerable<string> Problems()
+    protected override IEnumerable<string> SettingProblems()
     {
-        foreach (var problem in ListenerProblems(SectionName, "the metrics and health endpoint"))
-        {
-            yield return problem;
-        }
-
         if (AlertWaitLimit <= TimeSpan.Zero)
         {
             yield return $"Metrics:AlertWaitLimit: {AlertWaitLimit} must be positive";

@@ -1,16 +1,16 @@
 namespace EdgeAgent.Station;
 
-using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 
-/// <summary>Configuration section <c>Station</c>: the page the station's ranger and technician open in a browser.</summary>
-public sealed class StationOptions : WebListenerOptions, ISelfValidating
+/// <summary>
+/// Configuration section <c>Station</c>: the page the station's ranger and technician open in a
+/// browser, on loopback by default (reach it through an SSH tunnel); beyond it, a login page asks
+/// for <see cref="WebListenerOptions.Password"/>.
+/// </summary>
+public sealed class StationOptions() : WebListenerOptions(SectionName, "the page", 9465)
 {
     /// <summary>The section's name.</summary>
     public const string SectionName = "Station";
-
-    /// <summary>Loopback by default (reach it through an SSH tunnel); beyond it, a login page asks for <see cref="WebListenerOptions.Password"/>.</summary>
-    public StationOptions() => Listen = "127.0.0.1:9465";
 
     /// <summary>A login lasts this long without use.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
@@ -19,16 +19,8 @@ public sealed class StationOptions : WebListenerOptions, ISelfValidating
     public int Alerts { get; set; } = 50;
 
     /// <inheritdoc />
-    protected override int DefaultPort => 9465;
-
-    /// <inheritdoc />
-    public IEnumerable<string> Problems()
+    protected override IEnumerable<string> SettingProblems()
     {
-        foreach (var problem in ListenerProblems(SectionName, "the page"))
-        {
-            yield return problem;
-        }
-
         if (SessionLifetime <= TimeSpan.Zero)
         {
             yield return $"Station:SessionLifetime: {SessionLifetime} must be positive";
