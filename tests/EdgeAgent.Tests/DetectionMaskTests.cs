@@ -40,8 +40,8 @@ public sealed class DetectionMaskTests
     }
 
     [Theory]
-    [InlineData("""{ "cam": [ { "points": [[0, 0], [1, 1]] } ] }""", "at least three")]
-    [InlineData("""{ "cam": [ { "points": [[0, 0], [10, 0], [10, 10]] } ] }""", "within 0–1")]
+    [InlineData("""{ "cam": [ { "points": [[0, 0], [1, 1]] } ] }""", "polygon 1, Points: a polygon needs at least 3 corners, it has 2")]
+    [InlineData("""{ "cam": [ { "points": [[0, 0], [10, 0], [10, 10]] } ] }""", "polygon 1, Points:1: [10, 0] lies outside 0–1")]
     [InlineData("""{ "cam": [ { "points": [[0, 0], [1, 0], [1, 1]], "unit": "pixels" } ] }""", "unit")]
     public void Bad_masks_are_named(string json, string expected)
     {

@@ -34,7 +34,7 @@ public sealed class ListSettingNamesTests
             Cameras = [new CameraSite { Id = "CT-07", Latitude = -1.4, Longitude = 35.1 }, new CameraSite { Id = "CT-07", Latitude = -1.5, Longitude = 35.2 }],
         };
 
-        Assert.Equal(["Alerting:Rules:2:Name: every rule needs its own name"], alerting.Problems().Where(p => p.Contains(":Name:", StringComparison.Ordinal)));
+        Assert.Equal(["Alerting:Rules:2:Name: 'poachers' is used twice"], alerting.Problems().Where(p => p.Contains(":Name:", StringComparison.Ordinal)));
         Assert.Equal(["Geofencing:Cameras:1:Id: 'CT-07' is used twice"], geofencing.Problems());
     }
 }

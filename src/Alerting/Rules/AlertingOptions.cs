@@ -43,41 +43,15 @@ public sealed class AlertingOptions : ISelfValidating
             yield return $"Alerting:DeviceId: '{DeviceId}' must be letters, digits, '-', '_' or '.'";
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Rules.Count; i++)
+        foreach (var problem in ListSettings.Problems("Alerting:Rules", Rules, "Name", r => r.Name, new HashSet<string>(StringComparer.Ordinal)))
         {
-            var rule = Rules[i];
-            var key = $"Alerting:Rules:{i}";
-            if (rule.Name.Length == 0 || !names.Add(rule.Name))
-            {
-                yield return $"{key}:Name: every rule needs its own name";
-            }
-
-            if (rule.MinConfidence is < 0 or > 1)
-            {
-                yield return $"{key}:MinConfidence: {rule.MinConfidence} must lie between 0 and 1";
-            }
-
-            if (rule.Cooldown < TimeSpan.Zero)
-            {
-                yield return $"{key}:Cooldown: cannot be negative";
-            }
-
-            if (rule.Confirm is { } confirm && (confirm.Below is <= 0 or > 1 || confirm.BurstGap <= TimeSpan.Zero || confirm.BurstGap > TimeSpan.FromMinutes(5)))
-            {
-                yield return $"{key}:Confirm: Below must lie in (0, 1] and BurstGap between 0 and 5 minutes (they are {confirm.Below} and {confirm.BurstGap})";
-            }
-
-            foreach (var recipient in rule.Recipients.Where(r => !MimeKit.MailboxAddress.TryParse(r, out _)))
-            {
-                yield return $"{key}:Recipients: '{recipient}' is not an e-mail address";
-            }
+            yield return problem;
         }
     }
 }
 
 /// <summary>One rule: what, where, how sure, how serious, to whom, how often.</summary>
-public sealed class AlertRule
+public sealed class AlertRule : IListItem
 {
     /// <summary>A name that log lines and alerts show.</summary>
     public string Name { get; set; } = "";
@@ -105,6 +79,30 @@ public sealed class AlertRule
 
     /// <summary>Camera-trap bursts: a match below a confidence waits for a second picture of its burst. Null: alert at once.</summary>
     public BurstConfirmation? Confirm { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems()
+    {
+        if (MinConfidence is < 0 or > 1)
+        {
+            yield return $":MinConfidence: {MinConfidence} must lie between 0 and 1";
+        }
+
+        if (Cooldown < TimeSpan.Zero)
+        {
+            yield return ":Cooldown: cannot be negative";
+        }
+
+        if (Confirm is { } confirm && (confirm.Below is <= 0 or > 1 || confirm.BurstGap <= TimeSpan.Zero || confirm.BurstGap > TimeSpan.FromMinutes(5)))
+        {
+            yield return $":Confirm: Below must lie in (0, 1] and BurstGap between 0 and 5 minutes (they are {confirm.Below} and {confirm.BurstGap})";
+        }
+
+        foreach (var recipient in Recipients.Where(r => !MimeKit.MailboxAddress.TryParse(r, out _)))
+        {
+            yield return $":Recipients: '{recipient}' is not an e-mail address";
+        }
+    }
 }
 
 /// <summary>

@@ -23,6 +23,36 @@ public sealed record MaskPolygon
 
     /// <summary>Units of <see cref="Points"/>.</summary>
     public MaskUnits Units { get; init; } = MaskUnits.Normalized;
+
+    /// <summary>What is wrong with each of <paramref name="masks"/>, as <c>:Masks:N:Points…: what</c>.</summary>
+    public static IEnumerable<string> Problems(IReadOnlyList<MaskPolygon> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        return masks.SelectMany((mask, m) => (mask?.Problems() ?? [": not a polygon"]).Select(problem => $":Masks:{m}{problem}"));
+    }
+
+    /// <summary>What is wrong with the polygon, as <c>:Points: what</c> or <c>:Points:N: what</c>.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var points = Points ?? [];
+        if (points.Count < 3)
+        {
+            yield return $":Points: a polygon needs at least 3 corners, it has {points.Count}";
+        }
+
+        for (var p = 0; p < points.Count; p++)
+        {
+            var point = points[p];
+            if (point is null || point.Length != 2 || point.Any(v => !float.IsFinite(v)))
+            {
+                yield return $":Points:{p}: a corner is [x, y], got [{string.Join(", ", point ?? [])}]";
+            }
+            else if (Units == MaskUnits.Normalized && point.Any(v => v is < 0 or > 1))
+            {
+                yield return $":Points:{p}: [{point[0]}, {point[1]}] lies outside 0–1 (Units is Normalized; set Units to Pixels for pixels)";
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -86,19 +116,14 @@ public sealed class DetectionMask
         }
 
         var masks = new Dictionary<string, DetectionMask>(StringComparer.Ordinal);
-        foreach (var (source, polygons) in raw ?? [])
+        foreach (var (source, listed) in raw ?? [])
         {
+            var polygons = listed ?? [];
             for (var i = 0; i < polygons.Count; i++)
             {
-                var points = polygons[i].Points;
-                if (points is null || points.Count < 3 || points.Any(p => p is not { Length: 2 }))
+                if ((polygons[i]?.Problems() ?? [": not a polygon"]).FirstOrDefault() is { } problem)
                 {
-                    throw new ConfigurationException($"masks file {path}: source '{source}', polygon {i + 1}: needs at least three [x, y] points");
-                }
-
-                if (polygons[i].Units == MaskUnits.Normalized && points.Any(p => p[0] is < 0 or > 1 || p[1] is < 0 or > 1))
-                {
-                    throw new ConfigurationException($"masks file {path}: source '{source}', polygon {i + 1}: normalized points must lie within 0–1 (use \"units\": \"pixels\" for pixels)");
+                    throw new ConfigurationException($"masks file {path}: source '{source}', polygon {i + 1}, {problem[1..].TrimStart()}");
                 }
             }
 

@@ -19,6 +19,25 @@ public sealed record RepeatDetectionOptions
 
     /// <summary>Pictures remembered per source by the daemon, which sees them one at a time.</summary>
     public int History { get; init; } = 50;
+
+    /// <summary>What is wrong with the settings, as <c>:Key: what</c>.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MinIou is <= 0 or > 1)
+        {
+            yield return $":MinIou: {MinIou} must lie in (0, 1]";
+        }
+
+        if (MinOccurrences < 2)
+        {
+            yield return $":MinOccurrences: {MinOccurrences} must be at least 2 (1 would call every detection static)";
+        }
+
+        if (History < MinOccurrences)
+        {
+            yield return $":History: {History} must be at least MinOccurrences ({MinOccurrences})";
+        }
+    }
 }
 
 /// <summary>
