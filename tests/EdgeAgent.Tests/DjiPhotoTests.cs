@@ -16,8 +16,8 @@ public sealed class DjiPhotoTests
     {
         var sample = DjiPhoto.Read(Photo)!;
 
-        Assert.Equal(45.0379917, sample.Latitude!.Value, 6);
-        Assert.Equal(-94.3487583, sample.Longitude!.Value, 6);
+        Assert.Equal(45.0379917, sample.Position!.Value.Latitude, 6);
+        Assert.Equal(-94.3487583, sample.Position!.Value.Longitude, 6);
         Assert.Equal(61.1, sample.HeightAboveGround);
         Assert.Equal((-88.0, 0.0, 111.3), (sample.Sensor.Pitch!.Value, sample.Sensor.Roll!.Value, sample.Sensor.Yaw!.Value));
         Assert.True(sample.GimbalIsEarthReferenced);

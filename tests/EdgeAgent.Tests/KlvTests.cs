@@ -83,7 +83,7 @@ public sealed class KlvTests
             var now = DateTimeOffset.UnixEpoch;
             var latest = decoder.Latest(now)!;
             Assert.Equal(now, latest.Time);
-            Assert.Equal(KlvTelemetry.Decode([(units[2], null)]).Samples[0].Sample.Latitude, latest.Latitude);
+            Assert.Equal(KlvTelemetry.Decode([(units[2], null)]).Samples[0].Sample.Position, latest.Position);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class KlvTests
     }
 
     private static (double North, double East) Local(EdgeAgent.Telemetry.PoseSample at, EdgeAgent.Common.Observations.GeoPosition p) =>
-        ((p.Latitude - at.Latitude!.Value) * 111_320, (p.Longitude - at.Longitude!.Value) * 111_320 * Math.Cos(at.Latitude!.Value * Math.PI / 180));
+        ((p.Latitude - at.Position!.Value.Latitude) * 111_320, (p.Longitude - at.Position!.Value.Longitude) * 111_320 * Math.Cos(at.Position!.Value.Latitude * Math.PI / 180));
 
     private static void AssertExample(EdgeAgent.Telemetry.PoseSample sample)
     {
@@ -128,8 +128,8 @@ public sealed class KlvTests
         Assert.Equal(new DateTimeOffset(2008, 10, 24, 0, 13, 29, 913, TimeSpan.Zero), sample.Time);
 
         // Tags 13/14 int32 ·90/(2³¹−1), ·180/(2³¹−1); tag 5 uint16 ·360/65535.
-        Assert.Equal(60.1768229669783, sample.Latitude!.Value, 9);
-        Assert.Equal(128.426759042045, sample.Longitude!.Value, 9);
+        Assert.Equal(60.1768229669783, sample.Position!.Value.Latitude, 9);
+        Assert.Equal(128.426759042045, sample.Position!.Value.Longitude, 9);
         Assert.Equal(159.9744, sample.Platform.Yaw!.Value, 4);
 
         // Tag 6 0xFD3D = −707 → −707·20/32767; tag 7 0x08B8 = 2232 → 2232·50/32767.

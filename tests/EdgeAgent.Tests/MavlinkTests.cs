@@ -22,8 +22,8 @@ public sealed class MavlinkTests
 
         var pose = decoder.Latest(Now)!;
         Assert.Equal((3, 0), (decoder.Frames, decoder.CrcFailures));
-        Assert.Equal(-1.2001, pose.Latitude!.Value, 7);
-        Assert.Equal(35.1, pose.Longitude!.Value, 7);
+        Assert.Equal(-1.2001, pose.Position!.Value.Latitude, 7);
+        Assert.Equal(35.1, pose.Position!.Value.Longitude, 7);
         Assert.Equal(1650.5, pose.Altitude!.Value, 3);
         Assert.Equal(100, pose.HeightAboveGround!.Value, 3);
         Assert.Equal(90, pose.Platform.Yaw!.Value, 3);
@@ -45,7 +45,7 @@ public sealed class MavlinkTests
         Assert.False(decoder.Read(damaged));
 
         Assert.Equal(1, decoder.CrcFailures);
-        Assert.Equal(-1.2001, decoder.Latest(Now)!.Latitude!.Value, 7);
+        Assert.Equal(-1.2001, decoder.Latest(Now)!.Position!.Value.Latitude, 7);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class MavlinkTests
         byte[] junk = [0xFD, 0xF0, 0x00, 0x00, 0x01, 0x01, 0x01, 0x21, 0x00, 0x00, 0x42, 0x13];
 
         Assert.True(decoder.Read([.. junk, .. MavlinkFrames.GlobalPositionInt(-1.2001, 35.1, 1650, 100, 90)]));
-        Assert.Equal(-1.2001, decoder.Latest(Now)!.Latitude!.Value, 7);
+        Assert.Equal(-1.2001, decoder.Latest(Now)!.Position!.Value.Latitude, 7);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class MavlinkTests
         Assert.False(decoder.Read(elsewhere));
         Assert.False(decoder.Read(MavlinkFrames.Signed(elsewhere, key, timestamp: 1_000)));
 
-        Assert.Equal(-1.2001, decoder.Latest(Now)!.Latitude!.Value, 7);
+        Assert.Equal(-1.2001, decoder.Latest(Now)!.Position!.Value.Latitude, 7);
         Assert.Equal((3, 3), (decoder.SignatureFailures, decoder.Rejected));
 
         // Without a key a signed frame is taken, its signature unchecked, and counted as such.

@@ -1,5 +1,6 @@
 namespace EdgeAgent.Tests;
 
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Telemetry;
 
 /// <summary>Frames between telemetry samples, and frames far from any.</summary>
@@ -7,8 +8,7 @@ public sealed class PoseTimelineTests
 {
     private static PoseSample At(double latitude, double yaw) => new()
     {
-        Latitude = latitude,
-        Longitude = 35.1,
+        Position = new GeoPosition(latitude, 35.1),
         HeightAboveGround = 50,
         Sensor = new(yaw, -90, null),
         GimbalIsEarthReferenced = true,

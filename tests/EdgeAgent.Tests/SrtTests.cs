@@ -31,8 +31,8 @@ public sealed class SrtTests
         Assert.Equal(0, reading.Skipped);
         Assert.Equal(count, reading.Samples.Count);
         var (first, last) = (reading.Samples[0], reading.Samples[^1]);
-        Assert.Equal((firstLatitude, firstLongitude, firstHeight), (first.Latitude!.Value, first.Longitude!.Value, first.HeightAboveGround));
-        Assert.Equal((lastLatitude, lastLongitude, lastHeight), (last.Latitude!.Value, last.Longitude!.Value, last.HeightAboveGround));
+        Assert.Equal((firstLatitude, firstLongitude, firstHeight), (first.Position!.Value.Latitude, first.Position!.Value.Longitude, first.HeightAboveGround));
+        Assert.Equal((lastLatitude, lastLongitude, lastHeight), (last.Position!.Value.Latitude, last.Position!.Value.Longitude, last.HeightAboveGround));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SrtTests
             """);
 
         Assert.Equal(2, reading.Skipped);
-        Assert.Equal(47.4692, Assert.Single(reading.Samples).Latitude);
+        Assert.Equal(47.4692, Assert.Single(reading.Samples).Position?.Latitude);
     }
 
     [Fact]
@@ -89,6 +89,6 @@ public sealed class SrtTests
             + Block(6, "[latitude: -1.25] [longitude: 35.1] [rel_alt: 50 abs_alt: 100] [gb_pitch: -90.0]"));
 
         Assert.Equal((5, 0), (reading.Implausible, reading.Skipped));
-        Assert.Equal(-1.25, Assert.Single(reading.Samples).Latitude);
+        Assert.Equal(-1.25, Assert.Single(reading.Samples).Position?.Latitude);
     }
 }

@@ -1,5 +1,6 @@
 namespace EdgeAgent.Tests;
 
+using EdgeAgent.Common.Observations;
 using EdgeAgent.Telemetry;
 
 /// <summary>Platform and sensor angles composed into the camera's pose, on cases worked out by hand.</summary>
@@ -8,8 +9,7 @@ public sealed class TelemetryPoseTests
     private static PoseSample Sample(double heading, double pitch, double roll, double azimuth, double elevation, bool earth = false) => new()
     {
         Time = DateTimeOffset.UnixEpoch,
-        Latitude = -1.4,
-        Longitude = 35.1,
+        Position = new GeoPosition(-1.4, 35.1),
         HeightAboveGround = 100,
         Platform = new(heading, pitch, roll),
         Sensor = new(azimuth, elevation, 0),

@@ -5,6 +5,10 @@ namespace EdgeAgent.Common.Observations;
 /// <param name="Longitude">East positive, −180 to 180.</param>
 public readonly record struct GeoPosition(double Latitude, double Longitude)
 {
+    /// <summary>The position, where both values are known; null otherwise.</summary>
+    public static GeoPosition? Of(double? latitude, double? longitude) =>
+        latitude is { } la && longitude is { } lo ? new GeoPosition(la, lo) : null;
+
     /// <summary>Whether both values lie in their ranges.</summary>
     public bool IsValid => Latitude is >= -90 and <= 90 && Longitude is >= -180 and <= 180;
 

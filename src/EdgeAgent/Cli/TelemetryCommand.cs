@@ -110,8 +110,8 @@ internal static class TelemetryCommand
         {
             ["time"] = s.Time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
             ["video_time_s"] = s.VideoTime?.TotalSeconds,
-            ["latitude"] = s.Latitude,
-            ["longitude"] = s.Longitude,
+            ["latitude"] = s.Position?.Latitude,
+            ["longitude"] = s.Position?.Longitude,
             ["altitude_m"] = s.Altitude,
             ["altitude_reference"] = s.Altitude is null ? null : s.AltitudeReference switch
             {

@@ -28,11 +28,8 @@ public sealed record PoseSample
     /// <summary>Time into the video the sample belongs to (DJI subtitles), if known.</summary>
     public TimeSpan? VideoTime { get; init; }
 
-    /// <summary>The aircraft's (sensor's) latitude.</summary>
-    public double? Latitude { get; init; }
-
-    /// <summary>The aircraft's (sensor's) longitude.</summary>
-    public double? Longitude { get; init; }
+    /// <summary>Where the aircraft (its sensor) is; null unless the sender gave both coordinates.</summary>
+    public GeoPosition? Position { get; init; }
 
     /// <summary>Altitude, from <see cref="AltitudeReference"/>.</summary>
     public double? Altitude { get; init; }
@@ -80,7 +77,7 @@ public sealed record PoseSample
     {
         (string Name, double? Value, double Min, double Max)[] ranges =
         [
-            ("latitude", Latitude, -90, 90), ("longitude", Longitude, -180, 180), ("altitude", Altitude, -1_000, 100_000),
+            ("latitude", Position?.Latitude, -90, 90), ("longitude", Position?.Longitude, -180, 180), ("altitude", Altitude, -1_000, 100_000),
             ("height above ground", HeightAboveGround, -1_000, 100_000), ("heading", Platform.Yaw, -360, 360), ("pitch", Platform.Pitch, -180, 180),
             ("roll", Platform.Roll, -180, 180), ("sensor azimuth", Sensor.Yaw, -360, 360), ("sensor elevation", Sensor.Pitch, -180, 180),
             ("sensor roll", Sensor.Roll, -360, 360), ("horizontal field of view", HorizontalFieldOfView, 0, 180), ("vertical field of view", VerticalFieldOfView, 0, 180),

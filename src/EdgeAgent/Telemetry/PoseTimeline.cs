@@ -159,8 +159,7 @@ public sealed class PoseTimeline
 
     private static PoseSample Interpolate(PoseSample a, PoseSample b, double t) => a with
     {
-        Latitude = Attitude.Linear(a.Latitude, b.Latitude, t),
-        Longitude = Attitude.Linear(a.Longitude, b.Longitude, t),
+        Position = GeoPosition.Of(Attitude.Linear(a.Position?.Latitude, b.Position?.Latitude, t), Attitude.Linear(a.Position?.Longitude, b.Position?.Longitude, t)),
         Altitude = Attitude.Linear(a.Altitude, b.Altitude, t),
         HeightAboveGround = Attitude.Linear(a.HeightAboveGround, b.HeightAboveGround, t),
         Platform = a.Platform.Toward(b.Platform, t),

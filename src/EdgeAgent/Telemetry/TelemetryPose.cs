@@ -15,7 +15,7 @@ public static class TelemetryPose
     public static CameraPose? ToCameraPose(PoseSample sample, double range = CameraPose.DefaultRange)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        if (sample.Latitude is not { } latitude || sample.Longitude is not { } longitude)
+        if (sample.Position is not { } position)
         {
             return null;
         }
@@ -35,7 +35,7 @@ public static class TelemetryPose
         var roll = double.RadiansToDegrees(Math.Atan2(r[2, 1], r[2, 2]));
         static double? Known(double value) => double.IsNaN(value) ? null : value;
         return new CameraPose(
-            new GeoPosition(latitude, longitude),
+            position,
             sample.HeightAboveGround,
             Known(heading) is { } h ? (h + 360) % 360 : null,
             Known(-pitch),

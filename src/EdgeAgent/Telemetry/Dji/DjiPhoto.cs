@@ -2,6 +2,7 @@ namespace EdgeAgent.Telemetry.Dji;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeAgent.Common.Observations;
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
 using MetadataExtractor.Formats.Jpeg;
@@ -51,8 +52,7 @@ public static class DjiPhoto
         return new PoseSample
         {
             Time = DateTime.TryParseExact(taken, "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? new DateTimeOffset(t, TimeSpan.Zero) : null,
-            Latitude = gps.Latitude,
-            Longitude = gps.Longitude,
+            Position = new GeoPosition(gps.Latitude, gps.Longitude),
             Altitude = Dji("AbsoluteAltitude"),
             HeightAboveGround = Dji("RelativeAltitude"),
             Platform = new(Dji("FlightYawDegree"), Dji("FlightPitchDegree"), Dji("FlightRollDegree")),

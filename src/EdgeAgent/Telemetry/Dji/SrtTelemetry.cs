@@ -2,6 +2,7 @@ namespace EdgeAgent.Telemetry.Dji;
 
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeAgent.Common.Observations;
 
 /// <summary>What was read from a DJI subtitle file.</summary>
 /// <param name="Samples">One sample per subtitle block with a position, in file order.</param>
@@ -146,8 +147,7 @@ public static partial class SrtTelemetry
         {
             Time = Clock(block),
             VideoTime = TimeSpan.ParseExact(timing.Groups[1].Value, @"hh\:mm\:ss\,fff", CultureInfo.InvariantCulture),
-            Latitude = latitude,
-            Longitude = longitude,
+            Position = GeoPosition.Of(latitude, longitude),
             Altitude = altitude,
             AltitudeReference = AltitudeReference.MeanSeaLevel,
             HeightAboveGround = height,

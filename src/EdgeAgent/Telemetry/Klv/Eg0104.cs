@@ -56,8 +56,6 @@ public static class Eg0104
         }
 
         double? Get(string key) => values.TryGetValue(key, out var v) ? v : null;
-        var frameLatitude = Get("0701020103020000");
-        var frameLongitude = Get("0701020103040000");
         if (time is not { } microseconds)
         {
             return null;
@@ -66,8 +64,7 @@ public static class Eg0104
         return new PoseSample
         {
             Time = DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10),
-            Latitude = Get("0701020102040200"),
-            Longitude = Get("0701020102060200"),
+            Position = GeoPosition.Of(Get("0701020102040200"), Get("0701020102060200")),
             Altitude = Get("0701020102020000"),
 
             // The set gives no ground elevation: the height is the altitude over ground at sea level.
@@ -78,7 +75,7 @@ public static class Eg0104
             HorizontalFieldOfView = Get("0420020101080000"),
             VerticalFieldOfView = Get("04200201010a0100"),
             SlantRange = Get("0701080101000000"),
-            ReportedFrameCenter = frameLatitude is { } la && frameLongitude is { } lo ? new GeoPosition(la, lo) : null,
+            ReportedFrameCenter = GeoPosition.Of(Get("0701020103020000"), Get("0701020103040000")),
         };
     }
 }

@@ -82,18 +82,13 @@ public static class Misb0601
             return null;
         }
 
-        var latitude = values.GetValueOrDefault(13);
-        var longitude = values.GetValueOrDefault(14);
         var altitude = values.GetValueOrDefault(15);
-        var frameLatitude = values.GetValueOrDefault(23);
-        var frameLongitude = values.GetValueOrDefault(24);
         var frameElevation = values.GetValueOrDefault(25);
         rejection = default;
         return new PoseSample
         {
             Time = DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10),
-            Latitude = latitude,
-            Longitude = longitude,
+            Position = GeoPosition.Of(values.GetValueOrDefault(13), values.GetValueOrDefault(14)),
             Altitude = altitude ?? values.GetValueOrDefault(75),
             AltitudeReference = altitude is null && values.ContainsKey(75) ? AltitudeReference.Ellipsoid : AltitudeReference.MeanSeaLevel,
             HeightAboveGround = altitude - frameElevation,
@@ -103,7 +98,7 @@ public static class Misb0601
             Sensor = new(values.GetValueOrDefault(18), values.GetValueOrDefault(19), values.GetValueOrDefault(20)),
             HorizontalFieldOfView = values.GetValueOrDefault(16),
             VerticalFieldOfView = values.GetValueOrDefault(17),
-            ReportedFrameCenter = frameLatitude is { } fl && frameLongitude is { } fo ? new GeoPosition(fl, fo) : null,
+            ReportedFrameCenter = GeoPosition.Of(values.GetValueOrDefault(23), values.GetValueOrDefault(24)),
             FrameCenterElevation = frameElevation,
             SlantRange = values.GetValueOrDefault(21),
         };

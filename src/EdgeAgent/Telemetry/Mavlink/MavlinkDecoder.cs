@@ -24,8 +24,7 @@ public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDe
     // CRC_EXTRA of each message taken, from its definition (a CRC over its name and fields).
     private static readonly Dictionary<int, byte> CrcExtras = new() { [30] = 39, [33] = 104, [271] = 22, [285] = 137 };
 
-    private double? _latitude;
-    private double? _longitude;
+    private GeoPosition? _position;
     private double? _altitude;
     private double? _height;
     private double? _attitudeYaw;
@@ -160,7 +159,7 @@ public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDe
     /// <summary>The latest pose, stamped <paramref name="now"/>, or null until a position has come.</summary>
     public PoseSample? Latest(DateTimeOffset now)
     {
-        if (_latitude is null || _longitude is null)
+        if (_position is null)
         {
             return null;
         }
@@ -169,8 +168,7 @@ public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDe
         return new PoseSample
         {
             Time = now,
-            Latitude = _latitude,
-            Longitude = _longitude,
+            Position = _position,
             Altitude = _altitude,
             HeightAboveGround = _height,
             Platform = new(Heading, _pitch, _roll),
@@ -217,8 +215,7 @@ public sealed class MavlinkDecoder(byte[]? signingKey = null) : ILiveTelemetryDe
         switch (id)
         {
             case 33: // GLOBAL_POSITION_INT: time, lat, lon (degE7), alt, relative_alt (mm), vx, vy, vz, hdg (cdeg)
-                _latitude = BinaryPrimitives.ReadInt32LittleEndian(p[4..]) / 1e7;
-                _longitude = BinaryPrimitives.ReadInt32LittleEndian(p[8..]) / 1e7;
+                _position = new GeoPosition(BinaryPrimitives.ReadInt32LittleEndian(p[4..]) / 1e7, BinaryPrimitives.ReadInt32LittleEndian(p[8..]) / 1e7);
                 _altitude = BinaryPrimitives.ReadInt32LittleEndian(p[12..]) / 1000.0;
                 _height = BinaryPrimitives.ReadInt32LittleEndian(p[16..]) / 1000.0;
                 // UINT16_MAX: the heading is not known (any more).
