@@ -214,12 +214,18 @@ public sealed class DaemonTests
         start.Environment["Mqtt__Host"] = "127.0.0.1";
         start.Environment["Mqtt__Username"] = "agent";
         start.Environment["Mqtt__Password"] = "s3cret-from-env";
+        start.Environment["Sync__Password"] = "central-s3cret";
+        start.Environment["Verdicts__SuppressFor"] = "1.00:00:00";
         using (var ok = new RunningAgent(Process.Start(start)!))
         {
             var (code, stdout, stderr) = await ok.WaitForExitAsync(Patience);
             Assert.True(code == 0, stdout + stderr);
             Assert.Contains("Mqtt:Password = ********", stdout, StringComparison.Ordinal);
             Assert.DoesNotContain("s3cret-from-env", stdout + stderr, StringComparison.Ordinal);
+
+            // Every section is printed, the later ones too.
+            Assert.Contains("Sync:Password = ********", stdout, StringComparison.Ordinal);
+            Assert.Contains("Verdicts:SuppressFor = 1.00:00:00", stdout, StringComparison.Ordinal);
             Assert.Contains("configuration OK", stdout, StringComparison.Ordinal);
         }
 

@@ -7,8 +7,6 @@ using EdgeAgent.Configuration;
 /// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>
 internal static class CheckConfigCommand
 {
-    private static readonly string[] Sections = ["Alerting", "Geofencing", "Database", "Outbox", "Email", "Mqtt", "Detector", "Sources", "Tracking", "Recording", "Metrics", "Station", "Logging"];
-
     public static Command Create()
     {
         var config = SendTestAlertCommand.ConfigOption();
@@ -17,7 +15,7 @@ internal static class CheckConfigCommand
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             foreach (var (key, value) in configuration.AsEnumerable()
-                .Where(e => e.Value is not null && Sections.Any(s => e.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
+                .Where(e => e.Value is not null && AgentConfiguration.Sections.Any(s => e.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
             {
                 var secret = new[] { "password", "secret", "token", "signingkey" }.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase));

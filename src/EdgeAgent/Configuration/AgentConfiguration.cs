@@ -23,7 +23,7 @@ public static class AgentConfiguration
     private static readonly string[] SecretKeys = ["Email:Password", "Mqtt:Password", "Detector:Triton:AuthToken", "Station:Password", "Metrics:Password", "Sync:Password"];
 
     /// <summary>The sections a configuration file may have: a misspelt one would otherwise be ignored, and its settings with it.</summary>
-    private static readonly string[] Sections =
+    public static readonly IReadOnlyList<string> Sections =
         ["Alerting", "Database", "Detector", "Email", "Geofencing", "Logging", "Metrics", "Mqtt", "Outbox", "Recording", "Sources", "Station", "Sync", "Tracking", "Verdicts"];
 
     /// <summary>Loads and layers the configuration; a missing or malformed file is a <see cref="ConfigurationException"/>.</summary>
