@@ -22,11 +22,11 @@ public static class AlertingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddStateDatabase(configuration);
-        services.AddValidatedOptions<AlertingOptions>(configuration, AlertingOptions.SectionName);
-        services.AddValidatedOptions<GeofencingOptions>(configuration, GeofencingOptions.SectionName);
-        services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.SectionName);
-        services.AddValidatedOptions<EmailOptions>(configuration, EmailOptions.SectionName);
-        services.AddValidatedOptions<MqttOptions>(configuration, MqttOptions.SectionName);
+        services.AddValidatedOptions<AlertingOptions>(configuration);
+        services.AddValidatedOptions<GeofencingOptions>(configuration);
+        services.AddValidatedOptions<OutboxOptions>(configuration);
+        services.AddValidatedOptions<EmailOptions>(configuration);
+        services.AddValidatedOptions<MqttOptions>(configuration);
 
         services.AddSingleton(sp => ZoneMap.Load(sp.GetRequiredService<IOptions<GeofencingOptions>>().Value));
         services.AddSingleton<CameraRegistry>();
@@ -69,15 +69,15 @@ public static class AlertingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var problems = new List<string>();
-        T? Read<T>(string section)
-            where T : class => services.ReadOptions<T>(section, problems);
+        T? Read<T>()
+            where T : class, IOptionsSection => services.ReadOptions<T>(problems);
 
-        var alerting = Read<AlertingOptions>(AlertingOptions.SectionName);
-        var geofencing = Read<GeofencingOptions>(GeofencingOptions.SectionName);
-        Read<OutboxOptions>(OutboxOptions.SectionName);
-        Read<DatabaseOptions>(DatabaseOptions.SectionName);
-        var email = Read<EmailOptions>(EmailOptions.SectionName);
-        Read<MqttOptions>(MqttOptions.SectionName);
+        var alerting = Read<AlertingOptions>();
+        var geofencing = Read<GeofencingOptions>();
+        Read<OutboxOptions>();
+        Read<DatabaseOptions>();
+        var email = Read<EmailOptions>();
+        Read<MqttOptions>();
         if (problems.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, problems));

@@ -8,10 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 /// pictures done, the records of what was seen, and the outbox of alerts live in it together, so that
 /// a picture's records and its alerts are committed in one transaction.
 /// </summary>
-public sealed class DatabaseOptions : ISelfValidating
+public sealed class DatabaseOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Database";
+    public static string SectionName => "Database";
 
     /// <summary>The SQLite file. Default: <c>edge-agent.db</c> in systemd's state directory, else in the working folder.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? ".", "edge-agent.db");
@@ -42,7 +42,7 @@ public static class DatabaseRegistration
     {
         if (!services.Any(d => d.ServiceType == typeof(SelfValidator<DatabaseOptions>)))
         {
-            services.AddValidatedOptions<DatabaseOptions>(configuration, DatabaseOptions.SectionName);
+            services.AddValidatedOptions<DatabaseOptions>(configuration);
         }
 
         return services;

@@ -9,6 +9,13 @@ public interface ISelfValidating
     IEnumerable<string> Problems();
 }
 
+/// <summary>An options class bound to one configuration section, which it names.</summary>
+public interface IOptionsSection : ISelfValidating
+{
+    /// <summary>The section's name, e.g. <c>Sources</c>.</summary>
+    static abstract string SectionName { get; }
+}
+
 /// <summary>Runs <see cref="ISelfValidating.Problems"/> when options are first read, so a bad file stops start-up.</summary>
 public sealed class SelfValidator<T> : IValidateOptions<T>
     where T : class, ISelfValidating

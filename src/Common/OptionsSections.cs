@@ -7,11 +7,11 @@ using Microsoft.Extensions.Options;
 /// <summary>One options class per configuration section: bound strictly, checked at start-up, read with every problem named.</summary>
 public static partial class OptionsSections
 {
-    /// <summary>Binds a section, rejecting unknown keys, and checks it when first read.</summary>
-    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
-        where T : class, ISelfValidating
+    /// <summary>Binds the section of <typeparamref name="T"/>, rejecting unknown keys, and checks it when first read.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration)
+        where T : class, IOptionsSection
     {
-        services.AddOptions<T>().Bind(configuration.GetSection(section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddOptions<T>().Bind(configuration.GetSection(T.SectionName), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
         services.AddSingleton<IValidateOptions<T>, SelfValidator<T>>();
         return services;
     }
@@ -20,8 +20,8 @@ public static partial class OptionsSections
     /// Reads an options section, adding its problems — failed checks, unknown keys, values of the
     /// wrong type, each named by its key — to <paramref name="problems"/>; null when there were any.
     /// </summary>
-    public static T? ReadOptions<T>(this IServiceProvider services, string section, ICollection<string> problems)
-        where T : class
+    public static T? ReadOptions<T>(this IServiceProvider services, ICollection<string> problems)
+        where T : class, IOptionsSection
     {
         ArgumentNullException.ThrowIfNull(problems);
         try
@@ -37,7 +37,7 @@ public static partial class OptionsSections
         }
         catch (InvalidOperationException e)
         {
-            problems.Add(BindingProblem(e, section, services.GetService<IConfiguration>()));
+            problems.Add(BindingProblem(e, T.SectionName, services.GetService<IConfiguration>()));
         }
 
         return null;

@@ -101,14 +101,14 @@ public static class AgentHost
             problems.Add(e.Message);
         }
 
-        var sources = services.ReadOptions<SourcesOptions>(SourcesOptions.SectionName, problems);
-        services.ReadOptions<TrackingOptions>(TrackingOptions.SectionName, problems);
-        services.ReadOptions<RecordingOptions>(RecordingOptions.SectionName, problems);
-        services.ReadOptions<MetricsOptions>(MetricsOptions.SectionName, problems);
-        services.ReadOptions<StationOptions>(StationOptions.SectionName, problems);
-        services.ReadOptions<VerdictOptions>(VerdictOptions.SectionName, problems);
-        services.ReadOptions<SyncOptions>(SyncOptions.SectionName, problems);
-        if (services.ReadOptions<DetectorOptions>(DetectorOptions.SectionName, problems) is { } detector)
+        var sources = services.ReadOptions<SourcesOptions>(problems);
+        services.ReadOptions<TrackingOptions>(problems);
+        services.ReadOptions<RecordingOptions>(problems);
+        services.ReadOptions<MetricsOptions>(problems);
+        services.ReadOptions<StationOptions>(problems);
+        services.ReadOptions<VerdictOptions>(problems);
+        services.ReadOptions<SyncOptions>(problems);
+        if (services.ReadOptions<DetectorOptions>(problems) is { } detector)
         {
             var ids = sources?.DropFolders.Select(f => f.Id).Concat(sources.Streams.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal) ?? [];
             problems.AddRange(detector.Classifier.ExpectedAt.Keys.Where(id => sources is not null && !ids.Contains(id))
@@ -136,7 +136,7 @@ public static class AgentHost
     {
         var manifest = detector.Manifest;
         // Already reported when the section itself is wrong.
-        if (services.ReadOptions<AlertingOptions>(AlertingOptions.SectionName, new List<string>()) is not { } alerting)
+        if (services.ReadOptions<AlertingOptions>(new List<string>()) is not { } alerting)
         {
             yield break;
         }

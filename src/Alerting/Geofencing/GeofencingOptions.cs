@@ -3,10 +3,10 @@ namespace EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Geofencing</c>: the zones file and where each camera stands.</summary>
-public sealed class GeofencingOptions : ISelfValidating
+public sealed class GeofencingOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Geofencing";
+    public static string SectionName => "Geofencing";
 
     /// <summary>GeoJSON file of zones (a FeatureCollection, or one Feature, of Polygons and MultiPolygons). Empty: no zones.</summary>
     public string ZonesFile { get; set; } = "";

@@ -3,10 +3,10 @@ namespace EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Outbox</c>: how hard delivery is tried. Alerts wait in the agent's database (<c>Database:Path</c>).</summary>
-public sealed class OutboxOptions : ISelfValidating
+public sealed class OutboxOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Outbox";
+    public static string SectionName => "Outbox";
 
     /// <summary>Attempts per alert and channel before it is marked failed. With the default delays, 40 attempts span about three hours.</summary>
     public int MaxAttempts { get; set; } = 40;

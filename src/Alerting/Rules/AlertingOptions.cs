@@ -24,10 +24,10 @@ public enum ZoneScope
 }
 
 /// <summary>Configuration section <c>Alerting</c>: who this device is and the rules.</summary>
-public sealed class AlertingOptions : ISelfValidating
+public sealed class AlertingOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Alerting";
+    public static string SectionName => "Alerting";
 
     /// <summary>This device's name: in MQTT topics and e-mail Message-IDs. Letters, digits, '-', '_' and '.'.</summary>
     public string DeviceId { get; set; } = "edge-agent";

@@ -16,10 +16,10 @@ public enum EmailSecurity
 }
 
 /// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="ServerOptions.Host"/> is set.</summary>
-public sealed class EmailOptions : ServerOptions, ISelfValidating
+public sealed class EmailOptions : ServerOptions, IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Email";
+    public static string SectionName => "Email";
 
     /// <summary>The submission port (587) by default.</summary>
     public EmailOptions() => Port = 587;

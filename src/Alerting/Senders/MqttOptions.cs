@@ -3,10 +3,10 @@ namespace EdgeAgent.Alerting.Senders;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Mqtt</c>. MQTT is on when <see cref="ServerOptions.Host"/> is set.</summary>
-public sealed class MqttOptions : ServerOptions, ISelfValidating
+public sealed class MqttOptions : ServerOptions, IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Mqtt";
+    public static string SectionName => "Mqtt";
 
     /// <summary>The broker's plain port (1883) by default; 8883 is the usual one with TLS.</summary>
     public MqttOptions() => Port = 1883;

@@ -23,8 +23,8 @@ internal static class CountsCommand
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
-            var database = configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName);
-            var recording = configuration.Section<RecordingOptions>(RecordingOptions.SectionName);
+            var database = configuration.Section<DatabaseOptions>();
+            var recording = configuration.Section<RecordingOptions>();
             if (!File.Exists(database.Path))
             {
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
@@ -33,7 +33,7 @@ internal static class CountsCommand
             var records = RecordsOpener.Open(database.Path, configuration["Detector:Model"]).Records;
             if (parse.GetValue(flights))
             {
-                PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName)));
+                PrintFlights(records.Animals(recording.SameAnimalWithin), ZoneMap.Load(configuration.Section<GeofencingOptions>()));
                 return Task.FromResult(0);
             }
 

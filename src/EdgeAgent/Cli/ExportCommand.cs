@@ -28,8 +28,7 @@ internal static class ExportCommand
             }
 
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
-            var database = new DatabaseOptions();
-            configuration.GetSection(DatabaseOptions.SectionName).Bind(database);
+            var database = configuration.Section<DatabaseOptions>();
             if (!File.Exists(database.Path))
             {
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");

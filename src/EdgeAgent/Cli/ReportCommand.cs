@@ -118,13 +118,13 @@ internal static class ReportCommand
         }
 
         var configuration = AgentConfiguration.Load(config.FullName);
-        var records = configuration.Section<RecordingOptions>(RecordingOptions.SectionName);
-        var geofencing = configuration.Section<GeofencingOptions>(GeofencingOptions.SectionName);
-        var alerting = configuration.Section<AlertingOptions>(AlertingOptions.SectionName);
+        var records = configuration.Section<RecordingOptions>();
+        var geofencing = configuration.Section<GeofencingOptions>();
+        var alerting = configuration.Section<AlertingOptions>();
         var site = new ReportSite(ZoneMap.Load(geofencing), geofencing.Cameras, records.BurstGap, records.SameAnimalWithin, alerting.DeviceId);
         // Where each drop folder keeps the pictures it finished: in place, or under processed/ when they are moved.
-        var folders = configuration.Section<SourcesOptions>(SourcesOptions.SectionName).DropFolders.ToDictionary(
+        var folders = configuration.Section<SourcesOptions>().DropFolders.ToDictionary(
             f => f.Id, f => f.AfterProcessing == AfterProcessing.Move ? Path.Combine(f.Path, DropFolderService.ProcessedFolder) : f.Path, StringComparer.Ordinal);
-        return (site, configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName).Path, configuration["Detector:Model"], folders);
+        return (site, configuration.Section<DatabaseOptions>().Path, configuration["Detector:Model"], folders);
     }
 }

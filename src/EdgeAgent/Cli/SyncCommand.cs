@@ -42,7 +42,7 @@ internal static class SyncCommand
                 return LeftBehind(configuration ?? throw new ConfigurationException("--left-behind needs --config FILE"));
             }
 
-            var sync = configuration?.Section<SyncOptions>(SyncOptions.SectionName);
+            var sync = configuration?.Section<SyncOptions>();
             var target = parse.GetValue(database) ?? sync?.Database ?? throw new ConfigurationException("--init needs --database or --config FILE with Sync:Database");
             string connection;
             try
@@ -76,7 +76,7 @@ internal static class SyncCommand
 
     private static int LeftBehind(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        var database = configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName);
+        var database = configuration.Section<DatabaseOptions>();
         if (!File.Exists(database.Path))
         {
             throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");

@@ -28,13 +28,13 @@ internal static class VerdictCommand
         command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
         {
             var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
-            var database = configuration.Section<DatabaseOptions>(DatabaseOptions.SectionName);
+            var database = configuration.Section<DatabaseOptions>();
             if (!File.Exists(database.Path))
             {
                 throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
             }
 
-            var store = new VerdictStore(Options.Create(database), Options.Create(configuration.Section<VerdictOptions>(VerdictOptions.SectionName)), TimeProvider.System);
+            var store = new VerdictStore(Options.Create(database), Options.Create(configuration.Section<VerdictOptions>()), TimeProvider.System);
             if (parse.GetValue(list))
             {
                 Print(store.All());

@@ -130,9 +130,10 @@ public static class AgentConfiguration
     }
 
     /// <summary>A section bound to its options class and checked, for the verbs that read the file without the host.</summary>
-    public static T Section<T>(this IConfiguration configuration, string section)
-        where T : class, ISelfValidating, new()
+    public static T Section<T>(this IConfiguration configuration)
+        where T : class, IOptionsSection, new()
     {
+        var section = T.SectionName;
         var options = new T();
         try
         {

@@ -1,10 +1,10 @@
 namespace EdgeAgent.Detection;
 
 /// <summary>How the local ONNX Runtime detector runs (configuration section <c>Detector</c>).</summary>
-public sealed record DetectorOptions : Common.ISelfValidating
+public sealed record DetectorOptions : Common.IOptionsSection
 {
     /// <summary>The configuration section's name.</summary>
-    public const string SectionName = "Detector";
+    public static string SectionName => "Detector";
 
     /// <summary>Model manifest path; the YOLOX-Nano manifest beside the executable when empty.</summary>
     public string Model { get; init; } = "";

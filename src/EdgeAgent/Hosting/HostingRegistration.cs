@@ -11,7 +11,7 @@ public static class HostingRegistration
     /// <summary>Registers <c>Metrics</c>, the health the stages report to, <c>/metrics</c> and <c>/healthz</c>, and the watchdog.</summary>
     public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.SectionName);
+        services.AddValidatedOptions<MetricsOptions>(configuration);
         services.AddSingleton(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();

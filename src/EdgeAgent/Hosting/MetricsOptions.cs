@@ -1,13 +1,15 @@
 namespace EdgeAgent.Hosting;
 
+using EdgeAgent.Common;
+
 /// <summary>
 /// Configuration section <c>Metrics</c>: the Prometheus and health endpoint, on loopback by default;
 /// beyond it, HTTP Basic with <see cref="WebListenerOptions.Password"/>.
 /// </summary>
-public sealed class MetricsOptions() : WebListenerOptions(SectionName, "the metrics and health endpoint", 9464)
+public sealed class MetricsOptions() : WebListenerOptions(SectionName, "the metrics and health endpoint", 9464), IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Metrics";
+    public static string SectionName => "Metrics";
 
     /// <summary>Unhealthy while an alert has waited this long to go out (a mail server down, a wrong password).</summary>
     public TimeSpan AlertWaitLimit { get; set; } = TimeSpan.FromMinutes(30);

@@ -14,9 +14,9 @@ public static class PipelineRegistration
     /// between the stages; and the two stages.
     /// </summary>
     public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration) => services
-        .AddValidatedOptions<DetectorOptions>(configuration, DetectorOptions.SectionName)
+        .AddValidatedOptions<DetectorOptions>(configuration)
         .AddSingleton(CreateDetector)
-        .AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName)
+        .AddValidatedOptions<TrackingOptions>(configuration)
         .AddSingleton(sp => new Resequencer(capacity: (2 * sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount) + 2))
         .AddHostedService<ObservationStage>()
         .AddHostedService<DetectionStage>();

@@ -3,10 +3,10 @@ namespace EdgeAgent.Recording;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Recording</c>: what the record keeps (in <c>Database:Path</c>), and the snapshots.</summary>
-public sealed class RecordingOptions : ISelfValidating
+public sealed class RecordingOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Recording";
+    public static string SectionName => "Recording";
 
     private static readonly string StateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? ".";
 

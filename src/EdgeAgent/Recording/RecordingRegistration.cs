@@ -9,7 +9,7 @@ public static class RecordingRegistration
     public static IServiceCollection AddRecording(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStateDatabase(configuration);
-        services.AddValidatedOptions<RecordingOptions>(configuration, RecordingOptions.SectionName);
+        services.AddValidatedOptions<RecordingOptions>(configuration);
         services.AddSingleton<RecordDatabase>();
         services.AddSingleton<Sources.IPictureLedger>(sp => sp.GetRequiredService<RecordDatabase>());
 

@@ -3,10 +3,10 @@ namespace EdgeAgent.Sources;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Sources</c>: the drop folders and video streams the daemon reads.</summary>
-public sealed class SourcesOptions : ISelfValidating
+public sealed class SourcesOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Sources";
+    public static string SectionName => "Sources";
 
     /// <summary>Folders that camera traps upload pictures into.</summary>
     public List<DropFolderOptions> DropFolders { get; set; } = [];

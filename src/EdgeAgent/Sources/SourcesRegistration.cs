@@ -11,7 +11,7 @@ public static class SourcesRegistration
     /// room for a picture per worker and two more, so a worker never waits on a decode that just finished.
     /// </summary>
     public static IServiceCollection AddSources(this IServiceCollection services, IConfiguration configuration) => services
-        .AddValidatedOptions<SourcesOptions>(configuration, SourcesOptions.SectionName)
+        .AddValidatedOptions<SourcesOptions>(configuration)
         .AddSingleton(sp => new FrameHub(fileCapacity: sp.GetRequiredService<IOptions<DetectorOptions>>().Value.WorkerCount + 2))
         .AddHostedService<DropFolderService>()
         .AddHostedService<VideoStreamService>();

@@ -1,5 +1,6 @@
 namespace EdgeAgent.Station;
 
+using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 
 /// <summary>
@@ -7,10 +8,10 @@ using EdgeAgent.Hosting;
 /// browser, on loopback by default (reach it through an SSH tunnel); beyond it, a login page asks
 /// for <see cref="WebListenerOptions.Password"/>.
 /// </summary>
-public sealed class StationOptions() : WebListenerOptions(SectionName, "the page", 9465)
+public sealed class StationOptions() : WebListenerOptions(SectionName, "the page", 9465), IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Station";
+    public static string SectionName => "Station";
 
     /// <summary>A login lasts this long without use.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);

@@ -7,7 +7,7 @@ public static class StationRegistration
 {
     /// <summary>Registers <c>Station</c> and the page's web server.</summary>
     public static IServiceCollection AddStation(this IServiceCollection services, IConfiguration configuration) => services
-        .AddValidatedOptions<StationOptions>(configuration, StationOptions.SectionName)
+        .AddValidatedOptions<StationOptions>(configuration)
         .AddSingleton<StationData>()
         .AddHostedService<StationServer>();
 }

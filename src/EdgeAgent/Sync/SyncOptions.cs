@@ -20,10 +20,10 @@ public enum PictureShipping
 /// (off by default). The connection is TLS unless <see cref="AllowUnencrypted"/> says otherwise; the
 /// password comes from the environment (<c>Sync__Password</c>) or a systemd credential.
 /// </summary>
-public sealed class SyncOptions : ISelfValidating
+public sealed class SyncOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Sync";
+    public static string SectionName => "Sync";
 
     /// <summary>Ship the records.</summary>
     public bool Enabled { get; set; }

@@ -10,7 +10,7 @@ public static class SyncRegistration
     /// triggers, so that a database that once shipped does not queue for ever.
     /// </summary>
     public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration) => services
-        .AddValidatedOptions<SyncOptions>(configuration, SyncOptions.SectionName)
+        .AddValidatedOptions<SyncOptions>(configuration)
         .AddSingleton<SyncService>()
         .AddHostedService(sp => sp.GetRequiredService<SyncService>());
 }

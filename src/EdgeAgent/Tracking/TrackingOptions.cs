@@ -3,10 +3,10 @@ namespace EdgeAgent.Tracking;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Tracking</c>: how video detections become tracks.</summary>
-public sealed class TrackingOptions : ISelfValidating
+public sealed class TrackingOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Tracking";
+    public static string SectionName => "Tracking";
 
     /// <summary>Frames a track must be seen in before it counts (and may alert): one-frame flickers do not.</summary>
     public int Inertia { get; set; } = 3;

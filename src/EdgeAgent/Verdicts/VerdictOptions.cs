@@ -3,10 +3,10 @@ namespace EdgeAgent.Verdicts;
 using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Verdicts</c>: what a ranger's "not a threat" does.</summary>
-public sealed class VerdictOptions : ISelfValidating
+public sealed class VerdictOptions : IOptionsSection
 {
     /// <summary>The section's name.</summary>
-    public const string SectionName = "Verdicts";
+    public static string SectionName => "Verdicts";
 
     /// <summary>How long a "not a threat" keeps the same label at the same place of that camera from alerting.</summary>
     public TimeSpan SuppressFor { get; set; } = TimeSpan.FromDays(7);

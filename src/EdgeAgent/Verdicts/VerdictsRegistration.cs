@@ -7,6 +7,6 @@ public static class VerdictsRegistration
 {
     /// <summary>Registers <c>Verdicts</c> and the verdict store.</summary>
     public static IServiceCollection AddVerdicts(this IServiceCollection services, IConfiguration configuration) => services
-        .AddValidatedOptions<VerdictOptions>(configuration, VerdictOptions.SectionName)
+        .AddValidatedOptions<VerdictOptions>(configuration)
         .AddSingleton<VerdictStore>();
 }
