@@ -10,7 +10,7 @@ internal static class AlertBenchCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
+        var config = EdgeAgentCommandLine.ConfigOption();
         var count = new Option<int>("--count") { Description = "Observations to send", DefaultValueFactory = _ => 200 };
         var interval = new Option<int>("--interval-ms") { Description = "Pause between observations", DefaultValueFactory = _ => 100 };
         var command = new Command("bench-alerts", "Measure observation-to-delivery latency against the configured mail server and broker") { config, count, interval };

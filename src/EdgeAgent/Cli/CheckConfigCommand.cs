@@ -9,11 +9,8 @@ internal static class CheckConfigCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
-        var command = new Command("check-config", "Print the effective configuration (secrets masked) and every problem in it; exit code 2 on any") { config };
-        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(async () =>
+        return EdgeAgentCommandLine.ConfigVerb("check-config", "Print the effective configuration (secrets masked) and every problem in it; exit code 2 on any", [], async (parse, configuration, _) =>
         {
-            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             foreach (var (key, value) in configuration.AsEnumerable()
                 .Where(e => e.Value is not null && AgentConfiguration.Sections.Any(s => e.Key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
@@ -41,7 +38,6 @@ internal static class CheckConfigCommand
 
                 return ConfigurationException.ExitCode;
             }
-        }));
-        return command;
+        });
     }
 }

@@ -17,12 +17,9 @@ internal static class CountsCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
         var flights = new Option<bool>("--flights") { Description = "Per flight (run of a video source): animals of each label in each zone" };
-        var command = new Command("counts", "Print per day how many of each label were seen (video: tracks; camera traps: bursts of pictures), as CSV") { config, flights };
-        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        return EdgeAgentCommandLine.ConfigVerb("counts", "Print per day how many of each label were seen (video: tracks; camera traps: bursts of pictures), as CSV", [flights], (parse, configuration, _) =>
         {
-            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             var database = configuration.Section<DatabaseOptions>();
             var recording = configuration.Section<RecordingOptions>();
             if (!File.Exists(database.Path))
@@ -45,8 +42,7 @@ internal static class CountsCommand
             }
 
             return Task.FromResult(0);
-        }));
-        return command;
+        });
     }
 
     /// <summary>

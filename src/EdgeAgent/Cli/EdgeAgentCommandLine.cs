@@ -94,6 +94,34 @@ public static class EdgeAgentCommandLine
         });
 
     /// <summary>
+    /// A verb that reads the configuration file named by <c>--config</c>: its action gets the file
+    /// loaded and layered, guarded by <see cref="GuardAsync"/>, so that a problem in it exits 2.
+    /// </summary>
+    internal static Command ConfigVerb(string name, string description, Symbol[] symbols, Func<ParseResult, IConfigurationRoot, CancellationToken, Task<int>> action)
+    {
+        var config = ConfigOption();
+        var command = new Command(name, description) { config };
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Option option:
+                    command.Options.Add(option);
+                    break;
+                case Argument argument:
+                    command.Arguments.Add(argument);
+                    break;
+            }
+        }
+
+        command.SetAction((parse, cancellationToken) => GuardAsync(() => action(parse, AgentConfiguration.Load(parse.GetValue(config)!), cancellationToken)));
+        return command;
+    }
+
+    /// <summary>The configuration file's option, for the verbs that need one.</summary>
+    internal static Option<string> ConfigOption() => new("--config", "-c") { Description = "Configuration file (JSON)", Required = true };
+
+    /// <summary>
     /// Runs a verb's body. A configuration mistake becomes one line per problem on stderr and exit
     /// code 2, never a stack trace; a file that cannot be written, one line and exit code 1; Ctrl-C or
     /// SIGTERM, 130.

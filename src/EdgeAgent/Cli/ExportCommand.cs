@@ -15,19 +15,16 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
         var source = new Option<string?>("--source") { Description = "Only this source (a drone's stream, a camera)" };
         var from = EdgeAgentCommandLine.TimeOption("--from", "Only what was seen from this time (ISO 8601; UTC unless it names a zone)");
         var to = EdgeAgentCommandLine.TimeOption("--to", "Only what was seen until this time (ISO 8601; UTC unless it names a zone)");
-        var command = new Command("export", "Print the placed tracks and detections as GeoJSON points, for a map") { config, source, from, to };
-        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        return EdgeAgentCommandLine.ConfigVerb("export", "Print the placed tracks and detections as GeoJSON points, for a map", [source, from, to], (parse, configuration, _) =>
         {
             if (parse.GetValue(from) is { } first && parse.GetValue(to) is { } last && first > last)
             {
                 throw new ConfigurationException($"--from {first:O} is after --to {last:O}: nothing can be between them");
             }
 
-            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             var database = configuration.Section<DatabaseOptions>();
             if (!File.Exists(database.Path))
             {
@@ -66,7 +63,6 @@ internal static class ExportCommand
 
             Console.WriteLine(new JsonObject { ["type"] = "FeatureCollection", ["features"] = features }.ToJsonString());
             return Task.FromResult(0);
-        }));
-        return command;
+        });
     }
 }

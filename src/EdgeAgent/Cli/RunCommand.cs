@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 
 /// <summary><c>edge-agent run --config FILE</c>: the field daemon, under systemd or in a container.</summary>
@@ -9,11 +8,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
-        var command = new Command("run", "Run the field daemon: watch drop folders and video streams, detect, record and alert") { config };
-        command.SetAction((parse, cancellationToken) => EdgeAgentCommandLine.GuardAsync(async () =>
+        return EdgeAgentCommandLine.ConfigVerb("run", "Run the field daemon: watch drop folders and video streams, detect, record and alert", [], async (parse, configuration, cancellationToken) =>
         {
-            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             var builder = AgentHost.CreateBuilder(configuration);
             builder.Services.AddFieldDaemon(configuration);
 
@@ -51,7 +47,6 @@ internal static class RunCommand
             }
 
             return failed.Count > 0 || fatal is not null ? 1 : 0;
-        }));
-        return command;
+        });
     }
 }

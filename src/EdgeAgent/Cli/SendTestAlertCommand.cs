@@ -9,7 +9,7 @@ internal static class SendTestAlertCommand
 {
     public static Command Create()
     {
-        var config = ConfigOption();
+        var config = EdgeAgentCommandLine.ConfigOption();
         var count = new Option<int?>("--count")
         {
             Description = "Send N test alerts through the outbox (retrying as the agent does) and wait until it is empty; 0 only delivers what already waits there",
@@ -59,6 +59,4 @@ internal static class SendTestAlertCommand
         });
         return command;
     }
-
-    internal static Option<string> ConfigOption() => new("--config", "-c") { Description = "Configuration file (JSON)", Required = true };
 }

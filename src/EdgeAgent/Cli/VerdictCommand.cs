@@ -20,14 +20,11 @@ internal static class VerdictCommand
 {
     public static Command Create()
     {
-        var config = SendTestAlertCommand.ConfigOption();
         var alertId = new Argument<string?>("ALERT_ID") { Description = "The alert, as its e-mail and the station page name it", Arity = ArgumentArity.ZeroOrOne };
         var word = new Argument<string?>("VERDICT") { Description = "false: not a threat (suppresses the same label at that place for a while); true: it was one; undo: take the verdict in force back", Arity = ArgumentArity.ZeroOrOne };
         var list = new Option<bool>("--list") { Description = "Print every verdict as CSV (with the picture each was about)" };
-        var command = new Command("verdict", "Say whether an alert was a threat (false suppresses the same label at that place of the camera), or list the verdicts") { config, alertId, word, list };
-        command.SetAction((parse, _) => EdgeAgentCommandLine.GuardAsync(() =>
+        return EdgeAgentCommandLine.ConfigVerb("verdict", "Say whether an alert was a threat (false suppresses the same label at that place of the camera), or list the verdicts", [alertId, word, list], (parse, configuration, _) =>
         {
-            var configuration = AgentConfiguration.Load(parse.GetValue(config)!);
             var database = configuration.Section<DatabaseOptions>();
             if (!File.Exists(database.Path))
             {
@@ -70,8 +67,7 @@ internal static class VerdictCommand
                 ? $"alert {id}: a threat (verdict {verdict.Id})"
                 : string.Create(CultureInfo.InvariantCulture, $"alert {id}: not a threat (verdict {verdict.Id}); {verdict.Label} at that place of {verdict.SourceId} raises no alert until {verdict.Until:yyyy-MM-dd HH:mm} UTC"));
             return Task.FromResult(0);
-        }));
-        return command;
+        });
     }
 
     /// <summary>One row per verdict; the picture is the file's path in its drop folder (empty for video).</summary>

@@ -7,6 +7,9 @@ using EdgeAgent.Telemetry;
 /// <summary>A video stream.</summary>
 public sealed class StreamOptions : IListItem
 {
+    /// <summary>What ffmpeg reads from the network.</summary>
+    private static readonly HashSet<string> NetworkSchemes = new(StringComparer.OrdinalIgnoreCase) { "rtsp", "rtsps", "rtmp", "udp", "rtp", "srt", "tcp", "http", "https" };
+
     /// <summary>The source id.</summary>
     public string Id { get; set; } = "";
 
@@ -85,9 +88,6 @@ public sealed class StreamOptions : IListItem
             yield return ":Telemetry" + problem;
         }
     }
-
-    /// <summary>What ffmpeg reads from the network.</summary>
-    private static readonly HashSet<string> NetworkSchemes = new(StringComparer.OrdinalIgnoreCase) { "rtsp", "rtsps", "rtmp", "udp", "rtp", "srt", "tcp", "http", "https" };
 
     private IEnumerable<string> TelemetryProblems()
     {
