@@ -1,6 +1,5 @@
 namespace EdgeAgent.Species;
 
-using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection;
 using EdgeAgent.Detection.Triton;
@@ -9,14 +8,13 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 /// <summary>
 /// The species classifier on Triton and, while Triton is unreachable or unavailable, on this machine,
-/// as the detector fails over (<see cref="TritonBackoff"/>): no animal goes unnamed because the
+/// as the detector fails over (<see cref="TritonFailover"/>): no animal goes unnamed because the
 /// server is away. Without a local classifier Triton's failure is the frame's.
 /// </summary>
 public sealed partial class FailoverClassifier(TritonClassifier triton, ICropClassifier? local, TritonOptions options, TimeProvider time, ILogger<FailoverClassifier> logger)
     : ICropClassifier
 {
-    private static readonly TimeSpan ConfigurationRetry = TimeSpan.FromMinutes(5);
-    private readonly TritonBackoff _backoff = new(options, time);
+    private readonly TritonFailover _failover = new(options, time);
 
     /// <inheritdoc />
     public ClassifierManifest Manifest => triton.Manifest;
@@ -25,33 +23,12 @@ public sealed partial class FailoverClassifier(TritonClassifier triton, ICropCla
     public string RunsOn => local is null ? "Triton" : $"Triton, with the local classifier ({local.RunsOn}) as fallback";
 
     /// <inheritdoc />
-    public float[][] Classify(Mat picture, IReadOnlyList<BoundingBox> boxes)
-    {
-        if (_backoff.TryTriton || local is null)
-        {
-            try
-            {
-                if (_backoff.EnsureConnected(triton.Connect))
-                {
-                    LogConnected(logger, triton.Describe);
-                }
-
-                var scores = triton.Classify(picture, boxes);
-                _backoff.Succeeded();
-                return scores;
-            }
-            catch (TritonUnavailableException e) when (local is not null)
-            {
-                LogFallback(logger, e.Message, _backoff.Failed().TotalSeconds);
-            }
-            catch (ConfigurationException e) when (local is not null)
-            {
-                LogFallback(logger, e.Message, _backoff.Failed(ConfigurationRetry).TotalSeconds);
-            }
-        }
-
-        return local.Classify(picture, boxes);
-    }
+    public float[][] Classify(Mat picture, IReadOnlyList<BoundingBox> boxes) => _failover.Serve(
+        () => triton.Classify(picture, boxes),
+        local is null ? null : () => local.Classify(picture, boxes),
+        triton.Connect,
+        () => LogConnected(logger, triton.Describe),
+        (reason, wait) => LogFallback(logger, reason, wait.TotalSeconds)).Result;
 
     /// <inheritdoc />
     public void Dispose()

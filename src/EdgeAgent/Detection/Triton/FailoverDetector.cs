@@ -1,7 +1,6 @@
 namespace EdgeAgent.Detection.Triton;
 
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
@@ -14,15 +13,12 @@ public enum ServedBy
 
 /// <summary>
 /// Sends frames to Triton and, while Triton is unreachable or unavailable, to the local detector:
-/// after a failure the local detector serves for a while (doubling up to a minute), then Triton is
-/// tried again with the next frame. A configuration error from Triton (unknown model, wrong input) is
-/// logged and Triton is left alone for five minutes, not hammered.
+/// <see cref="TritonFailover"/> says which serves each frame.
 /// </summary>
 public sealed partial class FailoverDetector(TritonDetector triton, IDetector? local, TritonOptions options, TimeProvider time, ILogger<FailoverDetector> logger)
     : IDetector
 {
-    private static readonly TimeSpan ConfigurationRetry = TimeSpan.FromMinutes(5);
-    private readonly TritonBackoff _backoff = new(options, time);
+    private readonly TritonFailover _failover = new(options, time);
     private readonly long[] _served = new long[2];
 
     /// <inheritdoc />
@@ -43,30 +39,16 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     /// <inheritdoc />
     public IReadOnlyList<Detection> Detect(Mat picture, float minConfidence, StageTimings? timings = null)
     {
-        if (_backoff.TryTriton || local is null)
-        {
-            try
-            {
-                if (_backoff.EnsureConnected(triton.Connect))
-                {
-                    LogConnected(logger, triton.Describe);
-                }
-
-                var detections = triton.Detect(picture, minConfidence, timings);
-                _backoff.Succeeded();
-                return Count(ServedBy.Triton, detections);
-            }
-            catch (TritonUnavailableException e) when (local is not null)
-            {
-                LogFallback(logger, e.Message, _backoff.Failed().TotalSeconds);
-            }
-            catch (ConfigurationException e) when (local is not null)
-            {
-                LogFallback(logger, e.Message, _backoff.Failed(ConfigurationRetry).TotalSeconds);
-            }
-        }
-
-        return Count(ServedBy.Local, local.Detect(picture, minConfidence, timings));
+        var (detections, byTriton) = _failover.Serve(
+            () => triton.Detect(picture, minConfidence, timings),
+            local is null ? null : () => local.Detect(picture, minConfidence, timings),
+            triton.Connect,
+            () => LogConnected(logger, triton.Describe),
+            (reason, wait) => LogFallback(logger, reason, wait.TotalSeconds));
+        var backend = byTriton ? ServedBy.Triton : ServedBy.Local;
+        Interlocked.Increment(ref _served[(int)backend]);
+        FrameServed?.Invoke(backend);
+        return detections;
     }
 
     /// <inheritdoc />
@@ -74,13 +56,6 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     {
         triton.Dispose();
         local?.Dispose();
-    }
-
-    private IReadOnlyList<Detection> Count(ServedBy backend, IReadOnlyList<Detection> detections)
-    {
-        Interlocked.Increment(ref _served[(int)backend]);
-        FrameServed?.Invoke(backend);
-        return detections;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference on {Triton}")]
