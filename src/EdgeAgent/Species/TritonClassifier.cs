@@ -44,16 +44,14 @@ public sealed class TritonClassifier : ICropClassifier
     {
         var metadata = _triton.Connect();
         var spec = Manifest.Input;
-        var input = metadata.Inputs.FirstOrDefault(i => i.Name == (spec.Name ?? metadata.Inputs.FirstOrDefault()?.Name))
-            ?? throw Mismatch($"has no input '{spec.Name}' (it has {string.Join(", ", metadata.Inputs.Select(i => i.Name))})");
+        var input = _triton.Tensor(metadata.Inputs, "input", spec.Name, Manifest.Name);
         var dims = input.Shape.ToArray();
         if (input.Datatype != "FP32" || dims.Length != 4 || !TritonChannel.Fits(dims[1], 3) || !TritonChannel.Fits(dims[2], spec.Height) || !TritonChannel.Fits(dims[3], spec.Width))
         {
             throw Mismatch($"input '{input.Name}' is {input.Datatype} [{string.Join(", ", dims)}]; the agent sends FP32 [N, 3, {spec.Height}, {spec.Width}]");
         }
 
-        var output = metadata.Outputs.FirstOrDefault(o => o.Name == (Manifest.Output ?? metadata.Outputs.FirstOrDefault()?.Name))
-            ?? throw Mismatch($"has no output '{Manifest.Output}' (it has {string.Join(", ", metadata.Outputs.Select(o => o.Name))})");
+        var output = _triton.Tensor(metadata.Outputs, "output", Manifest.Output, Manifest.Name);
         var outDims = output.Shape.ToArray();
         if (output.Datatype != "FP32" || outDims.Length != 2 || !TritonChannel.Fits(outDims[1], Manifest.Labels.Count))
         {

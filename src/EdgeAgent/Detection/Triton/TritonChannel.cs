@@ -117,6 +117,17 @@ public sealed class TritonChannel : IDisposable
         return (response.RawOutputContents[index].Memory, response.Outputs[index].Shape.ToArray());
     }
 
+    /// <summary>
+    /// The model's input or output (<paramref name="kind"/>) named <paramref name="name"/>, or its first
+    /// when the manifest names none; a model without it does not fit <paramref name="manifest"/>.
+    /// </summary>
+    public ModelMetadataResponse.Types.TensorMetadata Tensor(IReadOnlyList<ModelMetadataResponse.Types.TensorMetadata> tensors, string kind, string? name, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        return tensors.FirstOrDefault(t => t.Name == (name ?? tensors.FirstOrDefault()?.Name))
+            ?? throw Mismatch(manifest, $"has no {kind} '{name}' (it has {string.Join(", ", tensors.Select(t => t.Name))})");
+    }
+
     /// <summary>A model that does not fit what the agent sends or reads, named with both sides.</summary>
     public ConfigurationException Mismatch(string manifest, string problem) => new($"{Describe} does not fit the manifest {manifest}: the model {problem}");
 

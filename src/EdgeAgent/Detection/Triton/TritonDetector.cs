@@ -53,8 +53,7 @@ public sealed class TritonDetector : IDetector, IDisposable
     public void Connect()
     {
         var metadata = _triton.Connect();
-        var input = metadata.Inputs.FirstOrDefault(i => i.Name == (Manifest.Input.Name ?? metadata.Inputs.FirstOrDefault()?.Name))
-            ?? throw Mismatch($"has no input '{Manifest.Input.Name}' (it has {string.Join(", ", metadata.Inputs.Select(i => i.Name))})");
+        var input = _triton.Tensor(metadata.Inputs, "input", Manifest.Input.Name, Manifest.Name);
         if (input.Datatype is not ("FP32" or "UINT8"))
         {
             throw Mismatch($"input '{input.Name}' takes {input.Datatype}; the agent sends FP32 or UINT8");
@@ -70,8 +69,7 @@ public sealed class TritonDetector : IDetector, IDisposable
             throw Mismatch($"input '{input.Name}' has shape [{string.Join(", ", dims)}]; the manifest {Manifest.Name} says [{string.Join(", ", expected)}]");
         }
 
-        var output = metadata.Outputs.FirstOrDefault(o => o.Name == (Manifest.Output ?? metadata.Outputs.FirstOrDefault()?.Name))
-            ?? throw Mismatch($"has no output '{Manifest.Output}' (it has {string.Join(", ", metadata.Outputs.Select(o => o.Name))})");
+        var output = _triton.Tensor(metadata.Outputs, "output", Manifest.Output, Manifest.Name);
         var outDims = output.Shape.ToArray();
         var rowsAndColumns = outDims.Length == 3 ? outDims[1..] : outDims;
         if (output.Datatype != "FP32" || rowsAndColumns.Length != 2
