@@ -15,14 +15,11 @@ public enum EmailSecurity
     None,
 }
 
-/// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="ServerOptions.Host"/> is set.</summary>
-public sealed class EmailOptions : ServerOptions, IOptionsSection
+/// <summary>Configuration section <c>Email</c>. E-mail is on when <see cref="ServerOptions.Host"/> is set; the port is the submission port, 587, by default.</summary>
+public sealed class EmailOptions() : ServerOptions(SectionName, 587), IOptionsSection
 {
     /// <summary>The section's name.</summary>
     public static string SectionName => "Email";
-
-    /// <summary>The submission port (587) by default.</summary>
-    public EmailOptions() => Port = 587;
 
     /// <summary>Transport security; TLS is required unless this says None.</summary>
     public EmailSecurity Security { get; set; } = EmailSecurity.StartTls;
@@ -46,18 +43,8 @@ public sealed class EmailOptions : ServerOptions, IOptionsSection
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />
-    public IEnumerable<string> Problems()
+    protected override IEnumerable<string> SettingProblems()
     {
-        if (!Enabled)
-        {
-            yield break;
-        }
-
-        foreach (var problem in ServerProblems(SectionName))
-        {
-            yield return problem;
-        }
-
         if (!MimeKit.MailboxAddress.TryParse(From, out _))
         {
             yield return $"Email:From: '{From}' is not an e-mail address";

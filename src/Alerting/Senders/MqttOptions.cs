@@ -2,14 +2,11 @@ namespace EdgeAgent.Alerting.Senders;
 
 using EdgeAgent.Common;
 
-/// <summary>Configuration section <c>Mqtt</c>. MQTT is on when <see cref="ServerOptions.Host"/> is set.</summary>
-public sealed class MqttOptions : ServerOptions, IOptionsSection
+/// <summary>Configuration section <c>Mqtt</c>. MQTT is on when <see cref="ServerOptions.Host"/> is set; the port is 1883 by default (8883 is the usual one with TLS).</summary>
+public sealed class MqttOptions() : ServerOptions(SectionName, 1883), IOptionsSection
 {
     /// <summary>The section's name.</summary>
     public static string SectionName => "Mqtt";
-
-    /// <summary>The broker's plain port (1883) by default; 8883 is the usual one with TLS.</summary>
-    public MqttOptions() => Port = 1883;
 
     /// <summary>Use TLS to the broker.</summary>
     public bool UseTls { get; set; }
@@ -27,18 +24,8 @@ public sealed class MqttOptions : ServerOptions, IOptionsSection
     public int EventQueueSize { get; set; } = 1000;
 
     /// <inheritdoc />
-    public IEnumerable<string> Problems()
+    protected override IEnumerable<string> SettingProblems()
     {
-        if (!Enabled)
-        {
-            yield break;
-        }
-
-        foreach (var problem in ServerProblems(SectionName))
-        {
-            yield return problem;
-        }
-
         if (TopicPrefix.Length == 0 || TopicPrefix.IndexOfAny(['+', '#']) >= 0)
         {
             yield return $"Mqtt:TopicPrefix: '{TopicPrefix}' must be a topic level without wildcards";

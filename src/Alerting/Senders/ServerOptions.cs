@@ -1,16 +1,20 @@
 namespace EdgeAgent.Alerting.Senders;
 
+using EdgeAgent.Common;
+
 /// <summary>
 /// What the servers alerts go through (the mail server, the MQTT broker) have in common: where they
-/// are, the login, and the checks on both. A channel is on when its host is set.
+/// are, the login, and the checks on both. A channel is on when its host is set, and only then checked.
 /// </summary>
-public abstract class ServerOptions
+/// <param name="section">The configuration section, for the messages.</param>
+/// <param name="defaultPort">The port when none is given.</param>
+public abstract class ServerOptions(string section, int defaultPort) : ISelfValidating
 {
     /// <summary>The server's host name or address.</summary>
     public string Host { get; set; } = "";
 
     /// <summary>The server's port.</summary>
-    public int Port { get; set; }
+    public int Port { get; set; } = defaultPort;
 
     /// <summary>User name for authentication; none when empty.</summary>
     public string Username { get; set; } = "";
@@ -21,8 +25,13 @@ public abstract class ServerOptions
     /// <summary>Whether the channel is configured.</summary>
     public bool Enabled => Host.Length > 0;
 
-    /// <summary>What is wrong with the port and the login, named under <paramref name="section"/>.</summary>
-    protected IEnumerable<string> ServerProblems(string section)
+    /// <inheritdoc />
+    public IEnumerable<string> Problems() => Enabled ? ServerProblems().Concat(SettingProblems()) : [];
+
+    /// <summary>What is wrong with the channel's other settings.</summary>
+    protected abstract IEnumerable<string> SettingProblems();
+
+    private IEnumerable<string> ServerProblems()
     {
         if (Port is < 1 or > 65535)
         {
