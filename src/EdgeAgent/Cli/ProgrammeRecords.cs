@@ -10,19 +10,23 @@ internal sealed class ProgrammeRecords : IDisposable
 {
     private string? _folder;
 
-    /// <summary>Downloads every agent's records; returns the file, the cameras and the zones of every site.</summary>
-    public async Task<(string Path, IReadOnlyList<CameraSite> Cameras, ZoneMap Zones)> DownloadAsync(string address, CancellationToken cancellationToken)
+    /// <summary>The connection string of the central database given with <c>--database</c> (TLS required), its problems named by the option.</summary>
+    public static string ConnectionString(string address)
     {
-        string connection;
         try
         {
-            connection = CentralDatabase.ConnectionString(address, null, allowUnencrypted: false);
+            return CentralDatabase.ConnectionString(address, null, allowUnencrypted: false);
         }
         catch (ConfigurationException e)
         {
             throw new ConfigurationException($"--database: {e.Message}", e);
         }
+    }
 
+    /// <summary>Downloads every agent's records; returns the file, the cameras and the zones of every site.</summary>
+    public async Task<(string Path, IReadOnlyList<CameraSite> Cameras, ZoneMap Zones)> DownloadAsync(string address, CancellationToken cancellationToken)
+    {
+        var connection = ConnectionString(address);
         _folder = Directory.CreateTempSubdirectory("edge-agent-programme-").FullName;
         var path = System.IO.Path.Combine(_folder, "records.db");
         await using var central = NpgsqlDataSource.Create(connection);

@@ -40,17 +40,7 @@ internal static class StationCommand
             }
 
             var address = parse.GetValue(database)!;
-            string connection;
-            try
-            {
-                connection = CentralDatabase.ConnectionString(address, null, allowUnencrypted: false);
-            }
-            catch (ConfigurationException e)
-            {
-                throw new ConfigurationException($"--database: {e.Message}", e);
-            }
-
-            await using var central = NpgsqlDataSource.Create(connection);
+            await using var central = NpgsqlDataSource.Create(ProgrammeRecords.ConnectionString(address));
             var data = new ProgrammeData(central, TimeProvider.System);
             var drawn = new Dictionary<string, (DateTimeOffset At, string Html)>(StringComparer.Ordinal);
             try
