@@ -12,7 +12,7 @@ using OpenCvSharp;
 /// and normalisation as the local classifier, all of a frame's crops in one request (or in requests
 /// as large as the model's batch allows). At start it checks the model against the manifest.
 /// </summary>
-public sealed class TritonClassifier : ICropClassifier
+public sealed class TritonClassifier : ICropClassifier, ITritonModel
 {
     private readonly TritonChannel _triton;
     private string _input = "";

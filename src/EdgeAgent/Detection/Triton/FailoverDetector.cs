@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection.Triton;
 
 using EdgeAgent.Common.Observations;
 using OpenCvSharp;
-using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 /// <summary>Which backend served a frame.</summary>
 public enum ServedBy
@@ -15,10 +14,10 @@ public enum ServedBy
 /// Sends frames to Triton and, while Triton is unreachable or unavailable, to the local detector:
 /// <see cref="TritonFailover"/> says which serves each frame.
 /// </summary>
-public sealed partial class FailoverDetector(TritonDetector triton, IDetector? local, TritonOptions options, TimeProvider time, ILogger<FailoverDetector> logger)
+public sealed class FailoverDetector(TritonDetector triton, IDetector? local, TritonOptions options, TimeProvider time, ILogger<FailoverDetector> logger)
     : IDetector
 {
-    private readonly TritonFailover _failover = new(options, time);
+    private readonly TritonFailover _failover = new(triton, "detector", options, time, logger);
     private readonly long[] _served = new long[2];
 
     /// <inheritdoc />
@@ -41,10 +40,7 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
     {
         var (detections, byTriton) = _failover.Serve(
             () => triton.Detect(picture, minConfidence, timings),
-            local is null ? null : () => local.Detect(picture, minConfidence, timings),
-            triton.Connect,
-            () => LogConnected(logger, triton.Describe),
-            (reason, wait) => LogFallback(logger, reason, wait.TotalSeconds));
+            local is null ? null : () => local.Detect(picture, minConfidence, timings));
         var backend = byTriton ? ServedBy.Triton : ServedBy.Local;
         Interlocked.Increment(ref _served[(int)backend]);
         FrameServed?.Invoke(backend);
@@ -57,10 +53,4 @@ public sealed partial class FailoverDetector(TritonDetector triton, IDetector? l
         triton.Dispose();
         local?.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inference on {Triton}")]
-    private static partial void LogConnected(ILogger logger, string triton);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton failed ({Reason}); the local detector serves, Triton is tried again in {Seconds:F0} s")]
-    private static partial void LogFallback(ILogger logger, string reason, double seconds);
 }

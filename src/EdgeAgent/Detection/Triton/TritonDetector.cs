@@ -16,7 +16,7 @@ public sealed class TritonUnavailableException(string message, Exception? inner 
 /// and the same pre- and post-processing as the local detector. At start it checks the server and
 /// the model against the manifest.
 /// </summary>
-public sealed class TritonDetector : IDetector, IDisposable
+public sealed class TritonDetector : IDetector, ITritonModel, IDisposable
 {
     private readonly TritonChannel _triton;
     private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _buffers = [];

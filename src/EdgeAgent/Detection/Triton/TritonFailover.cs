@@ -1,6 +1,17 @@
 namespace EdgeAgent.Detection.Triton;
 
 using EdgeAgent.Common;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+/// <summary>A model on a Triton server, connected and checked before its first call.</summary>
+public interface ITritonModel
+{
+    /// <summary>Where it points, for logs.</summary>
+    string Describe { get; }
+
+    /// <summary>Checks the server and the model; a mismatch is a <see cref="ConfigurationException"/>, an unreachable server a <see cref="TritonUnavailableException"/>.</summary>
+    void Connect();
+}
 
 /// <summary>
 /// A model on Triton with a local one as fallback (the detector, the species classifier): after a
@@ -9,7 +20,12 @@ using EdgeAgent.Common;
 /// model name is logged, not hammered), then Triton is tried again with the next call, connecting
 /// first. Thread-safe.
 /// </summary>
-public sealed class TritonFailover(TritonOptions options, TimeProvider time)
+/// <param name="triton">The model on Triton.</param>
+/// <param name="model">What it is, for the logs: <c>detector</c>, <c>species classifier</c>.</param>
+/// <param name="options">The server's options.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Where connections and fallbacks are logged.</param>
+public sealed partial class TritonFailover(ITritonModel triton, string model, TritonOptions options, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan ConfigurationRetry = TimeSpan.FromMinutes(5);
     private readonly Lock _lock = new();
@@ -24,22 +40,17 @@ public sealed class TritonFailover(TritonOptions options, TimeProvider time)
     /// </summary>
     /// <param name="onTriton">The call on Triton.</param>
     /// <param name="onLocal">The call on the local model; null when there is none.</param>
-    /// <param name="connect">Connects to Triton and checks the model.</param>
-    /// <param name="connected">Told when a connection was made.</param>
-    /// <param name="fellBack">Told why Triton failed and how long the local model now serves.</param>
     /// <returns>The answer, and whether Triton gave it.</returns>
-    public (T Result, bool ByTriton) Serve<T>(Func<T> onTriton, Func<T>? onLocal, Action connect, Action connected, Action<string, TimeSpan> fellBack)
+    public (T Result, bool ByTriton) Serve<T>(Func<T> onTriton, Func<T>? onLocal)
     {
         ArgumentNullException.ThrowIfNull(onTriton);
-        ArgumentNullException.ThrowIfNull(connected);
-        ArgumentNullException.ThrowIfNull(fellBack);
         if (onLocal is null || TryTriton)
         {
             try
             {
-                if (EnsureConnected(connect))
+                if (EnsureConnected(triton.Connect))
                 {
-                    connected();
+                    LogConnected(logger, model, triton.Describe);
                 }
 
                 var result = onTriton();
@@ -48,11 +59,11 @@ public sealed class TritonFailover(TritonOptions options, TimeProvider time)
             }
             catch (TritonUnavailableException e) when (onLocal is not null)
             {
-                fellBack(e.Message, Failed());
+                LogFallback(logger, e.Message, model, Failed().TotalSeconds);
             }
             catch (ConfigurationException e) when (onLocal is not null)
             {
-                fellBack(e.Message, Failed(ConfigurationRetry));
+                LogFallback(logger, e.Message, model, Failed(ConfigurationRetry).TotalSeconds);
             }
         }
 
@@ -113,4 +124,10 @@ public sealed class TritonFailover(TritonOptions options, TimeProvider time)
             return delay;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Model} runs on {Triton}")]
+    private static partial void LogConnected(ILogger logger, string model, string triton);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Triton failed ({Reason}); the local {Model} serves, Triton is tried again in {Seconds:F0} s")]
+    private static partial void LogFallback(ILogger logger, string reason, string model, double seconds);
 }
