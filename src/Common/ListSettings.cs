@@ -21,19 +21,19 @@ public static class ListSettings
     /// <param name="items">The list.</param>
     /// <param name="nameKey">The key of an item's name, e.g. <c>Name</c> or <c>Id</c>.</param>
     /// <param name="nameOf">An item's name.</param>
-    /// <param name="names">The names taken so far; those of this list are added.</param>
-    public static IEnumerable<string> Problems<T>(string key, IReadOnlyList<T> items, string nameKey, Func<T, string> nameOf, ISet<string> names)
+    /// <param name="names">The names taken so far, by another list; those of this list are added.</param>
+    public static IEnumerable<string> Problems<T>(string key, IReadOnlyList<T> items, string nameKey, Func<T, string> nameOf, ISet<string>? names = null)
         where T : IListItem
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(nameOf);
-        ArgumentNullException.ThrowIfNull(names);
+        names ??= new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
         {
             var name = nameOf(items[i]);
             if (name.Length == 0)
             {
-                yield return $"{key}:{i}:{nameKey}: missing: others refer to each one by it";
+                yield return $"{key}:{i}:{nameKey}: missing: each one needs its own {nameKey}";
             }
             else if (!names.Add(name))
             {

@@ -36,11 +36,11 @@ public sealed class CameraSite : IListItem
     /// <summary>How far away the camera detects things, metres: the uncertainty of a position placed at the camera.</summary>
     public double Range { get; set; } = CameraPose.DefaultRange;
 
-    /// <summary>Where the camera stands; both coordinates are checked at start-up.</summary>
-    public GeoPosition Position() => new(Latitude ?? double.NaN, Longitude ?? double.NaN);
-
     /// <summary>IANA time zone of the site, for the local time in alerts (e.g. <c>Africa/Johannesburg</c>). UTC when empty.</summary>
     public string TimeZone { get; set; } = "";
+
+    /// <summary>Where the camera stands; both coordinates are checked at start-up.</summary>
+    public GeoPosition Position() => new(Latitude ?? double.NaN, Longitude ?? double.NaN);
 
     /// <inheritdoc />
     public IEnumerable<string> Problems()

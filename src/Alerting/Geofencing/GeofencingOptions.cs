@@ -23,7 +23,7 @@ public sealed class GeofencingOptions : IOptionsSection
     /// <inheritdoc />
     public IEnumerable<string> Problems()
     {
-        foreach (var problem in ListSettings.Problems("Geofencing:Cameras", Cameras, "Id", c => c.Id, new HashSet<string>(StringComparer.Ordinal)))
+        foreach (var problem in ListSettings.Problems("Geofencing:Cameras", Cameras, "Id", c => c.Id))
         {
             yield return problem;
         }

@@ -43,7 +43,7 @@ public sealed class AlertingOptions : IOptionsSection
             yield return $"Alerting:DeviceId: '{DeviceId}' must be letters, digits, '-', '_' or '.'";
         }
 
-        foreach (var problem in ListSettings.Problems("Alerting:Rules", Rules, "Name", r => r.Name, new HashSet<string>(StringComparer.Ordinal)))
+        foreach (var problem in ListSettings.Problems("Alerting:Rules", Rules, "Name", r => r.Name))
         {
             yield return problem;
         }
