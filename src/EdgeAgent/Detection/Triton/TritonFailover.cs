@@ -48,7 +48,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
         {
             try
             {
-                if (EnsureConnected(triton.Connect))
+                if (EnsureConnected())
                 {
                     LogConnected(logger, model, triton.Describe);
                 }
@@ -71,7 +71,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
     }
 
     /// <summary>Whether the next call goes to Triton.</summary>
-    public bool TryTriton
+    private bool TryTriton
     {
         get
         {
@@ -82,10 +82,9 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
         }
     }
 
-    /// <summary>Runs <paramref name="connect"/> unless connected since the last failure; true when it ran.</summary>
-    public bool EnsureConnected(Action connect)
+    /// <summary>Connects unless connected since the last failure; true when it did.</summary>
+    private bool EnsureConnected()
     {
-        ArgumentNullException.ThrowIfNull(connect);
         lock (_lock)
         {
             if (_connected)
@@ -94,7 +93,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
             }
         }
 
-        connect();
+        triton.Connect();
         lock (_lock)
         {
             _connected = true;
@@ -104,7 +103,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
     }
 
     /// <summary>Triton answered.</summary>
-    public void Succeeded()
+    private void Succeeded()
     {
         lock (_lock)
         {
@@ -113,7 +112,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
     }
 
     /// <summary>Triton failed: how long the local model now serves (<paramref name="wait"/> when given).</summary>
-    public TimeSpan Failed(TimeSpan? wait = null)
+    private TimeSpan Failed(TimeSpan? wait = null)
     {
         lock (_lock)
         {
