@@ -281,6 +281,20 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task The_verbs_that_read_the_records_name_a_database_that_is_not_there_and_do_not_create_it()
+    {
+        using var folder = new TempFolder();
+        var config = AgentConfig.Write(folder, AgentConfig.Create(folder));
+        var database = folder.File("state/edge-agent.db");
+        foreach (var verb in new[] { new[] { "counts" }, ["export"], ["verdict", "--list"], ["sync", "--left-behind"] })
+        {
+            AssertConfigurationError(await AgentProcess.RunAsync([.. verb, "--config", config]), $"Database:Path {database}: no database there yet");
+        }
+
+        Assert.False(File.Exists(database));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_records_database_is_named_by_report_and_counts_and_left_as_it_is()
     {
         using var folder = new TempFolder();

@@ -3,7 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
 
@@ -20,12 +19,8 @@ internal static class CountsCommand
         var flights = new Option<bool>("--flights") { Description = "Per flight (run of a video source): animals of each label in each zone" };
         return EdgeAgentCommandLine.ConfigVerb("counts", "Print per day how many of each label were seen (video: tracks; camera traps: bursts of pictures), as CSV", [flights], (parse, configuration, _) =>
         {
-            var database = configuration.Section<DatabaseOptions>();
+            var database = configuration.ExistingDatabase();
             var recording = configuration.Section<RecordingOptions>();
-            if (!File.Exists(database.Path))
-            {
-                throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
-            }
 
             var records = RecordsOpener.Open(database.Path, configuration["Detector:Model"]).Records;
             if (parse.GetValue(flights))

@@ -25,11 +25,7 @@ internal static class ExportCommand
                 throw new ConfigurationException($"--from {first:O} is after --to {last:O}: nothing can be between them");
             }
 
-            var database = configuration.Section<DatabaseOptions>();
-            if (!File.Exists(database.Path))
-            {
-                throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
-            }
+            var database = configuration.ExistingDatabase();
 
             var records = RecordsOpener.Open(database.Path, configuration["Detector:Model"]).Records;
             var features = new JsonArray();

@@ -76,11 +76,7 @@ internal static class SyncCommand
 
     private static int LeftBehind(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        var database = configuration.Section<DatabaseOptions>();
-        if (!File.Exists(database.Path))
-        {
-            throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
-        }
+        var database = configuration.ExistingDatabase();
 
         using var queue = new SyncQueue(database.Path, database.LockTimeout);
         var (records, oldest, _) = queue.Backlog();

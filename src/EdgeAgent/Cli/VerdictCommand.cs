@@ -25,11 +25,7 @@ internal static class VerdictCommand
         var list = new Option<bool>("--list") { Description = "Print every verdict as CSV (with the picture each was about)" };
         return EdgeAgentCommandLine.ConfigVerb("verdict", "Say whether an alert was a threat (false suppresses the same label at that place of the camera), or list the verdicts", [alertId, word, list], (parse, configuration, _) =>
         {
-            var database = configuration.Section<DatabaseOptions>();
-            if (!File.Exists(database.Path))
-            {
-                throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
-            }
+            var database = configuration.ExistingDatabase();
 
             var store = new VerdictStore(Options.Create(database), Options.Create(configuration.Section<VerdictOptions>()), TimeProvider.System);
             if (parse.GetValue(list))

@@ -129,6 +129,13 @@ public static class AgentConfiguration
         return row[b.Length];
     }
 
+    /// <summary>The <c>Database</c> section of a verb that reads what the agent recorded: the file must already be there.</summary>
+    public static DatabaseOptions ExistingDatabase(this IConfiguration configuration)
+    {
+        var database = configuration.Section<DatabaseOptions>();
+        return File.Exists(database.Path) ? database : throw new ConfigurationException($"Database:Path {Path.GetFullPath(database.Path)}: no database there yet");
+    }
+
     /// <summary>A section bound to its options class and checked, for the verbs that read the file without the host.</summary>
     public static T Section<T>(this IConfiguration configuration)
         where T : class, IOptionsSection, new()
