@@ -28,8 +28,11 @@ public sealed record MaskPolygon
     public static IEnumerable<string> Problems(IReadOnlyList<MaskPolygon> masks)
     {
         ArgumentNullException.ThrowIfNull(masks);
-        return masks.SelectMany((mask, m) => (mask?.Problems() ?? [": not a polygon"]).Select(problem => $":Masks:{m}{problem}"));
+        return masks.SelectMany((mask, m) => ProblemsOf(mask).Select(problem => $":Masks:{m}{problem}"));
     }
+
+    /// <summary>What is wrong with <paramref name="mask"/>, which JSON may have left null.</summary>
+    internal static IEnumerable<string> ProblemsOf(MaskPolygon? mask) => mask?.Problems() ?? [": not a polygon"];
 
     /// <summary>What is wrong with the polygon, as <c>:Points: what</c> or <c>:Points:N: what</c>.</summary>
     public IEnumerable<string> Problems()
@@ -121,7 +124,7 @@ public sealed class DetectionMask
             var polygons = listed ?? [];
             for (var i = 0; i < polygons.Count; i++)
             {
-                if ((polygons[i]?.Problems() ?? [": not a polygon"]).FirstOrDefault() is { } problem)
+                if (MaskPolygon.ProblemsOf(polygons[i]).FirstOrDefault() is { } problem)
                 {
                     throw new ConfigurationException($"masks file {path}: source '{source}', polygon {i + 1}, {problem[1..].TrimStart()}");
                 }
