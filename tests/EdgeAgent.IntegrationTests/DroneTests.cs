@@ -41,7 +41,7 @@ public sealed class DroneTests
         };
         var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
         using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
-        await agent.WaitForErrorAsync("Stream DRONE-1 lost: the file ended", Patience);
+        await agent.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
 
         using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly");
         db.Open();
@@ -118,7 +118,7 @@ public sealed class DroneTests
         ];
         using var udp = new System.Net.Sockets.UdpClient();
         var target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
-        while (!agent.Error.Contains("Stream DRONE-1 lost: the file ended", StringComparison.Ordinal))
+        while (!agent.Error.Contains("Stream DRONE-1: the recorded file ended", StringComparison.Ordinal))
         {
             Assert.False(agent.Process.HasExited, agent.Error);
             // Paced as an aircraft's telemetry link sends, ten times a second.

@@ -64,4 +64,25 @@ public sealed class CameraTrapIndicesTests
             [(DateOnly.FromDateTime(Day1.UtcDateTime), 2.0, 1), (DateOnly.FromDateTime(Day1.AddDays(1).UtcDateTime), 3.0, 1), (DateOnly.FromDateTime(Day1.AddDays(2).UtcDateTime), 4.0, 2), (DateOnly.FromDateTime(Day1.AddDays(3).UtcDateTime), 5.0, 2)],
             indices.Accumulation.Select(a => (a.Day, Math.Round(a.CameraDays, 6), a.Taxa)));
     }
+
+    [Fact]
+    public void A_recorded_file_read_to_its_end_is_neither_effort_nor_an_outage()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("edge-agent.db");
+        using (var records = new RecordDatabase(Options.Create(new DatabaseOptions { Path = path })))
+        {
+            // A flight's video read for an hour, then ended; a camera lost for an hour after an hour up.
+            records.RecordSourceState("DRONE-1", "up", "", Day1);
+            records.RecordSourceState("DRONE-1", "ended", "the file ended", Day1.AddHours(1));
+            records.RecordSourceState("MAST-1", "up", "", Day1);
+            records.RecordSourceState("MAST-1", "reconnecting", "no frame for 10 s", Day1.AddHours(1));
+            records.RecordSourceState("MAST-1", "up", "", Day1.AddHours(2));
+        }
+
+        var downtimes = new RecordQueries(path).Downtimes(Day1, Day1.AddDays(1), Day1.AddHours(3))!;
+
+        Assert.Equal((TimeSpan.FromHours(1), TimeSpan.Zero, 0), (downtimes["DRONE-1"].Up, downtimes["DRONE-1"].Down, downtimes["DRONE-1"].Outages));
+        Assert.Equal((TimeSpan.FromHours(2), TimeSpan.FromHours(1), 1), (downtimes["MAST-1"].Up, downtimes["MAST-1"].Down, downtimes["MAST-1"].Outages));
+    }
 }

@@ -16,6 +16,9 @@ public enum SourceState
 
     /// <summary>Cannot work until someone acts (its folder is gone, its scan keeps failing): unhealthy.</summary>
     Failed,
+
+    /// <summary>A recorded file read to its end: nothing more comes, and nothing is wrong.</summary>
+    Ended,
 }
 
 /// <summary>

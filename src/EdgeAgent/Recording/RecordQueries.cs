@@ -385,6 +385,7 @@ public sealed class RecordQueries
                 "up" when stop > start => sum with { Up = sum.Up + spent, UpSpan = (sum.UpSpan?.First ?? start, stop) },
                 "up" => sum,
                 "stopped" => sum with { Stopped = sum.Stopped + spent },
+                "ended" => sum, // a recorded file read to its end: neither effort nor an outage
                 _ => sum with { Down = sum.Down + spent, Outages = sum.Outages + (p.At >= from && p.State != "starting" ? 1 : 0) },
             };
         }

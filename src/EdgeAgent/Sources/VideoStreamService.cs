@@ -15,13 +15,17 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 /// <summary>
 /// Reads each video stream on a thread of its own, samples frames at the detection rate and offers
 /// the newest to the detector: network streams through an ffmpeg process, files and GStreamer
-/// pipelines through OpenCV. A stream that ends, errs or stalls is
-/// released and opened again with exponential backoff, for ever.
+/// pipelines through OpenCV. A live stream that ends, errs or stalls is released and opened again
+/// with exponential backoff, for ever; a recorded file is read once, at its own speed: reading it
+/// again would count its animals and send its alerts twice.
 /// </summary>
 public sealed partial class VideoStreamService(
     IOptions<SourcesOptions> options, FrameHub hub, CameraRegistry cameras, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstFrameAllowance = TimeSpan.FromSeconds(10);
+
+    // Why a recorded file stops: the one ending that is not a loss.
+    private const string FileEnded = "the file ended";
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,6 +63,14 @@ public sealed partial class VideoStreamService(
 
             if (stoppingToken.IsCancellationRequested)
             {
+                return;
+            }
+
+            if (reason == FileEnded)
+            {
+                health.Report(stream.Id, SourceState.Ended, FileEnded);
+                AgentMetrics.SourceUp.WithLabels(stream.Id).Set(0);
+                LogEnded(logger, stream.Id);
                 return;
             }
 
@@ -190,7 +202,7 @@ public sealed partial class VideoStreamService(
             {
                 if (isFile)
                 {
-                    return "the file ended";
+                    return FileEnded;
                 }
 
                 if (sinceLastFrame.Elapsed > stream.StallTimeout)
@@ -250,6 +262,9 @@ public sealed partial class VideoStreamService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source} is up ({Width}×{Height})")]
     private static partial void LogUp(ILogger logger, string source, int width, int height);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file ended; it is read once, and not again until the agent restarts")]
+    private static partial void LogEnded(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Source} lost: {Reason}; reconnecting in {Seconds:F1} s")]
     private static partial void LogLost(ILogger logger, string source, string reason, double seconds);

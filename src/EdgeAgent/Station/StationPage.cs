@@ -65,6 +65,7 @@ public static class StationPage
                 SourceState.Up => "up",
                 SourceState.Backoff => "reconnecting",
                 SourceState.Failed => "failed",
+                SourceState.Ended => "ended",
                 _ => "starting",
             };
             var since = s.Since is { } at ? $" for {Age(now - at)}" : "";
