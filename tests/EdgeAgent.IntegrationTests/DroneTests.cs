@@ -27,11 +27,7 @@ public sealed class DroneTests
         var video = folder.File("DJI_0001.MP4");
         await MakeVideoAsync(video);
 
-        // 100 m above take-off, camera 30° below the horizon; the person stands ~112 m from the point under the drone.
-        var blocks = Enumerable.Range(0, 8).Select(i => string.Create(
-            CultureInfo.InvariantCulture,
-            $"{i + 1}\n00:00:{i:00},000 --> 00:00:{i + 1:00},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (35.1000, -1.2001, 15), D 10.00m, H 100.00m, H.S 0.00m/s, V.S 0.00m/s, F.PRY (0.0°, 0.0°, {gimbalYaw}.0°), G.PRY (-30.0°, 0.0°, {gimbalYaw}.0°)\n"));
-        await File.WriteAllTextAsync(folder.File("DJI_0001.SRT"), string.Join("\n", blocks));
+        await File.WriteAllTextAsync(folder.File("DJI_0001.SRT"), Hover(gimbalYaw));
 
         var stream = new JsonObject
         {
@@ -90,6 +86,46 @@ public sealed class DroneTests
             // The aircraft is in the zone, the person it sees is not.
             Assert.Equal(0, alertCount);
         }
+    }
+
+    [Fact]
+    public async Task A_recorded_flight_is_read_whole_on_the_videos_clock()
+    {
+        using var folder = new TempFolder();
+        var video = folder.File("DJI_0002.MP4");
+        await MakeVideoAsync(video, 1920, 1440);
+        await File.WriteAllTextAsync(folder.File("DJI_0002.SRT"), Hover(180));
+
+        // Every frame of the 6 s at 10 frames/s, each large enough to be cut in tiles: slower than real time for one worker here.
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = video,
+            ["DetectionFps"] = 10,
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
+        };
+        var metricsPort = FreePort.Next();
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, metricsPort, streams: new JsonArray(stream))))!.AsObject();
+        json["Detector"] = new JsonObject { ["Workers"] = 1 };
+        var config = AgentConfig.Write(folder, json);
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
+
+        // The last frame committed: the person's track (the most confident; tiles also see small
+        // figures in the background) reaches the video's last frame.
+        const string Person = "FROM tracks WHERE label = 'person' ORDER BY best_confidence DESC LIMIT 1";
+        const string Span = $"SELECT CAST(ROUND((julianday(last_seen) - julianday(first_seen)) * 86400000) AS INTEGER) {Person}";
+        await DaemonTests.WaitUntilAsync(() => DaemonTests.StateCount(folder, Span) >= 5500, agent);
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Contains("edge_agent_frames_read_total{source=\"DRONE-1\"} 60", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("edge_agent_frames_dropped_total{source=\"DRONE-1\"}", metrics, StringComparison.Ordinal);
+
+        // One track over the whole video, on its clock: 5.x s from the first sighting to the last, in
+        // (nearly) every one of the 60 frames — the detector's pace does not split or thin it.
+        Assert.InRange(DaemonTests.StateCount(folder, Span), 5500, 6000);
+        Assert.InRange(DaemonTests.StateCount(folder, $"SELECT frames {Person}"), 50, 60);
     }
 
     [Fact]
@@ -225,7 +261,14 @@ public sealed class DroneTests
         Assert.True(ffmpeg.ExitCode == 0, error);
     }
 
-    private static Task MakeVideoAsync(string path) => FfmpegAsync(
+    // DJI subtitles of a hover 100 m above take-off inside the rhino zone, the camera 30° below the
+    // horizon looking along gimbalYaw: the person stands ~112 m from the point under the drone.
+    private static string Hover(int gimbalYaw) => string.Join("\n", Enumerable.Range(0, 8).Select(i => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{i + 1}\n00:00:{i:00},000 --> 00:00:{i + 1:00},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (35.1000, -1.2001, 15), D 10.00m, H 100.00m, H.S 0.00m/s, V.S 0.00m/s, F.PRY (0.0°, 0.0°, {gimbalYaw}.0°), G.PRY (-30.0°, 0.0°, {gimbalYaw}.0°)\n")));
+
+    // Six seconds at 10 frames/s of a camera-trap picture of a person.
+    private static Task MakeVideoAsync(string path, int width = 640, int height = 480) => FfmpegAsync(
         "-v", "error", "-loop", "1", "-t", "6", "-i", TestPaths.Picture(TestPaths.CameraTrap, "sn__human.jpg"),
-        "-vf", "scale=640:480,fps=10", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-y", path);
+        "-vf", $"scale={width}:{height},fps=10", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-y", path);
 }

@@ -16,8 +16,8 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 /// Reads each video stream on a thread of its own, samples frames at the detection rate and offers
 /// the newest to the detector: network streams through an ffmpeg process, files and GStreamer
 /// pipelines through OpenCV. A live stream that ends, errs or stalls is released and opened again
-/// with exponential backoff, for ever; a recorded file is read once, at its own speed: reading it
-/// again would count its animals and send its alerts twice.
+/// with exponential backoff, for ever. A recorded file is read once, whole: reading it again would
+/// count its animals and send its alerts twice.
 /// </summary>
 public sealed partial class VideoStreamService(
     IOptions<SourcesOptions> options, FrameHub hub, CameraRegistry cameras, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
@@ -132,8 +132,8 @@ public sealed partial class VideoStreamService(
         }
 
         var delivery = new Delivery(hub, health, logger, stream, poseAt);
-        var reason = stream.IsNetworkStream
-            ? ReadWithFfmpeg(stream, delivery, stream.Telemetry.Kind == TelemetryKind.Klv ? live?.Port : null, stoppingToken)
+        var reason = stream.IsNetworkStream ? ReadWithFfmpeg(stream, delivery, stream.Telemetry.Kind == TelemetryKind.Klv ? live?.Port : null, stoppingToken)
+            : stream.Pipeline.Length == 0 && live is null ? ReadRecording(stream, delivery, stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
         if (delivery.Frames > 0)
         {
@@ -181,7 +181,61 @@ public sealed partial class VideoStreamService(
         return "stopping";
     }
 
-    /// <summary>Files and GStreamer pipelines (the Jetson hardware-decode path), through OpenCV.</summary>
+    /// <summary>
+    /// A recorded file, through OpenCV: a frame per detection interval of the video's own time, each
+    /// stamped with the time the reading began plus its time in the video, queued for the detector
+    /// and waited for rather than dropped. A flight read on a machine slower than the video is read
+    /// whole, and its tracks follow the video's clock, not the reader's.
+    /// </summary>
+    private static string ReadRecording(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
+    {
+        using var capture = new VideoCapture(stream.Url, VideoCaptureAPIs.FFMPEG);
+        if (!capture.IsOpened())
+        {
+            return "cannot be opened";
+        }
+
+        var began = DateTimeOffset.UtcNow;
+        var interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
+        var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
+        var (at, due, first) = (TimeSpan.Zero, TimeSpan.Zero, true);
+        using var pixels = new Mat();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!capture.Grab())
+                {
+                    return FileEnded;
+                }
+
+                // A container without timestamps counts its frames at its rate.
+                var position = TimeSpan.FromMilliseconds(capture.Get(VideoCaptureProperties.PosMsec));
+                (at, first) = (first || position > at ? position : at + step, false);
+                if (at < due || !capture.Retrieve(pixels) || pixels.Empty())
+                {
+                    delivery.Pass();
+                    continue;
+                }
+
+                // The next frame due one interval on; after a gap in the video, one interval after this one.
+                due = due + interval > at ? due + interval : at + interval;
+                delivery.Enqueue(pixels, began + at, at, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping while the detector's queue was full; the frame that waited is released.
+        }
+
+        return "stopping";
+    }
+
+    /// <summary>
+    /// GStreamer pipelines (the Jetson hardware-decode path), and files read with a live aircraft's
+    /// telemetry, through OpenCV. Live poses are the latest that arrived, so such a file plays at its
+    /// own speed, as the camera would, and its frames meet the poses sent beside them.
+    /// </summary>
     private static string ReadWithOpenCv(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
     {
         using var capture = stream.Pipeline.Length > 0
@@ -227,7 +281,7 @@ public sealed partial class VideoStreamService(
         return "stopping";
     }
 
-    /// <summary>Counts frames, marks the stream up at its first frame, and offers frames at the detection rate.</summary>
+    /// <summary>Counts frames, marks the stream up at its first frame, and hands frames to the detector.</summary>
     private sealed class Delivery(FrameHub hub, AgentHealth health, ILogger logger, StreamOptions stream, Func<TimeSpan?, CameraPose?> poseAt)
     {
         private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
@@ -235,23 +289,51 @@ public sealed partial class VideoStreamService(
 
         public long Frames { get; private set; }
 
+        /// <summary>A live frame, offered when it is sampled or the detection interval has passed; it replaces the one still waiting.</summary>
         public void Offer(Mat pixels, bool sampled, TimeSpan? videoTime = null)
         {
-            AgentMetrics.FramesRead.WithLabels(stream.Id).Inc();
+            Read(pixels);
+            if (sampled || _sinceOffer.Elapsed >= _interval)
+            {
+                _sinceOffer.Restart();
+                health.FrameWaiting();
+                hub.OfferVideo(FrameOf(pixels, DateTimeOffset.UtcNow, videoTime));
+            }
+        }
+
+        /// <summary>A recorded frame, queued: the reader waits while the detector is busy.</summary>
+        public void Enqueue(Mat pixels, DateTimeOffset capturedAt, TimeSpan videoTime, CancellationToken stoppingToken)
+        {
+            Read(pixels);
+            health.FrameWaiting();
+            var frame = FrameOf(pixels, capturedAt, videoTime);
+            try
+            {
+                hub.EnqueueFileAsync(frame, stoppingToken).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                frame.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A frame read and not handed on (between detection intervals).</summary>
+        public void Pass() => AgentMetrics.FramesRead.WithLabels(stream.Id).Inc();
+
+        private void Read(Mat pixels)
+        {
+            Pass();
             if (Frames++ == 0)
             {
                 health.Report(stream.Id, SourceState.Up, $"{pixels.Width}×{pixels.Height}");
                 AgentMetrics.SourceUp.WithLabels(stream.Id).Set(1);
                 LogUp(logger, stream.Id, pixels.Width, pixels.Height);
             }
-
-            if (sampled || _sinceOffer.Elapsed >= _interval)
-            {
-                _sinceOffer.Restart();
-                health.FrameWaiting();
-                hub.OfferVideo(new Frame(stream.Id, DateTimeOffset.UtcNow, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles, IsVideo = true });
-            }
         }
+
+        private Frame FrameOf(Mat pixels, DateTimeOffset capturedAt, TimeSpan? videoTime) =>
+            new(stream.Id, capturedAt, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles, IsVideo = true };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry of stream {Source}: frames refused for a failed checksum or signature (counted in edge_agent_telemetry_rejected_total; said once)")]
