@@ -43,13 +43,11 @@ public static class AlertingServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(configuration[$"{MqttOptions.SectionName}:Host"]))
         {
-            services.AddSingleton<MqttConnection>();
+            services.AddHostedSingleton<MqttConnection>();
             services.AddSingleton<IAlertSender>(sp => sp.GetRequiredService<MqttConnection>());
-            services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
         }
 
-        services.AddSingleton<OutboxDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedSingleton<OutboxDispatcher>();
         services.AddSingleton(sp => new AlertRaiser(
             sp.GetRequiredService<ZoneMap>(),
             sp.GetRequiredService<CameraRegistry>(),

@@ -15,10 +15,8 @@ public static class RecordingRegistration
 
         // The read side opens the file the write store has created (and brought up to date).
         services.AddSingleton(sp => new RecordQueries(sp.GetRequiredService<RecordDatabase>().Path));
-        services.AddSingleton<SnapshotStore>();
-        services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
-        services.AddSingleton<RecordWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
+        services.AddHostedSingleton<SnapshotStore>();
+        services.AddHostedSingleton<RecordWriter>();
         services.AddHostedService<SourceStateRecorder>();
         return services;
     }

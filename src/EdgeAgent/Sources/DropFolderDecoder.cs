@@ -57,7 +57,7 @@ internal sealed partial class DropFolderDecoder(
             var picture = detectorOptions.DecodesWholePictures
                 ? PictureReader.Read(file.FullPath, 0, 0, maxMegapixels: options.MaxPictureMegapixels)
                 : PictureReader.Read(file.FullPath, detector.Manifest.Input.Width, detector.Manifest.Input.Height, maxMegapixels: options.MaxPictureMegapixels);
-            return new DecodedPicture(picture, folder.DronePhotos ? PhotoPose(file) : cameras.PoseOf(folder.Id), Clock(folder, picture.CapturedAt, key));
+            return new DecodedPicture(picture, folder.DronePhotos ? PhotoPose(folder, file) : cameras.PoseOf(folder.Id), Clock(folder, picture.CapturedAt, key));
         }
         finally
         {
@@ -66,7 +66,7 @@ internal sealed partial class DropFolderDecoder(
     }
 
     /// <summary>A drone photo's own pose; none (no position) when it has none or it cannot be read.</summary>
-    private CameraPose? PhotoPose(PictureFile file)
+    private CameraPose? PhotoPose(DropFolderOptions folder, PictureFile file)
     {
         try
         {
@@ -74,7 +74,7 @@ internal sealed partial class DropFolderDecoder(
         }
         catch (InvalidDataException e)
         {
-            LogNoPose(logger, file.Name, e.Message);
+            LogNoPose(logger, folder.Id, file.Name, e.Message);
             return null;
         }
     }
@@ -107,6 +107,6 @@ internal sealed partial class DropFolderDecoder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: {Issue} (said once per camera; each such picture is flagged in the records)")]
     private static partial void LogClock(ILogger logger, string source, string file, string issue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {File}: no pose: {Reason}")]
-    private static partial void LogNoPose(ILogger logger, string file, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: no pose: {Reason}")]
+    private static partial void LogNoPose(ILogger logger, string source, string file, string reason);
 }

@@ -11,6 +11,5 @@ public static class SyncRegistration
     /// </summary>
     public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration) => services
         .AddValidatedOptions<SyncOptions>(configuration)
-        .AddSingleton<SyncService>()
-        .AddHostedService(sp => sp.GetRequiredService<SyncService>());
+        .AddHostedSingleton<SyncService>();
 }

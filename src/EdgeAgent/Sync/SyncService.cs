@@ -225,7 +225,7 @@ public sealed partial class SyncService(
         _behind = behind;
         if (crossed)
         {
-            LogBehind(logger, _backlog.Records, _options.BacklogLimit, _options.BacklogMaxAge);
+            LogBehind(logger, Behind()!);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed partial class SyncService(
     {
         var (records, oldest, _) = _backlog;
         return _behind
-            ? $"{records} records wait to reach the central database, the oldest since {oldest:u} (Sync:BacklogLimit {_options.BacklogLimit}, Sync:BacklogMaxAge {_options.BacklogMaxAge})"
+            ? $"{records} records wait to reach the central database, the oldest since {oldest:u}: past Sync:BacklogLimit {_options.BacklogLimit} or Sync:BacklogMaxAge {_options.BacklogMaxAge}"
             : null;
     }
 
@@ -255,6 +255,6 @@ public sealed partial class SyncService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the last shipment before stopping did not go ({Error}); what waits goes at the next start")]
     private static partial void LogLastShipmentFailed(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: {Records} records wait to reach the central database, past Sync:BacklogLimit {Limit} or Sync:BacklogMaxAge {MaxAge}")]
-    private static partial void LogBehind(ILogger logger, long records, int limit, TimeSpan maxAge);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: {Backlog}")]
+    private static partial void LogBehind(ILogger logger, string backlog);
 }
