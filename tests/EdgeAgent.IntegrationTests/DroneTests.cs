@@ -173,14 +173,7 @@ public sealed class DroneTests
     public async Task A_live_udp_stream_with_klv_inside_places_what_its_camera_sees()
     {
         using var folder = new TempFolder();
-        var video = folder.File("person.mp4");
-        await MakeVideoAsync(video);
-
-        // The person's video with the KLV of real footage (EG 0104, Fort A.P. Hill) beside it, in one transport stream.
-        var aphill = TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", "drone"), "aphill_klv_10s.ts");
-        var muxed = folder.File("flight.ts");
-        await FfmpegAsync("-v", "error", "-i", video, "-i", aphill, "-map", "0:v", "-map", "1:d", "-c", "copy", "-t", "6", "-f", "mpegts", "-y", muxed);
-
+        var muxed = await MakeKlvFlightAsync(folder);
         var port = FreePort.Next();
         var stream = new JsonObject
         {
@@ -207,15 +200,61 @@ public sealed class DroneTests
             await DaemonTests.WaitUntilAsync(() => (placed = PlacedPerson(db)) is not null, agent);
             var (latitude, longitude) = placed!.Value;
 
-            // Where the footage's own frame centres are, 2.8 km from the aircraft: the person is in that frame.
-            var centres = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(aphill).Samples.Select(s => s.Sample.ReportedFrameCenter!.Value).ToList();
-            var nearest = centres.Min(c => Metres(c.Latitude, c.Longitude, latitude, longitude));
-            Assert.True(nearest < 500, $"placed at {latitude}, {longitude}, {nearest:F0} m from the nearest frame centre");
+            AssertInFrameCentres(latitude, longitude);
         }
         finally
         {
             downlink.Kill();
         }
+    }
+
+    [Fact]
+    public async Task A_recorded_flight_with_klv_inside_is_placed_and_dated_by_its_telemetry()
+    {
+        using var folder = new TempFolder();
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = await MakeKlvFlightAsync(folder),
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Klv" },
+        };
+        var config = DaemonTests.DaemonConfig(folder, null, null, streams: new JsonArray(stream));
+        using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await agent.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
+
+        using var db = new SqliteConnection($"Data Source={folder.File("state/edge-agent.db")};Mode=ReadOnly;Pooling=False");
+        (double Latitude, double Longitude)? placed = null;
+        await DaemonTests.WaitUntilAsync(() => (placed = PlacedPerson(db)) is not null, agent);
+        AssertInFrameCentres(placed!.Value.Latitude, placed.Value.Longitude);
+
+        // Seen when the footage was flown (its first precision time stamp, 2008), not when it was read.
+        var flown = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(Aphill).Samples[0].Sample.Time!.Value;
+        Assert.Contains($"a recorded flight that began at {flown:u}", agent.Error, StringComparison.Ordinal);
+        db.Open();
+        using var select = db.CreateCommand();
+        select.CommandText = "SELECT first_seen FROM tracks WHERE label = 'person' AND placed_by = 'ground' LIMIT 1";
+        var firstSeen = DateTimeOffset.Parse((string)select.ExecuteScalar()!, CultureInfo.InvariantCulture);
+        Assert.InRange(firstSeen - flown, TimeSpan.Zero, TimeSpan.FromSeconds(6));
+    }
+
+    private static string Aphill => TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", "drone"), "aphill_klv_10s.ts");
+
+    // The person's video with the KLV of real footage (EG 0104, Fort A.P. Hill) beside it, in one transport stream.
+    private static async Task<string> MakeKlvFlightAsync(TempFolder folder)
+    {
+        var video = folder.File("person.mp4");
+        await MakeVideoAsync(video);
+        var muxed = folder.File("flight.ts");
+        await FfmpegAsync("-v", "error", "-i", video, "-i", Aphill, "-map", "0:v", "-map", "1:d", "-c", "copy", "-t", "6", "-f", "mpegts", "-y", muxed);
+        return muxed;
+    }
+
+    // Where the footage's own frame centres are, 2.8 km from the aircraft: the person is in that frame.
+    private static void AssertInFrameCentres(double latitude, double longitude)
+    {
+        var centres = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(Aphill).Samples.Select(s => s.Sample.ReportedFrameCenter!.Value).ToList();
+        var nearest = centres.Min(c => Metres(c.Latitude, c.Longitude, latitude, longitude));
+        Assert.True(nearest < 500, $"placed at {latitude}, {longitude}, {nearest:F0} m from the nearest frame centre");
     }
 
     private static (double Latitude, double Longitude)? PlacedPerson(SqliteConnection db)

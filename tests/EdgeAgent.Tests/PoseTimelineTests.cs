@@ -2,6 +2,7 @@ namespace EdgeAgent.Tests;
 
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Testing;
 
 /// <summary>Frames between telemetry samples, and frames far from any.</summary>
 public sealed class PoseTimelineTests
@@ -46,5 +47,24 @@ public sealed class PoseTimelineTests
         Assert.Null(options.Complete(msl with { AltitudeReference = AltitudeReference.TakeOff }).HeightAboveGround);
         Assert.Equal(50, options.Complete(At(-1.2, 0) with { Altitude = 1650 }).HeightAboveGround);
         Assert.Null(new StreamTelemetryOptions().Complete(msl).HeightAboveGround);
+    }
+
+    [Fact]
+    public void A_recorded_flight_with_misb_time_stamps_knows_when_it_began_and_one_with_dji_local_time_does_not()
+    {
+        static string Shared(string folder, string name) => TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", folder), name);
+        var klv = Shared("drone", "aphill_klv_10s.ts");
+        var options = new StreamTelemetryOptions { Kind = TelemetryKind.Klv };
+
+        // The first packet's precision time stamp is the video's start (the timeline counts from its PTS).
+        var first = EdgeAgent.Telemetry.Klv.KlvTelemetry.ReadFile(klv).Samples[0].Sample.Time!.Value;
+        Assert.Equal(first, PoseTimeline.Load(klv, options).VideoStart);
+        Assert.InRange(first.Year, 2000, DateTimeOffset.UtcNow.Year);
+
+        // DJI subtitles carry a clock, in local time without its zone: not a start to date frames by.
+        var srt = new StreamTelemetryOptions { Kind = TelemetryKind.Srt, Path = Shared("telemetry", "dji__MAVIC3.srt"), HorizontalFieldOfView = 80 };
+        var timeline = PoseTimeline.Load("flight.mp4", srt);
+        Assert.True(timeline.Count > 0);
+        Assert.Null(timeline.VideoStart);
     }
 }

@@ -121,19 +121,20 @@ public sealed partial class VideoStreamService(
         // The pose of a frame: a live aircraft's latest, a recorded flight's at the frame's time, or the configured camera's.
         var fixedPose = cameras.PoseOf(stream.Id);
         Func<TimeSpan?, CameraPose?> poseAt = _ => fixedPose;
+        PoseTimeline? timeline = null;
         if (live is not null)
         {
             poseAt = _ => live.PoseNow();
         }
         else if (stream.Telemetry.Kind != TelemetryKind.None)
         {
-            var timeline = recorded.Value;
+            timeline = recorded.Value;
             poseAt = at => at is { } t ? timeline.PoseAt(t) : null;
         }
 
         var delivery = new Delivery(hub, health, logger, stream, poseAt);
         var reason = stream.IsNetworkStream ? ReadWithFfmpeg(stream, delivery, stream.Telemetry.Kind == TelemetryKind.Klv ? live?.Port : null, stoppingToken)
-            : stream.Pipeline.Length == 0 && live is null ? ReadRecording(stream, delivery, stoppingToken)
+            : stream.Pipeline.Length == 0 && live is null ? ReadRecording(stream, delivery, VideoStart(stream, timeline), stoppingToken)
             : ReadWithOpenCv(stream, delivery, stoppingToken);
         if (delivery.Frames > 0)
         {
@@ -182,12 +183,28 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>
+    /// When a recorded video began: by its telemetry's UTC clock when it has one that was set (a
+    /// flight read days later is dated when it was flown), else now, as the reading begins.
+    /// </summary>
+    private DateTimeOffset VideoStart(StreamOptions stream, PoseTimeline? timeline)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (timeline?.VideoStart is { } start && start.Year >= 2000 && start < now + TimeSpan.FromDays(1))
+        {
+            LogFlightClock(logger, stream.Id, start);
+            return start;
+        }
+
+        return now;
+    }
+
+    /// <summary>
     /// A recorded file, through OpenCV: a frame per detection interval of the video's own time, each
-    /// stamped with the time the reading began plus its time in the video, queued for the detector
-    /// and waited for rather than dropped. A flight read on a machine slower than the video is read
+    /// stamped with <paramref name="began"/> plus its time in the video, queued for the detector and
+    /// waited for rather than dropped. A flight read on a machine slower than the video is read
     /// whole, and its tracks follow the video's clock, not the reader's.
     /// </summary>
-    private static string ReadRecording(StreamOptions stream, Delivery delivery, CancellationToken stoppingToken)
+    private static string ReadRecording(StreamOptions stream, Delivery delivery, DateTimeOffset began, CancellationToken stoppingToken)
     {
         using var capture = new VideoCapture(stream.Url, VideoCaptureAPIs.FFMPEG);
         if (!capture.IsOpened())
@@ -195,7 +212,6 @@ public sealed partial class VideoStreamService(
             return "cannot be opened";
         }
 
-        var began = DateTimeOffset.UtcNow;
         var interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
         var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
         var (at, due, first) = (TimeSpan.Zero, TimeSpan.Zero, true);
@@ -344,6 +360,9 @@ public sealed partial class VideoStreamService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source} is up ({Width}×{Height})")]
     private static partial void LogUp(ILogger logger, string source, int width, int height);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: a recorded flight that began at {Start:u} by its telemetry's clock; its frames are dated from it")]
+    private static partial void LogFlightClock(ILogger logger, string source, DateTimeOffset start);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file ended; it is read once, and not again until the agent restarts")]
     private static partial void LogEnded(ILogger logger, string source);

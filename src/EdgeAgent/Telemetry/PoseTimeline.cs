@@ -76,14 +76,27 @@ public sealed class PoseTimeline
     private readonly StreamTelemetryOptions _options;
 
     /// <summary>A timeline from samples and the time into the video of each.</summary>
-    public PoseTimeline(IEnumerable<(TimeSpan At, PoseSample Sample)> samples, StreamTelemetryOptions options)
+    /// <param name="samples">The samples, each with its time into the video.</param>
+    /// <param name="options">The stream's telemetry settings.</param>
+    /// <param name="utcClock">Whether the samples' times are the sender's UTC clock (MISB), not a local clock without its zone (DJI).</param>
+    public PoseTimeline(IEnumerable<(TimeSpan At, PoseSample Sample)> samples, StreamTelemetryOptions options, bool utcClock = false)
     {
         _samples = samples.OrderBy(s => s.At).ToArray();
         _options = options;
+        if (utcClock && _samples.FirstOrDefault(s => s.Sample.Time is not null) is { Sample.Time: { } time } first)
+        {
+            VideoStart = time - first.At;
+        }
     }
 
     /// <summary>Samples on the timeline.</summary>
     public int Count => _samples.Length;
+
+    /// <summary>
+    /// When the video began by the sender's UTC clock (MISB precision time stamps); null where the
+    /// telemetry has none (DJI subtitles write local time without its zone).
+    /// </summary>
+    public DateTimeOffset? VideoStart { get; }
 
     /// <summary>Loads the telemetry of a video file; throws <see cref="IOException"/> or <see cref="InvalidDataException"/> naming the file.</summary>
     public static PoseTimeline Load(string videoPath, StreamTelemetryOptions options)
@@ -110,7 +123,8 @@ public sealed class PoseTimeline
                     klv.Samples.Select(s => (s.Pts is { } pts && first.Pts is { } start
                         ? TimeSpan.FromSeconds((pts - start) / 90_000.0)
                         : (s.Sample.Time - first.Sample.Time) ?? TimeSpan.Zero, s.Sample)),
-                    options);
+                    options,
+                    utcClock: true);
             default:
                 return new PoseTimeline([], options);
         }
