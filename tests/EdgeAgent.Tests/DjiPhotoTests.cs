@@ -24,7 +24,8 @@ public sealed class DjiPhotoTests
 
         // CalibratedFocalLength 3666.67 px over the 1058-px-wide crop: 2·atan(529 / 3666.67) = 16.42°.
         Assert.Equal(16.419, sample.HorizontalFieldOfView!.Value, 3);
-        Assert.Equal(new DateTimeOffset(2020, 6, 4, 22, 10, 30, TimeSpan.Zero), sample.Time);
+        Assert.Equal(new DateTime(2020, 6, 4, 22, 10, 30), sample.LocalTime);
+        Assert.Null(sample.Time);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using EdgeAgent.Testing;
 /// <summary>Every DJI subtitle format in the shared set, first and last sample as the files say them.</summary>
 public sealed class SrtTests
 {
-    private static readonly DateTimeOffset? NoClock = null;
+    private static readonly DateTime? NoClock = null;
 
     public static TheoryData<string, int, double, double, double?, double, double, double?> Files => new()
     {
@@ -40,22 +40,23 @@ public sealed class SrtTests
     {
         string Path(string name) => System.IO.Path.Combine(TestPaths.Shared, "testdata", "telemetry", name);
         var mavic3 = SrtTelemetry.ReadFile(Path("dji__MAVIC3.srt")).Samples[0];
-        Assert.Equal(new DateTimeOffset(2021, 12, 25, 12, 27, 52, 373, TimeSpan.Zero), mavic3.Time);
+        Assert.Equal(new DateTime(2021, 12, 25, 12, 27, 52, 373), mavic3.LocalTime);
+        Assert.Null(mavic3.Time);
         Assert.Equal(0.401, mavic3.Altitude);
 
         var air2s = SrtTelemetry.ReadFile(Path("dji__air2s.srt")).Samples[^1];
-        Assert.Equal(new DateTimeOffset(2022, 8, 7, 13, 40, 41, 308, TimeSpan.Zero), air2s.Time);
+        Assert.Equal(new DateTime(2022, 8, 7, 13, 40, 41, 308), air2s.LocalTime);
         Assert.Equal(TimeSpan.FromMilliseconds(533), air2s.VideoTime);
         Assert.Equal(117.1, air2s.Altitude);
 
         var rtk = SrtTelemetry.ReadFile(Path("dji__p4_rtk.SRT")).Samples[0];
-        Assert.Equal(NoClock, rtk.Time);
+        Assert.Equal(NoClock, rtk.LocalTime);
         Assert.Equal((-24.4, 0.0, 110.4), (rtk.Sensor.Pitch!.Value, rtk.Sensor.Roll!.Value, rtk.Sensor.Yaw!.Value));
         Assert.Equal((2.7, -7.0, 110.1), (rtk.Platform.Pitch!.Value, rtk.Platform.Roll!.Value, rtk.Platform.Yaw!.Value));
         Assert.True(rtk.GimbalIsEarthReferenced);
 
         var matrice = SrtTelemetry.ReadFile(Path("dji__matrice_300.srt")).Samples[^1];
-        Assert.Equal(new DateTimeOffset(2022, 6, 21, 16, 12, 37, TimeSpan.Zero), matrice.Time);
+        Assert.Equal(new DateTime(2022, 6, 21, 16, 12, 37), matrice.LocalTime);
     }
 
     [Fact]

@@ -67,8 +67,8 @@ internal static class TelemetryCommand
                 Console.WriteLine(csv ? string.Join(',', Columns.Select(c => Csv(row[c]))) : row.ToJsonString());
             }
 
-            var times = samples.Where(s => s.Time is not null).Select(s => s.Time!.Value).ToList();
-            var span = times.Count > 0 ? $", {times.Min():O} to {times.Max():O}" : "";
+            var times = samples.Select(s => (s.Time?.UtcDateTime ?? s.LocalTime, Stamp(s))).Where(t => t.Item1 is not null).OrderBy(t => t.Item1).ToList();
+            var span = times.Count > 0 ? $", {times[0].Item2} to {times[^1].Item2}" : "";
             var perSample = samples.Count == 0 ? "" : string.Create(
                 CultureInfo.InvariantCulture, $"; read {decoding.TotalMicroseconds / samples.Count:F1} µs and projected {projecting.TotalMicroseconds / samples.Count:F1} µs a sample");
             await Console.Error.WriteLineAsync($"{path}: {samples.Count} samples{problems}{span}{perSample}").ConfigureAwait(false);
@@ -103,12 +103,17 @@ internal static class TelemetryCommand
         }
     }
 
+    // UTC with its Z; DJI's local clock as it is written, without a zone, for none is known.
+    private static string? Stamp(PoseSample s) =>
+        s.Time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+        ?? s.LocalTime?.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+
     private static JsonObject Row(PoseSample s, GeoPosition? centre)
     {
         static JsonNode? Point(GeoPosition? p) => p is { } g ? new JsonObject { ["latitude"] = g.Latitude, ["longitude"] = g.Longitude } : null;
         return new JsonObject
         {
-            ["time"] = s.Time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            ["time"] = Stamp(s),
             ["video_time_s"] = s.VideoTime?.TotalSeconds,
             ["latitude"] = s.Position?.Latitude,
             ["longitude"] = s.Position?.Longitude,

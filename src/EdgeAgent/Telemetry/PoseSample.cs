@@ -22,8 +22,14 @@ public enum AltitudeReference
 /// </summary>
 public sealed record PoseSample
 {
-    /// <summary>When the sample was taken (UTC); null when the sender gives no clock (older DJI subtitles).</summary>
+    /// <summary>When the sample was taken, by a UTC clock (MISB precision time stamps, MAVLink's arrival); null otherwise.</summary>
     public DateTimeOffset? Time { get; init; }
+
+    /// <summary>
+    /// When the sample was taken by the aircraft's local clock, whose zone it does not say (DJI
+    /// subtitles and photos); null when it gives none (older DJI subtitles) or a UTC <see cref="Time"/>.
+    /// </summary>
+    public DateTime? LocalTime { get; init; }
 
     /// <summary>Time into the video the sample belongs to (DJI subtitles), if known.</summary>
     public TimeSpan? VideoTime { get; init; }

@@ -78,12 +78,11 @@ public sealed class PoseTimeline
     /// <summary>A timeline from samples and the time into the video of each.</summary>
     /// <param name="samples">The samples, each with its time into the video.</param>
     /// <param name="options">The stream's telemetry settings.</param>
-    /// <param name="utcClock">Whether the samples' times are the sender's UTC clock (MISB), not a local clock without its zone (DJI).</param>
-    public PoseTimeline(IEnumerable<(TimeSpan At, PoseSample Sample)> samples, StreamTelemetryOptions options, bool utcClock = false)
+    public PoseTimeline(IEnumerable<(TimeSpan At, PoseSample Sample)> samples, StreamTelemetryOptions options)
     {
         _samples = samples.OrderBy(s => s.At).ToArray();
         _options = options;
-        if (utcClock && _samples.FirstOrDefault(s => s.Sample.Time is not null) is { Sample.Time: { } time } first)
+        if (_samples.FirstOrDefault(s => s.Sample.Time is not null) is { Sample.Time: { } time } first)
         {
             VideoStart = time - first.At;
         }
@@ -123,8 +122,7 @@ public sealed class PoseTimeline
                     klv.Samples.Select(s => (s.Pts is { } pts && first.Pts is { } start
                         ? TimeSpan.FromSeconds((pts - start) / 90_000.0)
                         : (s.Sample.Time - first.Sample.Time) ?? TimeSpan.Zero, s.Sample)),
-                    options,
-                    utcClock: true);
+                    options);
             default:
                 return new PoseTimeline([], options);
         }

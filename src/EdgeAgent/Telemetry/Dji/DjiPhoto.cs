@@ -51,7 +51,7 @@ public static class DjiPhoto
         var taken = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault()?.GetDescription(ExifDirectoryBase.TagDateTimeOriginal);
         return new PoseSample
         {
-            Time = DateTime.TryParseExact(taken, "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+            LocalTime = DateTime.TryParseExact(taken, "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null,
             Position = new GeoPosition(gps.Latitude, gps.Longitude),
             Altitude = Dji("AbsoluteAltitude"),
             HeightAboveGround = Dji("RelativeAltitude"),

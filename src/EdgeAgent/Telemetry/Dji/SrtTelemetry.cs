@@ -145,7 +145,7 @@ public static partial class SrtTelemetry
         var gimbal = Triple("G.PRY", block);
         return new PoseSample
         {
-            Time = Clock(block),
+            LocalTime = Clock(block),
             VideoTime = TimeSpan.ParseExact(timing.Groups[1].Value, @"hh\:mm\:ss\,fff", CultureInfo.InvariantCulture),
             Position = GeoPosition.Of(latitude, longitude),
             Altitude = altitude,
@@ -157,7 +157,7 @@ public static partial class SrtTelemetry
         };
     }
 
-    private static DateTimeOffset? Clock(string block)
+    private static DateTime? Clock(string block)
     {
         var m = ClockPattern().Match(block);
         if (!m.Success)
@@ -167,7 +167,7 @@ public static partial class SrtTelemetry
 
         int Group(string name) => int.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture);
         var millis = m.Groups["ms"].Success ? int.Parse(m.Groups["ms"].Value.PadRight(3, '0')[..3], CultureInfo.InvariantCulture) : 0;
-        return new DateTimeOffset(Group("y"), Group("mo"), Group("d"), Group("h"), Group("mi"), Group("s"), millis, TimeSpan.Zero);
+        return new DateTime(Group("y"), Group("mo"), Group("d"), Group("h"), Group("mi"), Group("s"), millis, DateTimeKind.Unspecified);
     }
 
     // DJI writes the angles pitch, roll, yaw.
