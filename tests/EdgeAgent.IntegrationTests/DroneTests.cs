@@ -93,10 +93,10 @@ public sealed class DroneTests
     {
         using var folder = new TempFolder();
         var video = folder.File("DJI_0002.MP4");
-        await MakeVideoAsync(video, 1920, 1440);
+        await MakeVideoAsync(video, 832, 624);
         await File.WriteAllTextAsync(folder.File("DJI_0002.SRT"), Hover(180));
 
-        // Every frame of the 6 s at 10 frames/s, each large enough to be cut in tiles: slower than real time for one worker here.
+        // Every frame of the 6 s at 10 frames/s, each just large enough to be cut in tiles: slower than real time for one worker here.
         var stream = new JsonObject
         {
             ["Id"] = "DRONE-1",
@@ -121,6 +121,12 @@ public sealed class DroneTests
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
         Assert.Contains("edge_agent_frames_read_total{source=\"DRONE-1\"} 60", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("edge_agent_frames_dropped_total{source=\"DRONE-1\"}", metrics, StringComparison.Ordinal);
+
+        // Read to its end: the source has ended, and nothing is wrong.
+        using var health = await http.GetAsync($"http://127.0.0.1:{metricsPort}/healthz");
+        var said = await health.Content.ReadAsStringAsync();
+        Assert.True(health.IsSuccessStatusCode, said);
+        Assert.Contains("\nDRONE-1: ended\n", said, StringComparison.Ordinal);
 
         // One track over the whole video, on its clock: 5.x s from the first sighting to the last, in
         // (nearly) every one of the 60 frames — the detector's pace does not split or thin it.

@@ -68,7 +68,7 @@ public sealed partial class VideoStreamService(
 
             if (reason == FileEnded)
             {
-                health.Report(stream.Id, SourceState.Ended, FileEnded);
+                health.Report(stream.Id, SourceState.Ended);
                 AgentMetrics.SourceUp.WithLabels(stream.Id).Set(0);
                 LogEnded(logger, stream.Id);
                 return;
