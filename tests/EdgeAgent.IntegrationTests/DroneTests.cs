@@ -215,6 +215,40 @@ public sealed class DroneTests
     }
 
     [Fact]
+    public async Task A_recorded_flight_read_to_its_end_is_not_read_again_after_a_restart()
+    {
+        using var folder = new TempFolder();
+        await using var smtp = await Smtp4dev.StartNewAsync();
+        var video = folder.File("DJI_0003.MP4");
+        await MakeVideoAsync(video);
+        await File.WriteAllTextAsync(folder.File("DJI_0003.SRT"), Hover(180));
+        var stream = new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = video,
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
+        };
+        var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
+        const string Tracks = "SELECT COUNT(*) FROM tracks WHERE source_id = 'DRONE-1'";
+        const string Alerts = "SELECT COUNT(*) FROM outbox";
+        long tracks, alerts;
+        using (var first = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await first.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
+            (tracks, alerts) = (DaemonTests.StateCount(folder, Tracks), DaemonTests.StateCount(folder, Alerts));
+            Assert.True(tracks > 0 && alerts > 0, $"{tracks} tracks, {alerts} alerts: {first.Error}");
+            await AgentProcess.SignalAsync(first.Process, "TERM");
+            Assert.Equal(0, (await first.WaitForExitAsync(Patience)).Code);
+        }
+
+        // Started again (systemd after a power cut, say): the flight is not counted or alerted twice.
+        using var second = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await second.WaitForErrorAsync("Stream DRONE-1: the recorded file was read to its end on", Patience);
+        Assert.Equal((tracks, alerts), (DaemonTests.StateCount(folder, Tracks), DaemonTests.StateCount(folder, Alerts)));
+        Assert.DoesNotContain("Stream DRONE-1 is up", second.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_recorded_flight_with_klv_inside_is_placed_and_dated_by_its_telemetry()
     {
         using var folder = new TempFolder();

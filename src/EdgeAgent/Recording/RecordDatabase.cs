@@ -14,7 +14,7 @@ using Microsoft.Data.Sqlite;
 /// records and alerts — in one transaction, so after any crash a picture is either fully done or not
 /// at all, and an alert is never stored without the record that raised it.
 /// </summary>
-public sealed class RecordDatabase : IPictureLedger, IDisposable
+public sealed class RecordDatabase : IPictureLedger, IRecordingLedger, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -162,7 +162,30 @@ public sealed class RecordDatabase : IPictureLedger, IDisposable
         insert.ExecuteNonQuery();
     }
 
-    /// <summary>Records that a source changed state (up, reconnecting, failed, stopped), for the report's downtime.</summary>
+    /// <inheritdoc />
+    public DateTimeOffset? ReadAt(FileKey file)
+    {
+        lock (_readerLock)
+        {
+            using var select = _reader.Command("SELECT done_at FROM recordings_done WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
+            Bind(select, file);
+            return select.ExecuteScalar() is string at ? RecordSchema.Time(at) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Read(FileKey file, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            using var insert = _connection.Command("INSERT OR REPLACE INTO recordings_done (source_id, path, size, modified_ticks, done_at) VALUES ($s, $p, $z, $m, $at)");
+            Bind(insert, file);
+            insert.Parameters.AddWithValue("$at", Text(at));
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Records that a source changed state (up, reconnecting, failed, stopped, ended), for the report's downtime.</summary>
     public void RecordSourceState(string sourceId, string state, string detail, DateTimeOffset at)
     {
         lock (_lock)

@@ -74,6 +74,13 @@ public static class RecordSchema
             detections INTEGER NOT NULL,
             failure TEXT,
             PRIMARY KEY (source_id, path, size, modified_ticks));
+        CREATE TABLE IF NOT EXISTS recordings_done (
+            source_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ticks INTEGER NOT NULL,
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (source_id, path, size, modified_ticks));
         """ + VerdictsTable;
 
     /// <summary>

@@ -12,6 +12,7 @@ public static class RecordingRegistration
         services.AddValidatedOptions<RecordingOptions>(configuration);
         services.AddSingleton<RecordDatabase>();
         services.AddSingleton<Sources.IPictureLedger>(sp => sp.GetRequiredService<RecordDatabase>());
+        services.AddSingleton<Sources.IRecordingLedger>(sp => sp.GetRequiredService<RecordDatabase>());
 
         // The read side opens the file the write store has created (and brought up to date).
         services.AddSingleton(sp => new RecordQueries(sp.GetRequiredService<RecordDatabase>().Path));

@@ -29,3 +29,16 @@ public interface IPictureLedger
     /// <summary>Whether the file's record was committed.</summary>
     bool IsDone(FileKey file);
 }
+
+/// <summary>
+/// The ledger of recorded video files read to their end (a stream's file: the source, the file's
+/// path, size and time): such a file is not read again, after a restart either.
+/// </summary>
+public interface IRecordingLedger
+{
+    /// <summary>When the file was read to its end, its last frame committed; null when it was not.</summary>
+    DateTimeOffset? ReadAt(FileKey file);
+
+    /// <summary>Notes that the file was read to its end and its last frame committed.</summary>
+    void Read(FileKey file, DateTimeOffset at);
+}

@@ -20,7 +20,8 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 /// count its animals and send its alerts twice.
 /// </summary>
 public sealed partial class VideoStreamService(
-    IOptions<SourcesOptions> options, FrameHub hub, CameraRegistry cameras, AgentHealth health, ILogger<VideoStreamService> logger) : BackgroundService
+    IOptions<SourcesOptions> options, FrameHub hub, CameraRegistry cameras, IRecordingLedger ledger, AgentHealth health, ILogger<VideoStreamService> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan FirstFrameAllowance = TimeSpan.FromSeconds(10);
 
@@ -48,13 +49,21 @@ public sealed partial class VideoStreamService(
         // reconnection; a read that failed is tried again.
         var recorded = new Lazy<PoseTimeline>(() => PoseTimeline.Load(stream.Url, stream.Telemetry), LazyThreadSafetyMode.PublicationOnly);
         var failures = 0;
+        var file = RecordingOf(stream);
+        if (file is { } key && ledger.ReadAt(key) is { } readAt)
+        {
+            health.Report(stream.Id, SourceState.Ended);
+            LogReadBefore(logger, stream.Id, readAt);
+            return;
+        }
+
         health.Report(stream.Id, SourceState.Starting);
         while (!stoppingToken.IsCancellationRequested)
         {
             string reason;
             try
             {
-                reason = ReadUntilLost(stream, live, recorded, stoppingToken, ref failures);
+                reason = ReadUntilLost(stream, file, live, recorded, stoppingToken, ref failures);
             }
             catch (Exception e) when (e is OpenCVException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
             {
@@ -116,7 +125,7 @@ public sealed partial class VideoStreamService(
     }
 
     /// <summary>Opens the stream and reads it until it fails; returns why it stopped.</summary>
-    private string ReadUntilLost(StreamOptions stream, LiveTelemetryListener? live, Lazy<PoseTimeline> recorded, CancellationToken stoppingToken, ref int failures)
+    private string ReadUntilLost(StreamOptions stream, FileKey? file, LiveTelemetryListener? live, Lazy<PoseTimeline> recorded, CancellationToken stoppingToken, ref int failures)
     {
         // The pose of a frame: a live aircraft's latest, a recorded flight's at the frame's time, or the configured camera's.
         var fixedPose = cameras.PoseOf(stream.Id);
@@ -141,7 +150,35 @@ public sealed partial class VideoStreamService(
             failures = 0;
         }
 
+        if (reason == FileEnded && file is { } key)
+        {
+            // Noted once its last frame is committed: stopped before that, it is read again, whole.
+            try
+            {
+                delivery.LastHandedOn.Wait(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return "stopping";
+            }
+
+            ledger.Read(key, DateTimeOffset.UtcNow);
+        }
+
         return reason;
+    }
+
+    /// <summary>A recorded file as the ledger knows it (its path, size and time, when the stream starts); null for a live stream.</summary>
+    private static FileKey? RecordingOf(StreamOptions stream)
+    {
+        if (stream.Pipeline.Length > 0 || string.IsNullOrEmpty(stream.Url))
+        {
+            return null;
+        }
+
+        // Exists and what follows read one snapshot of the file: no throw if it goes meanwhile.
+        var file = new FileInfo(stream.Url);
+        return file.Exists ? new FileKey(stream.Id, file.FullName, file.Length, file.LastWriteTimeUtc.Ticks) : null;
     }
 
     /// <summary>Network streams, through an ffmpeg child process.</summary>
@@ -305,6 +342,9 @@ public sealed partial class VideoStreamService(
 
         public long Frames { get; private set; }
 
+        /// <summary>Completes when the last frame handed on is committed (or dropped).</summary>
+        public Task LastHandedOn { get; private set; } = Task.CompletedTask;
+
         /// <summary>A live frame, offered when it is sampled or the detection interval has passed; it replaces the one still waiting.</summary>
         public void Offer(Mat pixels, bool sampled, TimeSpan? videoTime = null)
         {
@@ -313,7 +353,9 @@ public sealed partial class VideoStreamService(
             {
                 _sinceOffer.Restart();
                 health.FrameWaiting();
-                hub.OfferVideo(FrameOf(pixels, DateTimeOffset.UtcNow, videoTime));
+                var frame = FrameOf(pixels, DateTimeOffset.UtcNow, videoTime);
+                LastHandedOn = frame.Done;
+                hub.OfferVideo(frame);
             }
         }
 
@@ -323,6 +365,7 @@ public sealed partial class VideoStreamService(
             Read(pixels);
             health.FrameWaiting();
             var frame = FrameOf(pixels, capturedAt, videoTime);
+            LastHandedOn = frame.Done;
             try
             {
                 hub.EnqueueFileAsync(frame, stoppingToken).AsTask().GetAwaiter().GetResult();
@@ -364,8 +407,11 @@ public sealed partial class VideoStreamService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: a recorded flight that began at {Start:u} by its telemetry's clock; its frames are dated from it")]
     private static partial void LogFlightClock(ILogger logger, string source, DateTimeOffset start);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file ended; it is read once, and not again until the agent restarts")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file ended; it is read once, and not again")]
     private static partial void LogEnded(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file was read to its end on {ReadAt:u}; it is not read again (a changed file is)")]
+    private static partial void LogReadBefore(ILogger logger, string source, DateTimeOffset readAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Source} lost: {Reason}; reconnecting in {Seconds:F1} s")]
     private static partial void LogLost(ILogger logger, string source, string reason, double seconds);
