@@ -24,17 +24,7 @@ public sealed class DroneTests
     {
         using var folder = new TempFolder();
         await using var smtp = await Smtp4dev.StartNewAsync();
-        var video = folder.File("DJI_0001.MP4");
-        await MakeVideoAsync(video);
-
-        await File.WriteAllTextAsync(folder.File("DJI_0001.SRT"), Hover(gimbalYaw));
-
-        var stream = new JsonObject
-        {
-            ["Id"] = "DRONE-1",
-            ["Url"] = video,
-            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
-        };
+        var stream = await RecordedFlightAsync(folder, gimbalYaw);
         var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
         using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
         await agent.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
@@ -92,18 +82,10 @@ public sealed class DroneTests
     public async Task A_recorded_flight_is_read_whole_on_the_videos_clock()
     {
         using var folder = new TempFolder();
-        var video = folder.File("DJI_0002.MP4");
-        await MakeVideoAsync(video, 832, 624);
-        await File.WriteAllTextAsync(folder.File("DJI_0002.SRT"), Hover(180));
 
         // Every frame of the 6 s at 10 frames/s, each just large enough to be cut in tiles: slower than real time for one worker here.
-        var stream = new JsonObject
-        {
-            ["Id"] = "DRONE-1",
-            ["Url"] = video,
-            ["DetectionFps"] = 10,
-            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
-        };
+        var stream = await RecordedFlightAsync(folder, 180, 832, 624);
+        stream["DetectionFps"] = 10;
         var metricsPort = FreePort.Next();
         var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, metricsPort, streams: new JsonArray(stream))))!.AsObject();
         json["Detector"] = new JsonObject { ["Workers"] = 1 };
@@ -219,15 +201,7 @@ public sealed class DroneTests
     {
         using var folder = new TempFolder();
         await using var smtp = await Smtp4dev.StartNewAsync();
-        var video = folder.File("DJI_0003.MP4");
-        await MakeVideoAsync(video);
-        await File.WriteAllTextAsync(folder.File("DJI_0003.SRT"), Hover(180));
-        var stream = new JsonObject
-        {
-            ["Id"] = "DRONE-1",
-            ["Url"] = video,
-            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
-        };
+        var stream = await RecordedFlightAsync(folder, 180);
         var config = DaemonTests.DaemonConfig(folder, smtp, null, streams: new JsonArray(stream));
         const string Tracks = "SELECT COUNT(*) FROM tracks WHERE source_id = 'DRONE-1'";
         const string Alerts = "SELECT COUNT(*) FROM outbox";
@@ -340,11 +314,24 @@ public sealed class DroneTests
         Assert.True(ffmpeg.ExitCode == 0, error);
     }
 
-    // DJI subtitles of a hover 100 m above take-off inside the rhino zone, the camera 30° below the
-    // horizon looking along gimbalYaw: the person stands ~112 m from the point under the drone.
-    private static string Hover(int gimbalYaw) => string.Join("\n", Enumerable.Range(0, 8).Select(i => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{i + 1}\n00:00:{i:00},000 --> 00:00:{i + 1:00},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (35.1000, -1.2001, 15), D 10.00m, H 100.00m, H.S 0.00m/s, V.S 0.00m/s, F.PRY (0.0°, 0.0°, {gimbalYaw}.0°), G.PRY (-30.0°, 0.0°, {gimbalYaw}.0°)\n")));
+    // A recorded flight's stream: the person's video and DJI subtitles of a hover 100 m above take-off
+    // inside the rhino zone, the camera 30° below the horizon looking along gimbalYaw (60° field of
+    // view); the person stands ~112 m from the point under the drone.
+    private static async Task<JsonObject> RecordedFlightAsync(TempFolder folder, int gimbalYaw, int width = 640, int height = 480)
+    {
+        var video = folder.File("DJI_0001.MP4");
+        await MakeVideoAsync(video, width, height);
+        var blocks = Enumerable.Range(0, 8).Select(i => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{i + 1}\n00:00:{i:00},000 --> 00:00:{i + 1:00},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (35.1000, -1.2001, 15), D 10.00m, H 100.00m, H.S 0.00m/s, V.S 0.00m/s, F.PRY (0.0°, 0.0°, {gimbalYaw}.0°), G.PRY (-30.0°, 0.0°, {gimbalYaw}.0°)\n"));
+        await File.WriteAllTextAsync(folder.File("DJI_0001.SRT"), string.Join("\n", blocks));
+        return new JsonObject
+        {
+            ["Id"] = "DRONE-1",
+            ["Url"] = video,
+            ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
+        };
+    }
 
     // Six seconds at 10 frames/s of a camera-trap picture of a person.
     private static Task MakeVideoAsync(string path, int width = 640, int height = 480) => FfmpegAsync(
