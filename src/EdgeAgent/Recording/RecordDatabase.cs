@@ -181,7 +181,14 @@ public sealed class RecordDatabase : IPictureLedger, IRecordingLedger, IDisposab
             using var insert = _connection.Command("INSERT OR REPLACE INTO recordings_done (source_id, path, size, modified_ticks, done_at) VALUES ($s, $p, $z, $m, $at)");
             Bind(insert, file);
             insert.Parameters.AddWithValue("$at", Text(at));
-            insert.ExecuteNonQuery();
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException e)
+            {
+                throw new IOException($"{Path}: {e.Message}", e);
+            }
         }
     }
 

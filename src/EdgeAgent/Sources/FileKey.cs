@@ -39,6 +39,6 @@ public interface IRecordingLedger
     /// <summary>When the file was read to its end, its last frame committed; null when it was not.</summary>
     DateTimeOffset? ReadAt(FileKey file);
 
-    /// <summary>Notes that the file was read to its end and its last frame committed.</summary>
+    /// <summary>Notes that the file was read to its end and its last frame committed; throws <see cref="IOException"/> when that cannot be written.</summary>
     void Read(FileKey file, DateTimeOffset at);
 }

@@ -162,7 +162,15 @@ public sealed partial class VideoStreamService(
                 return "stopping";
             }
 
-            ledger.Read(key, DateTimeOffset.UtcNow);
+            try
+            {
+                ledger.Read(key, DateTimeOffset.UtcNow);
+            }
+            catch (IOException e)
+            {
+                // Its records are committed: not read again in this run, only after a restart.
+                LogNotNoted(logger, stream.Id, e.Message);
+            }
         }
 
         return reason;
@@ -409,6 +417,9 @@ public sealed partial class VideoStreamService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file ended; it is read once, and not again")]
     private static partial void LogEnded(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Source}: the recorded file was read to its end, but that could not be noted ({Error}); a restart reads it again")]
+    private static partial void LogNotNoted(ILogger logger, string source, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file was read to its end on {ReadAt:u}; it is not read again (a changed file is)")]
     private static partial void LogReadBefore(ILogger logger, string source, DateTimeOffset readAt);
