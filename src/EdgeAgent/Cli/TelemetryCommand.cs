@@ -67,8 +67,8 @@ internal static class TelemetryCommand
                 Console.WriteLine(csv ? string.Join(',', Columns.Select(c => Csv(row[c]))) : row.ToJsonString());
             }
 
-            var times = samples.Select(s => (s.Time?.UtcDateTime ?? s.LocalTime, Stamp(s))).Where(t => t.Item1 is not null).OrderBy(t => t.Item1).ToList();
-            var span = times.Count > 0 ? $", {times[0].Item2} to {times[^1].Item2}" : "";
+            var timed = samples.Where(s => s.Time is not null || s.LocalTime is not null).OrderBy(s => s.Time?.UtcDateTime ?? s.LocalTime).ToList();
+            var span = timed.Count > 0 ? $", {Stamp(timed[0])} to {Stamp(timed[^1])}" : "";
             var perSample = samples.Count == 0 ? "" : string.Create(
                 CultureInfo.InvariantCulture, $"; read {decoding.TotalMicroseconds / samples.Count:F1} µs and projected {projecting.TotalMicroseconds / samples.Count:F1} µs a sample");
             await Console.Error.WriteLineAsync($"{path}: {samples.Count} samples{problems}{span}{perSample}").ConfigureAwait(false);

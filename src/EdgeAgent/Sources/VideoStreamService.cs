@@ -259,7 +259,7 @@ public sealed partial class VideoStreamService(
 
         var interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
         var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
-        var (at, due, first) = (TimeSpan.Zero, TimeSpan.Zero, true);
+        var (at, due) = (TimeSpan.MinValue, TimeSpan.Zero);
         using var pixels = new Mat();
         try
         {
@@ -272,7 +272,7 @@ public sealed partial class VideoStreamService(
 
                 // A container without timestamps counts its frames at its rate.
                 var position = TimeSpan.FromMilliseconds(capture.Get(VideoCaptureProperties.PosMsec));
-                (at, first) = (first || position > at ? position : at + step, false);
+                at = position > at ? position : at + step;
                 if (at < due || !capture.Retrieve(pixels) || pixels.Empty())
                 {
                     delivery.Pass();
