@@ -80,24 +80,24 @@ public sealed partial class AlertRaiser(
         ArgumentNullException.ThrowIfNull(alert);
         if (_channels.Length == 0)
         {
-            LogNoChannel(logger, alert.Id, alert.Rule);
+            LogNoChannel(alert.Id, alert.Rule);
         }
         else if (isNew)
         {
-            LogRaised(logger, alert.Id, alert.Severity, alert.Rule, alert.Observation.Detection.Label, alert.Observation.SourceId, alert.ZoneId ?? "-");
+            LogRaised(alert.Id, alert.Severity, alert.Rule, alert.Observation.Detection.Label, alert.Observation.SourceId, alert.ZoneId ?? "-");
         }
         else
         {
-            LogAgain(logger, alert.Id, alert.Rule);
+            LogAgain(alert.Id, alert.Rule);
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} (rule '{Rule}') has nowhere to go: configure Email or Mqtt")]
+    private partial void LogNoChannel(string id, string rule);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} ({Severity}, rule '{Rule}'): {Label} at {Source}, zone {Zone}")]
-    private static partial void LogRaised(ILogger logger, string id, AlertSeverity severity, string rule, string label, string source, string zone);
+    private partial void LogRaised(string id, AlertSeverity severity, string rule, string label, string source, string zone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} (rule '{Rule}') was already stored before a restart: not raised twice")]
-    private static partial void LogAgain(ILogger logger, string id, string rule);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} (rule '{Rule}') has nowhere to go: configure Email or Mqtt")]
-    private static partial void LogNoChannel(ILogger logger, string id, string rule);
+    private partial void LogAgain(string id, string rule);
 }

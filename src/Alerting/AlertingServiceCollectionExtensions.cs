@@ -4,7 +4,6 @@ using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
-using EdgeAgent.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

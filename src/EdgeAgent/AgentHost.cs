@@ -4,7 +4,6 @@ using EdgeAgent.Alerting;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Alerting.Rules;
 using EdgeAgent.Alerting.Senders;
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Jobs;

@@ -83,7 +83,7 @@ public sealed class DetectCommandTests
             // The painted band covers the picture's own at that edge, if it has one there.
             using var picture = OpenCvSharp.Cv2.ImRead(pictures[i]);
             var edge = i % 2 == 0 ? PictureEdge.Bottom : PictureEdge.Top;
-            var own = OverlayBand.Find(picture).Where(b => b.Edge == edge).Select(b => (int)Math.Ceiling(b.Share * picture.Height) + 2).DefaultIfEmpty(0).Max();
+            var own = OverlayBandFinder.Find(picture).Where(b => b.Edge == edge).Select(b => (int)Math.Ceiling(b.Share * picture.Height) + 2).DefaultIfEmpty(0).Max();
             PaintedBand.Paint(picture, edge, Math.Max(own, picture.Height / 20));
             var camera = edge == PictureEdge.Bottom ? "band-bottom" : "band-top";
             Directory.CreateDirectory(Path.Combine(root, "shared"));

@@ -85,7 +85,7 @@ public sealed class ObservationStageTests : IDisposable
         // A real camera-trap picture with a black band along its bottom edge.
         using var pixels = Cv2.ImRead(TestPaths.Picture(TestPaths.CameraTrap, "sn__domestic_cattle.jpg"));
         var (width, height) = (pixels.Width, pixels.Height);
-        var band = Assert.Single(OverlayBand.Find(pixels), b => b.Edge == PictureEdge.Bottom);
+        var band = Assert.Single(OverlayBandFinder.Find(pixels), b => b.Edge == PictureEdge.Bottom);
         var bandTop = height * (1 - band.Share);
         var frame = new Frame("MAST-1", T0, pixels.Clone(), width, height, 1f, new FileKey("MAST-1", "IMG_1.JPG", 1000, 1), Pose());
         _disposables.Add(frame);

@@ -23,7 +23,7 @@ public sealed class OverlayBandTests
     {
         using var picture = Read(name);
 
-        var bands = OverlayBand.Find(picture);
+        var bands = OverlayBandFinder.Find(picture);
 
         Assert.Equal(top, bands.Any(b => b.Edge == PictureEdge.Top));
         Assert.Equal(bottom, bands.Any(b => b.Edge == PictureEdge.Bottom));
@@ -36,7 +36,7 @@ public sealed class OverlayBandTests
         foreach (var path in Directory.GetFiles(TestPaths.CameraTrap, "*.jpg"))
         {
             using var picture = Cv2.ImRead(path);
-            Assert.True(OverlayBand.Find(picture).Count > 0, $"no band found on {Path.GetFileName(path)}");
+            Assert.True(OverlayBandFinder.Find(picture).Count > 0, $"no band found on {Path.GetFileName(path)}");
         }
     }
 
@@ -46,13 +46,13 @@ public sealed class OverlayBandTests
         // The middle of a daytime picture: no band at either edge.
         using var source = Read("sn__human.jpg");
         using var plain = PaintedBand.Scene(source);
-        Assert.Empty(OverlayBand.Find(plain));
+        Assert.Empty(OverlayBandFinder.Find(plain));
 
         foreach (var edge in new[] { PictureEdge.Top, PictureEdge.Bottom })
         {
             using var banded = plain.Clone();
             var band = BurnIn(banded, edge, 48);
-            var found = Assert.Single(OverlayBand.Find(banded));
+            var found = Assert.Single(OverlayBandFinder.Find(banded));
             Assert.Equal(edge, found.Edge);
             Assert.Equal(band, found.Share, 0.01f);
         }
@@ -99,7 +99,7 @@ public sealed class OverlayBandTests
         var badge = PaintedBand.Paint(middle, edge, bandHeight);
         using var camera = PaintedBand.Encoded(middle, quality);
 
-        var found = Assert.Single(OverlayBand.Find(camera));
+        var found = Assert.Single(OverlayBandFinder.Find(camera));
         Assert.Equal(edge, found.Edge);
         var probeRow = camera.Width / 256.0; // the rows are measured on a 256-pixel-wide copy
         Assert.InRange(found.Share * camera.Height, bandHeight - probeRow - 2, bandHeight + probeRow + 2);
@@ -128,8 +128,8 @@ public sealed class OverlayBandTests
         glared.Rectangle(new Rect(0, glared.Height - (bandHeight * 2), glared.Width / 8, bandHeight * 2), Scalar.All(250), -1);
         using var clear = PaintedBand.Encoded(banded, 80);
         using var unclear = PaintedBand.Encoded(glared, 80);
-        Assert.Single(OverlayBand.Find(clear));
-        Assert.Empty(OverlayBand.Find(unclear));
+        Assert.Single(OverlayBandFinder.Find(clear));
+        Assert.Empty(OverlayBandFinder.Find(unclear));
 
         // The detector's "car" on the badge, its box drawn taller than the badge: one picture alone does not make it the band's.
         var car = new Detection("car", DetectionCategory.Vehicle, 0.7f, new BoundingBox(badge.X, clear.Height - (2.5f * bandHeight), badge.Width, 2.5f * bandHeight));
@@ -171,13 +171,13 @@ public sealed class OverlayBandTests
             Cv2.Randn(noise, Scalar.All(grey), Scalar.All(4));
             noise.CopyTo(ground[new Rect(0, ground.Height - edgeHeight, ground.Width, edgeHeight)]);
             using var camera = PaintedBand.Encoded(ground, 80);
-            Assert.Empty(OverlayBand.Find(camera));
+            Assert.Empty(OverlayBandFinder.Find(camera));
         }
 
         // A black vehicle across most of the bottom edge.
         using var vehicle = middle.Clone();
         vehicle.Rectangle(new Rect(0, vehicle.Height - edgeHeight, vehicle.Width * 2 / 3, edgeHeight), new Scalar(12, 12, 14), -1);
-        Assert.Empty(OverlayBand.Find(vehicle));
+        Assert.Empty(OverlayBandFinder.Find(vehicle));
     }
 
     /// <summary>A black strip with a date, a temperature and a logo, as a camera burns it; returns its share of the height.</summary>

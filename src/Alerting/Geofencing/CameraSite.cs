@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
-using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 
 /// <summary>Where a fixed camera (a camera trap, a mast camera) stands.</summary>

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Geofencing;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Geofencing</c>: the zones file and where each camera stands.</summary>
 public sealed class GeofencingOptions : IOptionsSection

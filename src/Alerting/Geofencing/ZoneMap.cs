@@ -2,7 +2,6 @@ namespace EdgeAgent.Alerting.Geofencing;
 
 using System.Text.Json;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Outbox;
 
-using EdgeAgent.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +29,7 @@ public sealed partial class OutboxDispatcher(
         var recovered = await outbox.RecoverInterruptedAsync().ConfigureAwait(false);
         if (recovered > 0)
         {
-            LogRecovered(logger, recovered);
+            LogRecovered(recovered);
         }
 
         await Task.WhenAll(senders.Select(s => Task.Run(() => RunChannelAsync(s, stoppingToken), stoppingToken)).Append(PruneAsync(stoppingToken))).ConfigureAwait(false);
@@ -46,7 +45,7 @@ public sealed partial class OutboxDispatcher(
                 var pruned = await outbox.PruneSentAsync(time.GetUtcNow() - _options.KeepSent, stoppingToken).ConfigureAwait(false);
                 if (pruned > 0)
                 {
-                    LogPruned(logger, pruned, _options.KeepSent.TotalDays);
+                    LogPruned(pruned, _options.KeepSent.TotalDays);
                 }
 
                 await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken).ConfigureAwait(false);
@@ -57,7 +56,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
-                LogLoopError(logger, e, "pruning");
+                LogLoopError(e, "pruning");
                 await Task.Delay(TimeSpan.FromMinutes(5), time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -91,7 +90,7 @@ public sealed partial class OutboxDispatcher(
                 // The database itself failed (disk full, locked): log, wait, go on. Entries this
                 // channel had claimed are left "sending"; nothing of it is in flight now, so they go
                 // back to pending — one whose delivery was not recorded is sent again, never lost.
-                LogLoopError(logger, e, sender.Channel);
+                LogLoopError(e, sender.Channel);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
                 await TryRecoverAsync(sender.Channel).ConfigureAwait(false);
             }
@@ -107,7 +106,7 @@ public sealed partial class OutboxDispatcher(
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             // Still failing: the next round tries again.
-            LogLoopError(logger, e, channel);
+            LogLoopError(e, channel);
         }
     }
 
@@ -120,7 +119,7 @@ public sealed partial class OutboxDispatcher(
             await outbox.MarkSentAsync(entry, reply).ConfigureAwait(false);
             Delivered?.Invoke(entry, deliveredAt);
             var latency = deliveredAt - entry.Alert.Observation.LatencyStart;
-            LogSent(logger, entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);
+            LogSent(entry.Id, sender.Channel, entry.Attempts, reply, latency.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -135,32 +134,32 @@ public sealed partial class OutboxDispatcher(
             {
                 await outbox.MarkFailedAsync(entry, error).ConfigureAwait(false);
                 GaveUp?.Invoke(entry);
-                LogFailed(logger, entry.Id, sender.Channel, entry.Attempts, error);
+                LogFailed(entry.Id, sender.Channel, entry.Attempts, error);
             }
             else
             {
                 var delay = RetryPolicy.DelayAfter(entry.Attempts, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared);
                 await outbox.MarkRetryAsync(entry, error, time.GetUtcNow() + delay).ConfigureAwait(false);
-                LogRetry(logger, entry.Id, sender.Channel, entry.Attempts, error, delay.TotalSeconds);
+                LogRetry(entry.Id, sender.Channel, entry.Attempts, error, delay.TotalSeconds);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} sent alert rows older than {Days:F0} days deleted")]
-    private static partial void LogPruned(ILogger logger, int count, double days);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} alerts were being sent when the agent last stopped; they will be sent again")]
-    private static partial void LogRecovered(ILogger logger, int count);
+    private partial void LogRecovered(int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} sent by {Channel} (attempt {Attempt}): {Reply}; {LatencyMs:F0} ms after the picture arrived")]
-    private static partial void LogSent(ILogger logger, string id, string channel, int attempt, string reply, double latencyMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} not sent by {Channel} (attempt {Attempt}): {Error}; next try in {Seconds:F0} s")]
-    private static partial void LogRetry(ILogger logger, string id, string channel, int attempt, string error, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert {Id} failed on {Channel} after {Attempts} attempts: {Error}")]
-    private static partial void LogFailed(ILogger logger, string id, string channel, int attempts, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Count} sent alert rows older than {Days:F0} days deleted")]
+    private partial void LogPruned(int count, double days);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox loop for {Channel} failed; retrying")]
-    private static partial void LogLoopError(ILogger logger, Exception exception, string channel);
+    private partial void LogLoopError(Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Id} sent by {Channel} (attempt {Attempt}): {Reply}; {LatencyMs:F0} ms after the picture arrived")]
+    private partial void LogSent(string id, string channel, int attempt, string reply, double latencyMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert {Id} failed on {Channel} after {Attempts} attempts: {Error}")]
+    private partial void LogFailed(string id, string channel, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Id} not sent by {Channel} (attempt {Attempt}): {Error}; next try in {Seconds:F0} s")]
+    private partial void LogRetry(string id, string channel, int attempt, string error, double seconds);
 }

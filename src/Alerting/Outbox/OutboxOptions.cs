@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Outbox;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Outbox</c>: how hard delivery is tried. Alerts wait in the agent's database (<c>Database:Path</c>).</summary>
 public sealed class OutboxOptions : IOptionsSection

@@ -2,7 +2,6 @@ namespace EdgeAgent.Alerting.Outbox;
 
 using System.Text.Json;
 using EdgeAgent.Alerting.Rules;
-using EdgeAgent.Common;
 using Microsoft.Extensions.Options;
 
 /// <summary>

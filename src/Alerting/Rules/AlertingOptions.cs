@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Rules;
 
-using EdgeAgent.Common;
 
 /// <summary>How serious an alert is; rules pick it, and the most severe match wins.</summary>
 public enum AlertSeverity

@@ -81,11 +81,11 @@ public sealed partial class RuleEngine
             var why = Mismatch(rule, observation, zones, out var zone);
             if (why is not null)
             {
-                LogNoMatch(_logger, rule.Name, detection.Label, observation.SourceId, why);
+                LogNoMatch(rule.Name, detection.Label, observation.SourceId, why);
                 continue;
             }
 
-            LogMatch(_logger, rule.Name, detection.Label, observation.SourceId, zone?.Id ?? "-", rule.Severity);
+            LogMatch(rule.Name, detection.Label, observation.SourceId, zone?.Id ?? "-", rule.Severity);
             if (best is null || rule.Severity > best.Value.Rule.Severity)
             {
                 best = (rule, zone);
@@ -94,7 +94,7 @@ public sealed partial class RuleEngine
 
         if (best is not { } winner)
         {
-            LogNoRule(_logger, detection.Label, observation.SourceId, zones.Count);
+            LogNoRule(detection.Label, observation.SourceId, zones.Count);
             return null;
         }
 
@@ -104,7 +104,7 @@ public sealed partial class RuleEngine
         {
             if (_lastAlerts.TryGetValue(key, out var last) && now - last.At < winner.Rule.Cooldown && winner.Rule.Severity <= last.Severity)
             {
-                LogCooldown(_logger, detection.Label, observation.SourceId, winner.Zone?.Id ?? "-", last.At, winner.Rule.Cooldown);
+                LogCooldown(detection.Label, observation.SourceId, winner.Zone?.Id ?? "-", last.At, winner.Rule.Cooldown);
                 return null;
             }
 
@@ -165,14 +165,14 @@ public sealed partial class RuleEngine
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rule '{Rule}' does not match {Label} at {Source}: {Reason}")]
-    private static partial void LogNoMatch(ILogger logger, string rule, string label, string source, string reason);
+    private partial void LogNoMatch(string rule, string label, string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rule '{Rule}' matches {Label} at {Source} (zone {Zone}, severity {Severity})")]
-    private static partial void LogMatch(ILogger logger, string rule, string label, string source, string zone, AlertSeverity severity);
+    private partial void LogMatch(string rule, string label, string source, string zone, AlertSeverity severity);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No rule matches {Label} at {Source} ({ZoneCount} zones here): no alert")]
-    private static partial void LogNoRule(ILogger logger, string label, string source, int zoneCount);
+    private partial void LogNoRule(string label, string source, int zoneCount);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Label} at {Source} in zone {Zone}: alerted at {Last:u}, within the {Cooldown} cooldown: no alert")]
-    private static partial void LogCooldown(ILogger logger, string label, string source, string zone, DateTimeOffset last, TimeSpan cooldown);
+    private partial void LogCooldown(string label, string source, string zone, DateTimeOffset last, TimeSpan cooldown);
 }

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Senders;
 
-using EdgeAgent.Common;
 
 /// <summary>How the connection to the mail server is protected.</summary>
 public enum EmailSecurity

@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
-using EdgeAgent.Common;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;

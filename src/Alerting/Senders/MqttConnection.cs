@@ -4,7 +4,6 @@ using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Alerting.Rules;
-using EdgeAgent.Common;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -118,7 +117,7 @@ public sealed partial class MqttConnection : BackgroundService, IAlertSender
             }
 
             await PublishAsync(StatusTopic, "online", retain: true, cancellationToken).ConfigureAwait(false);
-            LogConnected(_logger, _options.Host, _options.Port);
+            LogConnected(_options.Host, _options.Port);
         }
         catch (Exception e) when (e is not (OperationCanceledException or IOException))
         {
@@ -144,7 +143,7 @@ public sealed partial class MqttConnection : BackgroundService, IAlertSender
             }
             catch (Exception e) when (e is IOException or MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
             {
-                LogStopError(_logger, e.Message);
+                LogStopError(e.Message);
             }
         }
     }
@@ -193,7 +192,7 @@ public sealed partial class MqttConnection : BackgroundService, IAlertSender
             {
                 failures++;
                 var delay = RetryPolicy.DelayAfter(failures, TimeSpan.FromSeconds(1), _options.MaxReconnectDelay, Random.Shared);
-                LogDisconnected(_logger, _options.Host, _options.Port, e.Message, delay.TotalSeconds);
+                LogDisconnected(_options.Host, _options.Port, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -221,11 +220,11 @@ public sealed partial class MqttConnection : BackgroundService, IAlertSender
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}")]
-    private static partial void LogConnected(ILogger logger, string host, int port);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} not reachable: {Error}; next try in {Seconds:F0} s")]
-    private static partial void LogDisconnected(ILogger logger, string host, int port, string error, double seconds);
+    private partial void LogConnected(string host, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT: could not say offline while stopping: {Error}")]
-    private static partial void LogStopError(ILogger logger, string error);
+    private partial void LogStopError(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} not reachable: {Error}; next try in {Seconds:F0} s")]
+    private partial void LogDisconnected(string host, int port, string error, double seconds);
 }

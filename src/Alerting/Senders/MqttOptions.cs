@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Senders;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Mqtt</c>. MQTT is on when <see cref="ServerOptions.Host"/> is set; the port is 1883 by default (8883 is the usual one with TLS).</summary>
 public sealed class MqttOptions() : ServerOptions(SectionName, 1883), IOptionsSection

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Alerting.Senders;
 
-using EdgeAgent.Common;
 
 /// <summary>
 /// What the servers alerts go through (the mail server, the MQTT broker) have in common: where they

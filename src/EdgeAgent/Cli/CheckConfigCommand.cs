@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 
 /// <summary><c>edge-agent check-config --config FILE</c>: the effective configuration, secrets masked, and every problem.</summary>

@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using EdgeAgent.Alerting;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 
 /// <summary>The <c>edge-agent</c> command line: one verb per job.</summary>

@@ -3,7 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 
 /// <summary>

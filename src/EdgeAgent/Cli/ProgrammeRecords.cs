@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Common;
 using EdgeAgent.Sync;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Recording;
 

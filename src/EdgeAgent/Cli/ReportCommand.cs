@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Geofencing;
 using EdgeAgent.Alerting.Rules;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
 using EdgeAgent.Reporting.CamtrapDp;

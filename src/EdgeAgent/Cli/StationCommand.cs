@@ -1,7 +1,6 @@
 namespace EdgeAgent.Cli;
 
 using System.CommandLine;
-using EdgeAgent.Common;
 using EdgeAgent.Station;
 using EdgeAgent.Sync;
 using Microsoft.AspNetCore.Builder;

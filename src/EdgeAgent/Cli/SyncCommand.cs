@@ -2,7 +2,6 @@ namespace EdgeAgent.Cli;
 
 using System.CommandLine;
 using System.Globalization;
-using EdgeAgent.Common;
 using EdgeAgent.Configuration;
 using EdgeAgent.Recording;
 using EdgeAgent.Sync;

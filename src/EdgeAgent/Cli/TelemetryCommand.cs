@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Telemetry;
 using EdgeAgent.Telemetry.Dji;
 using EdgeAgent.Telemetry.Klv;

@@ -3,7 +3,6 @@ namespace EdgeAgent.Cli;
 using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Alerting.Outbox;
-using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Configuration;
 using EdgeAgent.Reporting;

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Configuration;
 
-using EdgeAgent.Common;
 
 /// <summary>
 /// The agent's configuration: a JSON file, then environment variables (<c>Section__Key</c>), then

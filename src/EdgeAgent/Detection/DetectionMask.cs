@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection;
 
 using System.Text.Json;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using OpenCvSharp;
 
 /// <summary>Whether mask points are pixels or fractions of the picture's width and height.</summary>

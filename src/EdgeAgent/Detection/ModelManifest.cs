@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection;
 
 using System.Text.Json.Serialization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 
 /// <summary>How a model lays out its output tensor.</summary>
 public enum ModelLayout

@@ -3,7 +3,6 @@ namespace EdgeAgent.Detection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Detection;
 
 using System.Runtime.InteropServices;
-using EdgeAgent.Common;
 using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
@@ -192,15 +191,15 @@ public static partial class OnnxSessionFactory
         return line.Length > 300 ? line[..300] + "…" : line;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ONNX Runtime runs {Model} on the {Provider} execution provider{Reasons}")]
-    private static partial void LogProvider(ILogger logger, ExecutionProvider provider, string model, string reasons);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution provider {Provider} is not available: {Reason}")]
-    private static partial void LogProviderUnavailable(ILogger logger, ExecutionProvider provider, string reason);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Trying TensorRT for {Model}: the first start builds an engine, which can take minutes on a Jetson")]
     private static partial void LogEngineBuild(ILogger logger, string model);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "ONNX Runtime runs {Model} on the {Provider} execution provider{Reasons}")]
+    private static partial void LogProvider(ILogger logger, ExecutionProvider provider, string model, string reasons);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "TensorRT engine ready after {Seconds:F1} s")]
     private static partial void LogEngineReady(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution provider {Provider} is not available: {Reason}")]
+    private static partial void LogProviderUnavailable(ILogger logger, ExecutionProvider provider, string reason);
 }

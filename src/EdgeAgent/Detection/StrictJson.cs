@@ -2,7 +2,6 @@ namespace EdgeAgent.Detection;
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeAgent.Common;
 
 /// <summary>How the agent reads its own JSON files (manifests, masks): comments allowed, unknown keys refused, enums in kebab case.</summary>
 internal static class StrictJson

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Hosting;
 
 using EdgeAgent.Alerting.Outbox;
-using EdgeAgent.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting.Systemd;
 

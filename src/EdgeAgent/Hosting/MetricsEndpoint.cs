@@ -72,7 +72,7 @@ public sealed partial class MetricsEndpoint(
         });
 
         var listen = options.Value.Listen;
-        await WebListener.ServeAsync(app, "Metrics:Listen", listen, health, lifetime, logger, () => LogListening(logger, listen), stoppingToken).ConfigureAwait(false);
+        await WebListener.ServeAsync(app, "Metrics:Listen", listen, health, lifetime, logger, () => LogListening(listen), stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>The password of an HTTP Basic <c>Authorization</c> header (the user name is not asked for), or null.</summary>
@@ -96,5 +96,5 @@ public sealed partial class MetricsEndpoint(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on http://{Listen}/metrics, health on /healthz")]
-    private static partial void LogListening(ILogger logger, string listen);
+    private partial void LogListening(string listen);
 }

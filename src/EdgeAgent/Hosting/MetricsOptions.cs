@@ -1,6 +1,5 @@
 namespace EdgeAgent.Hosting;
 
-using EdgeAgent.Common;
 
 /// <summary>
 /// Configuration section <c>Metrics</c>: the Prometheus and health endpoint, on loopback by default;

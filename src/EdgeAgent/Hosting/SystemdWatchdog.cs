@@ -28,7 +28,7 @@ public sealed partial class SystemdWatchdog(ISystemdNotifier notifier, AgentHeal
             }
             else if (problem != lastProblem)
             {
-                LogUnhealthy(logger, problem);
+                LogUnhealthy(problem);
             }
 
             lastProblem = problem;
@@ -37,5 +37,5 @@ public sealed partial class SystemdWatchdog(ISystemdNotifier notifier, AgentHeal
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unhealthy, not pinging the systemd watchdog: {Problem}")]
-    private static partial void LogUnhealthy(ILogger logger, string problem);
+    private partial void LogUnhealthy(string problem);
 }

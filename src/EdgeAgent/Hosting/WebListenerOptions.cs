@@ -1,7 +1,6 @@
 namespace EdgeAgent.Hosting;
 
 using System.Net;
-using EdgeAgent.Common;
 
 /// <summary>
 /// What the agent's web listeners (metrics and health, the station page) share: whether and where

@@ -3,7 +3,6 @@ namespace EdgeAgent.Jobs;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Recording;
@@ -227,9 +226,9 @@ public sealed partial class DetectJob(ILoggerFactory loggerFactory, TextWriter p
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped: {Count} pictures saved in {Output}; run the same command again to resume")]
-    private static partial void LogStopped(ILogger logger, int count, string output);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming: {Count} pictures are already in {Output}")]
     private static partial void LogResuming(ILogger logger, int count, string output);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped: {Count} pictures saved in {Output}; run the same command again to resume")]
+    private static partial void LogStopped(ILogger logger, int count, string output);
 }

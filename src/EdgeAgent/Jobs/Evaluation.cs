@@ -2,7 +2,6 @@ namespace EdgeAgent.Jobs;
 
 using System.Globalization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Recording;
 
 /// <summary>How one class (a category or a label) does at one threshold, picture by picture.</summary>

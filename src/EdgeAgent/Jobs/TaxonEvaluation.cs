@@ -2,7 +2,6 @@ namespace EdgeAgent.Jobs;
 
 using System.Globalization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Recording;
 
 /// <summary>How the names given at one rank fare at one threshold: named right, rolled up above the rank (an honest "don't know"), or wrong.</summary>

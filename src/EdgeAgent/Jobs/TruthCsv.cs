@@ -1,6 +1,5 @@
 namespace EdgeAgent.Jobs;
 
-using EdgeAgent.Common;
 using Sylvan.Data.Csv;
 
 /// <summary>

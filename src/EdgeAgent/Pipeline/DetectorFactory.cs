@@ -2,7 +2,6 @@ namespace EdgeAgent.Pipeline;
 
 using EdgeAgent.Detection;
 using EdgeAgent.Species;
-using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Detection.Triton;
 
@@ -142,9 +141,9 @@ public static partial class DetectorFactory
         return local;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: the {Model}'s first inference on {Provider} took {Milliseconds:F0} ms")]
-    private static partial void LogWarmedUp(ILogger logger, string model, ExecutionProvider provider, double milliseconds);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Triton is not reachable at start ({Reason}); the local {Model} serves until it is")]
     private static partial void LogStartingLocal(ILogger logger, string reason, string model);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up: the {Model}'s first inference on {Provider} took {Milliseconds:F0} ms")]
+    private static partial void LogWarmedUp(ILogger logger, string model, ExecutionProvider provider, double milliseconds);
 }

@@ -126,7 +126,7 @@ public sealed partial class ObservationStage(
         }
         catch (Exception e)
         {
-            LogFrameFailed(logger, e, detected.Frame.SourceId);
+            LogFrameFailed(e, detected.Frame.SourceId);
             return [FrameRecord.Failed(detected.Frame, $"processing failed: {e.Message}")];
         }
 
@@ -145,7 +145,7 @@ public sealed partial class ObservationStage(
             if (frame.Failure is null)
             {
                 // A picture that could not be read was said by its source, with its name.
-                LogDetectFailed(logger, frame.SourceId, failure);
+                LogDetectFailed(frame.SourceId, failure);
             }
 
             return FrameRecord.Failed(frame, failure);
@@ -163,7 +163,7 @@ public sealed partial class ObservationStage(
             Dismissed(frame.SourceId));
         if (post.Bands.Count > 0 && _bandsLogged.Add(frame.SourceId))
         {
-            LogBand(logger, frame.SourceId, string.Join(", ", post.Bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
+            LogBand(frame.SourceId, string.Join(", ", post.Bands.Select(b => $"{b.Edge.ToString().ToLowerInvariant()} {b.Share:P1}")));
         }
 
         foreach (var reason in post.Suppressed.GroupBy(s => s.Reason))
@@ -265,12 +265,12 @@ public sealed partial class ObservationStage(
         public List<Alert> Alerts { get; } = [];
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]
-    private static partial void LogBand(ILogger logger, string source, string bands);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from {Source} could not be processed")]
-    private static partial void LogFrameFailed(ILogger logger, Exception exception, string source);
+    private partial void LogFrameFailed(Exception exception, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A frame from {Source} could not be processed: {Failure}")]
-    private static partial void LogDetectFailed(ILogger logger, string source, string failure);
+    private partial void LogDetectFailed(string source, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Source} burns an information band into its pictures ({Bands} of the height): detections lying mostly on it are not objects")]
+    private partial void LogBand(string source, string bands);
 }

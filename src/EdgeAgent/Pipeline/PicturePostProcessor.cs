@@ -60,7 +60,7 @@ public static class PicturePostProcessor
         IReadOnlyList<OverlayBand> bands = [];
         if (pixels is not null && kept.Count > 0)
         {
-            bands = OverlayBand.Find(pixels);
+            bands = OverlayBandFinder.Find(pixels);
             kept = SetAside(kept, d => bands.Any(b => b.Covers(d.Box, width, height)) || bandEvidence?.Repeats(d.Box, bands, width, height) == true, Overlay, suppressed);
         }
 

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Pipeline;
 
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Hosting;
 using EdgeAgent.Tracking;

@@ -146,7 +146,7 @@ internal sealed partial class TrackNames(ClassifyingDetector? species, ILogger l
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogLookFailed(logger, source, e.Message);
+                LogLookFailed(source, e.Message);
             }
         }
     }
@@ -162,5 +162,5 @@ internal sealed partial class TrackNames(ClassifyingDetector? species, ILogger l
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The species classifier could not look at a frame of {Source}: {Reason}; its animals keep the detector's names")]
-    private static partial void LogLookFailed(ILogger logger, string source, string reason);
+    private partial void LogLookFailed(string source, string reason);
 }

@@ -3,7 +3,6 @@ namespace EdgeAgent.Recording;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 
 /// <summary>
 /// A batch results file in MegaDetector's format (1.4), which Timelapse, AddaxAI and MegaDetector's

@@ -2,7 +2,6 @@ namespace EdgeAgent.Recording;
 
 using EdgeAgent.Alerting.Outbox;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Sources;
 using Microsoft.Data.Sqlite;
 

@@ -2,7 +2,6 @@ namespace EdgeAgent.Recording;
 
 using System.Globalization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 
 /// <summary>

@@ -3,7 +3,6 @@ namespace EdgeAgent.Recording;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 
 /// <summary>

@@ -67,12 +67,12 @@ public sealed partial class RecordWriter(
                 if (stoppingToken.IsCancellationRequested && attempt > 3)
                 {
                     // Not committed means not done: the pictures are processed again at the next start.
-                    LogAbandoned(logger, batch.Count, e.Message);
+                    LogAbandoned(batch.Count, e.Message);
                     prepared.ForEach(r => r.Frame.Dispose());
                     return;
                 }
 
-                LogCommitFailed(logger, batch.Count, attempt, e.Message);
+                LogCommitFailed(batch.Count, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -87,7 +87,7 @@ public sealed partial class RecordWriter(
         }
         catch (Exception e) when (e is OpenCvSharp.OpenCVException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            LogPictureFailed(logger, record.Frame.SourceId, e.Message);
+            LogPictureFailed(record.Frame.SourceId, e.Message);
             return record;
         }
     }
@@ -162,12 +162,12 @@ public sealed partial class RecordWriter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The alert picture of a frame from {Source} could not be made ({Error}); its records and alerts go without it")]
-    private static partial void LogPictureFailed(ILogger logger, string source, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} frames not committed ({Error}); their pictures are processed again at the next start")]
+    private partial void LogAbandoned(int count, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} frames (attempt {Attempt}): {Error}; retrying")]
-    private static partial void LogCommitFailed(ILogger logger, int count, int attempt, string error);
+    private partial void LogCommitFailed(int count, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: {Count} frames not committed ({Error}); their pictures are processed again at the next start")]
-    private static partial void LogAbandoned(ILogger logger, int count, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The alert picture of a frame from {Source} could not be made ({Error}); its records and alerts go without it")]
+    private partial void LogPictureFailed(string source, string error);
 }

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Recording;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Recording</c>: what the record keeps (in <c>Database:Path</c>), and the snapshots.</summary>
 public sealed class RecordingOptions : IOptionsSection

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Recording;
 
-using EdgeAgent.Common;
 
 /// <summary>Registration of the write stage and the record.</summary>
 public static class RecordingRegistration

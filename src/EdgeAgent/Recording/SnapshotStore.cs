@@ -24,7 +24,7 @@ public sealed partial class SnapshotStore(IOptions<RecordingOptions> options, Ti
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogWriteFailed(logger, path, e.Message);
+            LogWriteFailed(path, e.Message);
             return null;
         }
     }
@@ -57,7 +57,7 @@ public sealed partial class SnapshotStore(IOptions<RecordingOptions> options, Ti
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                LogWriteFailed(logger, file.FullName, e.Message);
+                LogWriteFailed(file.FullName, e.Message);
             }
         }
 
@@ -72,7 +72,7 @@ public sealed partial class SnapshotStore(IOptions<RecordingOptions> options, Ti
             var deleted = Prune();
             if (deleted > 0)
             {
-                LogPruned(logger, deleted);
+                LogPruned(deleted);
             }
 
             await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken).ConfigureAwait(false);
@@ -80,8 +80,8 @@ public sealed partial class SnapshotStore(IOptions<RecordingOptions> options, Ti
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot {Path}: {Error}")]
-    private static partial void LogWriteFailed(ILogger logger, string path, string error);
+    private partial void LogWriteFailed(string path, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} old snapshots")]
-    private static partial void LogPruned(ILogger logger, int count);
+    private partial void LogPruned(int count);
 }

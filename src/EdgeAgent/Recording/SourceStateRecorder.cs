@@ -46,7 +46,7 @@ public sealed partial class SourceStateRecorder(AgentHealth health, RecordDataba
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
-                LogNotRecorded(logger, source, state, e.Message);
+                LogNotRecorded(source, state, e.Message);
             }
         }
     }
@@ -55,5 +55,5 @@ public sealed partial class SourceStateRecorder(AgentHealth health, RecordDataba
         _changes.Writer.TryWrite((source, state switch { SourceState.Backoff => "reconnecting", _ => state.ToString().ToLowerInvariant() }, detail, at));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source} became {State}, but the record could not keep it: {Error}")]
-    private static partial void LogNotRecorded(ILogger logger, string source, string state, string error);
+    private partial void LogNotRecorded(string source, string state, string error);
 }

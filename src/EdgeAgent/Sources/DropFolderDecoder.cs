@@ -15,7 +15,7 @@ internal sealed record DecodedPicture(Picture Picture, CameraPose? Pose, Capture
 /// camera's) and its capture time judged. A decode is native work that must not outlive the stage:
 /// once the stop begins none starts, and one not used is waited for (<see cref="Discard"/>).
 /// </summary>
-internal sealed partial class DropFolderDecoder(
+internal sealed class DropFolderDecoder(
     SourcesOptions options, DetectorOptions detectorOptions, IDetector detector, CameraRegistry cameras, TimeProvider time, ILogger logger)
 {
     private readonly SemaphoreSlim _slots = new(PictureReader.DecodeWorkersFor(detector.InfersOffCpu, options.DecodeWorkers));
@@ -52,7 +52,7 @@ internal sealed partial class DropFolderDecoder(
         await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
         try
         {
-            LogDecoding(logger, folder.Id, file.Name);
+            DropFolderLog.Decoding(logger, folder.Id, file.Name);
             // Tiles and crops need every pixel; otherwise the decode need not be larger than the model's input.
             var picture = detectorOptions.DecodesWholePictures
                 ? PictureReader.Read(file.FullPath, 0, 0, maxMegapixels: options.MaxPictureMegapixels)
@@ -74,7 +74,7 @@ internal sealed partial class DropFolderDecoder(
         }
         catch (InvalidDataException e)
         {
-            LogNoPose(logger, folder.Id, file.Name, e.Message);
+            DropFolderLog.NoPose(logger, folder.Id, file.Name, e.Message);
             return null;
         }
     }
@@ -95,18 +95,9 @@ internal sealed partial class DropFolderDecoder(
 
         if (first)
         {
-            LogClock(logger, folder.Id, key.Path, clock.Issue!);
+            DropFolderLog.Clock(logger, folder.Id, key.Path, clock.Issue!);
         }
 
         return clock;
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Drop folder {Source}: decoding {File}")]
-    private static partial void LogDecoding(ILogger logger, string source, string file);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: {Issue} (said once per camera; each such picture is flagged in the records)")]
-    private static partial void LogClock(ILogger logger, string source, string file, string issue);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File}: no pose: {Reason}")]
-    private static partial void LogNoPose(ILogger logger, string source, string file, string reason);
 }

@@ -12,7 +12,7 @@ using EdgeAgent.Hosting;
 /// the ledger in the database makes that exactly once across restarts. The folder is the queue:
 /// nothing is dropped, the reader simply waits for the detector.
 /// </summary>
-public sealed partial class DropFolderService(
+public sealed class DropFolderService(
     IOptions<SourcesOptions> options, IOptions<DetectorOptions> detectorOptions, FrameHub hub, IPictureLedger ledger,
     CameraRegistry cameras, IDetector detector, AgentHealth health, TimeProvider time, ILogger<DropFolderService> logger) : BackgroundService
 {
@@ -31,7 +31,7 @@ public sealed partial class DropFolderService(
     private async Task WatchAsync(DropFolderOptions folder, CancellationToken stoppingToken)
     {
         var root = Path.GetFullPath(folder.Path);
-        var files = new ProcessedFiles(folder, root, ledger, problem => LogProblem(logger, folder.Id, problem));
+        var files = new ProcessedFiles(folder, root, ledger, problem => DropFolderLog.Problem(logger, folder.Id, problem));
         using var changed = new SemaphoreSlim(0, 1);
         void Ring(object? _, FileSystemEventArgs __)
         {
@@ -54,7 +54,7 @@ public sealed partial class DropFolderService(
         watcher.EnableRaisingEvents = true;
         health.Report(folder.Id, SourceState.Up, root);
         AgentMetrics.SourceUp.WithLabels(folder.Id).Set(1);
-        LogWatching(logger, folder.Id, root);
+        DropFolderLog.Watching(logger, folder.Id, root);
 
         // Decodes run ahead of the hand-off, several at a time, and are handed on in the order they were started.
         var decoding = Channel.CreateBounded<Decoding>(new BoundedChannelOptions(_decoder.Workers + 1) { SingleReader = true, SingleWriter = true });
@@ -80,7 +80,7 @@ public sealed partial class DropFolderService(
                     // A folder gone missing or a full disk: say so — health too — wait, try again.
                     if (lastError != e.Message)
                     {
-                        LogScanError(logger, folder.Id, root, e.Message);
+                        DropFolderLog.ScanError(logger, folder.Id, root, e.Message);
                         lastError = e.Message;
                     }
 
@@ -101,7 +101,7 @@ public sealed partial class DropFolderService(
     private async Task<TimeSpan> ScanAsync(DropFolderOptions folder, string root, ProcessedFiles files, ChannelWriter<Decoding> decoding, CancellationToken stoppingToken)
     {
         var next = options.Value.RescanInterval;
-        var found = PictureFiles.Find([root], recursive: true, problem => LogProblem(logger, folder.Id, problem), path => path == files.ProcessedPath)
+        var found = PictureFiles.Find([root], recursive: true, problem => DropFolderLog.Problem(logger, folder.Id, problem), path => path == files.ProcessedPath)
             .Select(f => (File: f, Info: new FileInfo(f.FullPath)))
             .Where(f => f.Info.Exists)
             .OrderBy(f => f.Info.LastWriteTimeUtc)
@@ -179,7 +179,7 @@ public sealed partial class DropFolderService(
             catch (PictureException e) when (!e.Final && quiet < folder.GiveUpAfter)
             {
                 // Most likely an upload that paused mid-file: try again until GiveUpAfter.
-                LogNotYet(logger, folder.Id, file.Name, e.Message);
+                DropFolderLog.NotYet(logger, folder.Id, file.Name, e.Message);
                 files.Release(key);
                 continue;
             }
@@ -187,7 +187,7 @@ public sealed partial class DropFolderService(
             {
                 // Whatever the decoder threw, this picture failed; the folder goes on. Its failure
                 // takes the same path as a picture (so it is recorded in its turn, exactly once).
-                LogFailed(logger, folder.Id, file.Name, e.Message);
+                DropFolderLog.Failed(logger, folder.Id, file.Name, e.Message);
                 frame = new Frame(folder.Id, time.GetUtcNow(), new OpenCvSharp.Mat(), 0, 0, 1f, key, pose) { Failure = e.Message };
             }
 
@@ -211,19 +211,4 @@ public sealed partial class DropFolderService(
     }
 
     private sealed record Decoding(PictureFile File, FileKey Key, TimeSpan Quiet, Task<DecodedPicture> Picture);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Drop folder {Source}: watching {Folder}")]
-    private static partial void LogWatching(ILogger logger, string source, string folder);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Drop folder {Source}: {File} not complete yet ({Reason})")]
-    private static partial void LogNotYet(ILogger logger, string source, string file, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {File} is not a usable picture: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string source, string file, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drop folder {Source}: {Problem}")]
-    private static partial void LogProblem(ILogger logger, string source, string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Drop folder {Source} ({Folder}) cannot be scanned: {Reason}; trying again every rescan interval")]
-    private static partial void LogScanError(ILogger logger, string source, string folder, string reason);
 }

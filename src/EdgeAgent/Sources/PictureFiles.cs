@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Common;
 
 /// <summary>A picture file found under one of the inputs.</summary>
 /// <param name="FullPath">Where it is.</param>

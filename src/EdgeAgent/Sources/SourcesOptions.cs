@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Sources</c>: the drop folders and video streams the daemon reads.</summary>
 public sealed class SourcesOptions : IOptionsSection

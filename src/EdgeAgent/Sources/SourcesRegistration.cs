@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 
 /// <summary>Registration of the sources and their hand-off to the detector.</summary>

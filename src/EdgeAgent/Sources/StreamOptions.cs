@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sources;
 
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using EdgeAgent.Telemetry;
 

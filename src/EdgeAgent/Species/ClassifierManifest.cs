@@ -2,7 +2,6 @@ namespace EdgeAgent.Species;
 
 using System.Text.Json.Serialization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 
 /// <summary>

@@ -1,7 +1,6 @@
 namespace EdgeAgent.Species;
 
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Detection;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;

@@ -2,7 +2,6 @@ namespace EdgeAgent.Species;
 
 using System.Globalization;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 
 /// <summary>
 /// The taxon behind each class of a classifier, and the roll-up that turns its scores into an honest

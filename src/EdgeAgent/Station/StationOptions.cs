@@ -1,6 +1,5 @@
 namespace EdgeAgent.Station;
 
-using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 
 /// <summary>

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Station;
 
-using EdgeAgent.Common;
 
 /// <summary>Registration of the station page.</summary>
 public static class StationRegistration

@@ -33,7 +33,7 @@ public sealed partial class StationServer(
         await using var app = Build(station);
         await WebListener.ServeAsync(
             app, "Station:Listen", station.Listen, health, lifetime, logger,
-            () => LogListening(logger, station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login"),
+            () => LogListening(station.Listen, station.LoginRequired ? "with a login" : "on this machine only, no login"),
             stoppingToken).ConfigureAwait(false);
     }
 
@@ -71,7 +71,7 @@ public sealed partial class StationServer(
             }
 
             var retried = await data.RetryAsync(id, channel).ConfigureAwait(false);
-            LogRetry(logger, id, channel, retried ? "queued again" : "was not failed");
+            LogRetry(id, channel, retried ? "queued again" : "was not failed");
             return Results.Redirect("/#alerts", permanent: false);
         });
         app.MapPost("/alerts/{id}/verdict", async (string id, HttpContext context) =>
@@ -89,7 +89,7 @@ public sealed partial class StationServer(
 
             var by = Who(context);
             var given = data.GiveVerdict(id, threat, by);
-            LogVerdict(logger, id, threat ? "a threat" : "not a threat", by, given ? "recorded" : "no such alert");
+            LogVerdict(id, threat ? "a threat" : "not a threat", by, given ? "recorded" : "no such alert");
             return given ? Results.Redirect("/#alerts", permanent: false) : Results.NotFound();
         });
         app.MapPost("/verdicts/{id:long}/undo", async (long id, HttpContext context) =>
@@ -100,7 +100,7 @@ public sealed partial class StationServer(
             }
 
             var by = Who(context);
-            LogVerdictUndone(logger, id, by, data.UndoVerdict(id, by) ? "undone" : "was not in force");
+            LogVerdictUndone(id, by, data.UndoVerdict(id, by) ? "undone" : "was not in force");
             return Results.Redirect("/#alerts", permanent: false);
         });
     }
@@ -149,14 +149,14 @@ public sealed partial class StationServer(
     private static string Who(HttpContext context) => $"station page, {context.Connection.RemoteIpAddress?.ToString() ?? "unknown address"}";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page on http://{Listen}/ ({Access})")]
-    private static partial void LogListening(ILogger logger, string listen, string access);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} marked {Verdict} by {By}: {Outcome}")]
-    private static partial void LogVerdict(ILogger logger, string id, string verdict, string by, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: verdict {Id} undo by {By}: {Outcome}")]
-    private static partial void LogVerdictUndone(ILogger logger, long id, string by, string outcome);
+    private partial void LogListening(string listen, string access);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} on {Channel} {Outcome}")]
-    private static partial void LogRetry(ILogger logger, string id, string channel, string outcome);
+    private partial void LogRetry(string id, string channel, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: alert {Id} marked {Verdict} by {By}: {Outcome}")]
+    private partial void LogVerdict(string id, string verdict, string by, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Station page: verdict {Id} undo by {By}: {Outcome}")]
+    private partial void LogVerdictUndone(long id, string by, string outcome);
 }

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sync;
 
-using EdgeAgent.Common;
 using Npgsql;
 
 /// <summary>

@@ -2,7 +2,6 @@ namespace EdgeAgent.Sync;
 
 using System.Text.Json.Nodes;
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Common;
 using EdgeAgent.Recording;
 using Microsoft.Data.Sqlite;
 using Npgsql;

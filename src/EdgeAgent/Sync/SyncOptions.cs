@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sync;
 
-using EdgeAgent.Common;
 
 /// <summary>What travels with the records to the central database.</summary>
 public enum PictureShipping

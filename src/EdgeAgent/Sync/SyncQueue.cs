@@ -1,7 +1,6 @@
 namespace EdgeAgent.Sync;
 
 using System.Globalization;
-using EdgeAgent.Common;
 using Microsoft.Data.Sqlite;
 
 /// <summary>A record waiting to travel: its place in the queue, its kind and its local row.</summary>

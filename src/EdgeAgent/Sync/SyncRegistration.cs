@@ -1,6 +1,5 @@
 namespace EdgeAgent.Sync;
 
-using EdgeAgent.Common;
 
 /// <summary>Registration of the sync stage.</summary>
 public static class SyncRegistration

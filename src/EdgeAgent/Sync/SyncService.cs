@@ -1,7 +1,6 @@
 namespace EdgeAgent.Sync;
 
 using EdgeAgent.Alerting.Geofencing;
-using EdgeAgent.Common;
 using EdgeAgent.Hosting;
 using EdgeAgent.Recording;
 using Npgsql;
@@ -52,7 +51,7 @@ public sealed partial class SyncService(
         var queued = _queue.Install(_options.Pictures != PictureShipping.None);
         if (queued > 0)
         {
-            LogBackfilled(logger, queued);
+            LogBackfilled(queued);
         }
 
         Measure();
@@ -90,7 +89,7 @@ public sealed partial class SyncService(
                 await ShipPicturesAsync(queue, central, stoppingToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
-                    LogReconnected(logger, failures);
+                    LogReconnected(failures);
                 }
 
                 failures = 0;
@@ -113,7 +112,7 @@ public sealed partial class SyncService(
                 var delay = RetryPolicy.DelayAfter(failures, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared);
                 var hint = e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } ? " (run edge-agent sync --init against the central database)" : "";
                 _lastError = e.Message + hint;
-                LogFailed(logger, _backlog.Records, _lastError, delay.TotalSeconds);
+                LogFailed(_backlog.Records, _lastError, delay.TotalSeconds);
                 try
                 {
                     await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
@@ -136,7 +135,7 @@ public sealed partial class SyncService(
             }
             catch (Exception e) when (e is OperationCanceledException or NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)
             {
-                LogLastShipmentFailed(logger, e.Message);
+                LogLastShipmentFailed(e.Message);
             }
         }
     }
@@ -163,7 +162,7 @@ public sealed partial class SyncService(
         if (taken.Count > 0)
         {
             queue.Acknowledge(taken[^1].Seq);
-            LogShipped(logger, taken.Count, shipment.Sum(s => s.Item2.Count));
+            LogShipped(taken.Count, shipment.Sum(s => s.Item2.Count));
         }
 
         return taken.Count;
@@ -189,7 +188,7 @@ public sealed partial class SyncService(
                 if (_budgetSpentOn != today)
                 {
                     _budgetSpentOn = today;
-                    LogBudgetSpent(logger, _options.DailyPictureMegabytes);
+                    LogBudgetSpent(_options.DailyPictureMegabytes);
                 }
 
                 return;
@@ -225,7 +224,7 @@ public sealed partial class SyncService(
         _behind = behind;
         if (crossed)
         {
-            LogBehind(logger, Behind()!);
+            LogBehind(Behind()!);
         }
     }
 
@@ -238,23 +237,23 @@ public sealed partial class SyncService(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: {Count} records already in the database queued for the central database")]
-    private static partial void LogBackfilled(ILogger logger, long count);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync: {Entries} queue entries shipped ({Rows} rows)")]
-    private static partial void LogShipped(ILogger logger, int entries, int rows);
+    private partial void LogBackfilled(long count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the central database answers again after {Failures} failed tries")]
-    private static partial void LogReconnected(ILogger logger, int failures);
+    private partial void LogReconnected(int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: shipment failed ({Backlog} records wait): {Error}; next try in {Seconds:F0} s")]
-    private static partial void LogFailed(ILogger logger, long backlog, string error, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: today's picture budget (Sync:DailyPictureMegabytes {Megabytes}) is spent; the alert pictures left wait for tomorrow (edge-agent sync --left-behind lists them)")]
-    private static partial void LogBudgetSpent(ILogger logger, double megabytes);
+    private partial void LogFailed(long backlog, string error, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync: the last shipment before stopping did not go ({Error}); what waits goes at the next start")]
-    private static partial void LogLastShipmentFailed(ILogger logger, string error);
+    private partial void LogLastShipmentFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync: {Entries} queue entries shipped ({Rows} rows)")]
+    private partial void LogShipped(int entries, int rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync: today's picture budget (Sync:DailyPictureMegabytes {Megabytes}) is spent; the alert pictures left wait for tomorrow (edge-agent sync --left-behind lists them)")]
+    private partial void LogBudgetSpent(double megabytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync: {Backlog}")]
-    private static partial void LogBehind(ILogger logger, string backlog);
+    private partial void LogBehind(string backlog);
 }

@@ -40,8 +40,8 @@ public sealed record PoseSample
     /// <summary>Altitude, from <see cref="AltitudeReference"/>.</summary>
     public double? Altitude { get; init; }
 
-    /// <summary>What <see cref="Altitude"/> is measured from.</summary>
-    public AltitudeReference AltitudeReference { get; init; }
+    /// <summary>What <see cref="Altitude"/> is measured from: mean sea level unless the sender says otherwise.</summary>
+    public AltitudeReference AltitudeReference { get; init; } = AltitudeReference.MeanSeaLevel;
 
     /// <summary>Height above the ground the camera looks at, where the sender gives it or it follows (DJI relative altitude over flat ground; MISB altitude minus frame-centre elevation).</summary>
     public double? HeightAboveGround { get; init; }

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Tracking;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Tracking</c>: how video detections become tracks.</summary>
 public sealed class TrackingOptions : IOptionsSection

@@ -1,6 +1,5 @@
 namespace EdgeAgent.Verdicts;
 
-using EdgeAgent.Common;
 
 /// <summary>Configuration section <c>Verdicts</c>: what a ranger's "not a threat" does.</summary>
 public sealed class VerdictOptions : IOptionsSection

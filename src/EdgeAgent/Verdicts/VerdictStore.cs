@@ -1,7 +1,6 @@
 namespace EdgeAgent.Verdicts;
 
 using EdgeAgent.Alerting.Rules;
-using EdgeAgent.Common;
 using EdgeAgent.Common.Observations;
 using EdgeAgent.Recording;
 using Microsoft.Data.Sqlite;

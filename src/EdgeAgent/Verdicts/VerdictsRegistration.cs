@@ -1,6 +1,5 @@
 namespace EdgeAgent.Verdicts;
 
-using EdgeAgent.Common;
 
 /// <summary>Registration of the rangers' verdicts on alerts.</summary>
 public static class VerdictsRegistration

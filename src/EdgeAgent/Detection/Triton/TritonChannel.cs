@@ -1,6 +1,5 @@
 namespace EdgeAgent.Detection.Triton;
 
-using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;
 using Grpc.Core;

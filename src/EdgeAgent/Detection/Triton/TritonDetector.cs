@@ -3,7 +3,6 @@ namespace EdgeAgent.Detection.Triton;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EdgeAgent.Common.Observations;
-using EdgeAgent.Common;
 using EdgeAgent.Detection.Triton.Protocol;
 using Google.Protobuf;
 using OpenCvSharp;

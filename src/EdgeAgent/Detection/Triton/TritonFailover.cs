@@ -1,6 +1,5 @@
 namespace EdgeAgent.Detection.Triton;
 
-using EdgeAgent.Common;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 /// <summary>A model on a Triton server, connected and checked before its first call.</summary>
@@ -50,7 +49,7 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
             {
                 if (EnsureConnected())
                 {
-                    LogConnected(logger, model, triton.Describe);
+                    LogConnected(model, triton.Describe);
                 }
 
                 var result = onTriton();
@@ -59,11 +58,11 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
             }
             catch (TritonUnavailableException e) when (onLocal is not null)
             {
-                LogFallback(logger, e.Message, model, Failed().TotalSeconds);
+                LogFallback(e.Message, model, Failed().TotalSeconds);
             }
             catch (ConfigurationException e) when (onLocal is not null)
             {
-                LogFallback(logger, e.Message, model, Failed(ConfigurationRetry).TotalSeconds);
+                LogFallback(e.Message, model, Failed(ConfigurationRetry).TotalSeconds);
             }
         }
 
@@ -125,8 +124,8 @@ public sealed partial class TritonFailover(ITritonModel triton, string model, Tr
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The {Model} runs on {Triton}")]
-    private static partial void LogConnected(ILogger logger, string model, string triton);
+    private partial void LogConnected(string model, string triton);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Triton failed ({Reason}); the local {Model} serves, Triton is tried again in {Seconds:F0} s")]
-    private static partial void LogFallback(ILogger logger, string reason, string model, double seconds);
+    private partial void LogFallback(string reason, string model, double seconds);
 }
