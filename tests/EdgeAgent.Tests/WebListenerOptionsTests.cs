@@ -28,6 +28,20 @@ public sealed class WebListenerOptionsTests
         Assert.All(found, p => Assert.StartsWith(section + ":", p, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("00:00:30", 1)]
+    [InlineData("00:01:00", 0)]
+    [InlineData("08:00:00", 0)]
+    [InlineData("7.00:00:00", 0)]
+    [InlineData("7.00:00:01", 1)]
+    public void A_station_login_lasts_from_a_minute_to_a_week(string lifetime, int problems)
+    {
+        var (_, found) = Checked(new StationOptions { SessionLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(problems, found.Count);
+        Assert.All(found, p => Assert.StartsWith("Station:SessionLifetime: ", p, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_password_matches_only_itself_and_an_empty_one_matches_nothing()
     {

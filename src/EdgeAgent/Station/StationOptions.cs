@@ -12,23 +12,23 @@ public sealed class StationOptions() : WebListenerOptions(SectionName, "the page
     /// <summary>The section's name.</summary>
     public static string SectionName => "Station";
 
-    /// <summary>A login lasts this long without use.</summary>
-    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
-
     /// <summary>Alerts the page lists.</summary>
     public int Alerts { get; set; } = 50;
+
+    /// <summary>A login lasts this long without use: from a minute to a week, so that a forgotten browser does not keep the page open for good.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <inheritdoc />
     protected override IEnumerable<string> SettingProblems()
     {
-        if (SessionLifetime <= TimeSpan.Zero)
-        {
-            yield return $"Station:SessionLifetime: {SessionLifetime} must be positive";
-        }
-
         if (Alerts is < 1 or > 1000)
         {
             yield return $"Station:Alerts: {Alerts} must lie between 1 and 1000";
+        }
+
+        if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(7))
+        {
+            yield return $"Station:SessionLifetime: {SessionLifetime} must lie between a minute and 7 days";
         }
     }
 }
