@@ -67,4 +67,33 @@ public sealed class PoseTimelineTests
         Assert.True(timeline.Count > 0);
         Assert.Null(timeline.VideoStart);
     }
+
+    [Theory]
+    [InlineData("Africa/Nairobi", "2021-12-25T09:27:52.373Z")]
+    [InlineData("Australia/Sydney", "2021-12-25T01:27:52.373Z")]
+    [InlineData("America/La_Paz", "2021-12-25T16:27:52.373Z")]
+    public void A_dji_flight_is_dated_by_its_local_clock_read_in_the_zone_set_for_it(string zone, string start)
+    {
+        // The subtitles' first block, at 0 s into the video, says 2021-12-25 12:27:52.373 (local time):
+        // UTC+3 in Nairobi, summer time (UTC+11) in Sydney in December, UTC-4 in La Paz.
+        var path = TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", "telemetry"), "dji__MAVIC3.srt");
+        var srt = new StreamTelemetryOptions { Kind = TelemetryKind.Srt, Path = path, HorizontalFieldOfView = 80, TimeZone = zone };
+
+        Assert.Equal(DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture), PoseTimeline.Load("flight.mp4", srt).VideoStart);
+    }
+
+    [Fact]
+    public void A_time_zone_that_is_not_known_is_refused_at_start()
+    {
+        var path = TestPaths.Picture(Path.Combine(TestPaths.Shared, "testdata", "telemetry"), "dji__MAVIC3.srt");
+        var stream = new EdgeAgent.Sources.StreamOptions
+        {
+            Id = "DRONE-1",
+            Url = path,
+            Telemetry = new StreamTelemetryOptions { Kind = TelemetryKind.Srt, Path = path, HorizontalFieldOfView = 80, TimeZone = "Africa/Atlantis" },
+        };
+
+        var problem = Assert.Single(stream.Problems());
+        Assert.Equal(":Telemetry:TimeZone: 'Africa/Atlantis' is not a known time zone (use an IANA name such as Africa/Nairobi)", problem);
+    }
 }

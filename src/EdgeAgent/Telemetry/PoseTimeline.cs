@@ -32,6 +32,13 @@ public sealed class StreamTelemetryOptions
     /// <summary>Horizontal field of view in degrees, where the telemetry has none (DJI: not the diagonal figure DJI quotes).</summary>
     public double? HorizontalFieldOfView { get; set; }
 
+    /// <summary>
+    /// The IANA time zone of the aircraft's clock (e.g. <c>Africa/Nairobi</c>). DJI subtitles write
+    /// local time without its zone; with it, a recorded DJI flight is dated by its own clock rather
+    /// than by when it is read.
+    /// </summary>
+    public string TimeZone { get; set; } = "";
+
     /// <summary>For MAVLink: the UDP address and port to listen on, e.g. <c>127.0.0.1:14550</c> (<c>0.0.0.0:14550</c> for a radio on the network).</summary>
     public string Listen { get; set; } = "";
 
@@ -86,14 +93,21 @@ public sealed class PoseTimeline
         {
             VideoStart = time - first.At;
         }
+        else if (options.TimeZone.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out var zone)
+            && _samples.FirstOrDefault(s => s.Sample.LocalTime is not null) is { Sample.LocalTime: { } local } firstLocal)
+        {
+            var clock = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+            VideoStart = new DateTimeOffset(clock, zone.GetUtcOffset(clock)) - firstLocal.At;
+        }
     }
 
     /// <summary>Samples on the timeline.</summary>
     public int Count => _samples.Length;
 
     /// <summary>
-    /// When the video began by the sender's UTC clock (MISB precision time stamps); null where the
-    /// telemetry has none (DJI subtitles write local time without its zone).
+    /// When the video began by the sender's clock: a UTC one (MISB precision time stamps), or a local
+    /// one in <see cref="StreamTelemetryOptions.TimeZone"/> (DJI subtitles); null where the telemetry
+    /// has no clock, or only a local one and no zone is set.
     /// </summary>
     public DateTimeOffset? VideoStart { get; }
 
