@@ -223,6 +223,46 @@ public sealed class DroneTests
     }
 
     [Fact]
+    public async Task A_recorded_flight_killed_halfway_goes_on_after_its_last_committed_frame()
+    {
+        using var folder = new TempFolder();
+
+        // Every frame of the 6 s at 10 frames/s, tiled, on one worker: slower than real time, so there is a middle to kill it in.
+        var stream = await RecordedFlightAsync(folder, 180, 832, 624);
+        stream["DetectionFps"] = 10;
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, streams: new JsonArray(stream))))!.AsObject();
+        json["Detector"] = new JsonObject { ["Workers"] = 1 };
+
+        // Each video frame's detections in rows of their own: which frames each run read.
+        json["Recording"]!["VideoDetections"] = true;
+        var config = AgentConfig.Write(folder, json);
+        long lastRow;
+        using (var first = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!))
+        {
+            await DaemonTests.WaitUntilAsync(() => DaemonTests.StateCount(folder, "SELECT read_to_ms FROM recordings_read") >= 1000, first);
+            await AgentProcess.SignalAsync(first.Process, "KILL");
+            await first.Process.WaitForExitAsync();
+            lastRow = DaemonTests.StateCount(folder, "SELECT MAX(rowid) FROM detections");
+            Assert.InRange(DaemonTests.StateCount(folder, "SELECT read_to_ms FROM recordings_read"), 1000, 5000);
+            Assert.Equal(0, DaemonTests.StateCount(folder, "SELECT COUNT(*) FROM recordings_done"));
+        }
+
+        using var second = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
+        await second.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
+        Assert.Contains("Stream DRONE-1: the recorded file was read before up to ", second.Error, StringComparison.Ordinal);
+
+        // Nothing read twice: every detection of the second run is of a later frame than any of the first's.
+        Assert.True(DaemonTests.StateCount(folder, $"SELECT COUNT(*) FROM detections WHERE rowid > {lastRow}") > 0, second.Error);
+        Assert.Equal(0, DaemonTests.StateCount(folder, $"""
+            SELECT COUNT(*) FROM detections WHERE rowid > {lastRow}
+            AND julianday(captured_at) <= (SELECT MAX(julianday(captured_at)) FROM detections WHERE rowid <= {lastRow})
+            """));
+
+        // Nothing lost, and dated as before: the two runs' frames are (nearly) all the video's 60, at most those.
+        Assert.InRange(DaemonTests.StateCount(folder, "SELECT COUNT(DISTINCT captured_at) FROM detections WHERE source_id = 'DRONE-1'"), 50, 60);
+    }
+
+    [Fact]
     public async Task A_recorded_flight_with_klv_inside_is_placed_and_dated_by_its_telemetry()
     {
         using var folder = new TempFolder();

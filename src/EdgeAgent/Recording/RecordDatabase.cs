@@ -100,6 +100,19 @@ public sealed class RecordDatabase : IPictureLedger, IRecordingLedger, IDisposab
                     done.ExecuteNonQuery();
                 }
 
+                if (record.Frame.Recording is { } place)
+                {
+                    // With the frame's records: a read stopped after this commit goes on after this frame.
+                    using var read = _connection.Command("""
+                        INSERT INTO recordings_read (source_id, path, size, modified_ticks, began_at, read_to_ms) VALUES ($s, $p, $z, $m, $began, $to)
+                        ON CONFLICT (source_id, path, size, modified_ticks) DO UPDATE SET read_to_ms = max(read_to_ms, excluded.read_to_ms)
+                        """, transaction);
+                    Bind(read, place.File);
+                    read.Parameters.AddWithValue("$began", Text(place.Began));
+                    read.Parameters.AddWithValue("$to", (long)place.VideoTime.TotalMilliseconds);
+                    read.ExecuteNonQuery();
+                }
+
                 foreach (var alert in record.Alerts)
                 {
                     alerts[alert.Id] = alerts.GetValueOrDefault(alert.Id) || channels.Count == 0 || OutboxTable.Insert(transaction, alert, channels, now);
@@ -188,6 +201,18 @@ public sealed class RecordDatabase : IPictureLedger, IRecordingLedger, IDisposab
             {
                 throw new IOException($"{Path}: {e.Message}", e);
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public RecordingPlace? ReadTo(FileKey file)
+    {
+        lock (_readerLock)
+        {
+            using var select = _reader.Command("SELECT began_at, read_to_ms FROM recordings_read WHERE source_id = $s AND path = $p AND size = $z AND modified_ticks = $m");
+            Bind(select, file);
+            using var row = select.ExecuteReader();
+            return row.Read() ? new RecordingPlace(file, TimeSpan.FromMilliseconds(row.GetInt64(1)), RecordSchema.Time(row.GetString(0))) : null;
         }
     }
 

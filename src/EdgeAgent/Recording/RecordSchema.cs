@@ -80,6 +80,14 @@ public static class RecordSchema
             modified_ticks INTEGER NOT NULL,
             done_at TEXT NOT NULL,
             PRIMARY KEY (source_id, path, size, modified_ticks));
+        CREATE TABLE IF NOT EXISTS recordings_read (
+            source_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ticks INTEGER NOT NULL,
+            began_at TEXT NOT NULL,
+            read_to_ms INTEGER NOT NULL,
+            PRIMARY KEY (source_id, path, size, modified_ticks));
         """ + VerdictsTable;
 
     /// <summary>

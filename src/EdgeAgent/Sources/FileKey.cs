@@ -41,4 +41,17 @@ public interface IRecordingLedger
 
     /// <summary>Notes that the file was read to its end and its last frame committed; throws <see cref="IOException"/> when that cannot be written.</summary>
     void Read(FileKey file, DateTimeOffset at);
+
+    /// <summary>How far the file was read before, by its last committed frame; null when none was.</summary>
+    RecordingPlace? ReadTo(FileKey file);
 }
+
+/// <summary>
+/// Where a frame stands in a recorded file: the file, the frame's time into the video, and when the
+/// video began (what the frame is dated from). Committed with the frame's records, it is where a
+/// read stopped halfway (a crash, a stop) goes on from.
+/// </summary>
+/// <param name="File">The recorded file.</param>
+/// <param name="VideoTime">The frame's time into the video.</param>
+/// <param name="Began">When the video began: frames are dated from it.</param>
+public readonly record struct RecordingPlace(FileKey File, TimeSpan VideoTime, DateTimeOffset Began);

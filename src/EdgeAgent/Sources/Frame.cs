@@ -67,6 +67,9 @@ public sealed class Frame : IDisposable
     /// <summary>The camera-trap file, for files; null for video.</summary>
     public FileKey? File { get; }
 
+    /// <summary>For a frame of a recorded video file: the file and where in it the frame stands; null otherwise.</summary>
+    public RecordingPlace? Recording { get; init; }
+
     /// <summary>Completes when the frame's record is committed (or it was dropped), so a drop folder knows the file is done.</summary>
     public Task Done => _done.Task;
 

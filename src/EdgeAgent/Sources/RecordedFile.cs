@@ -8,13 +8,17 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 /// <summary>
 /// A recorded video file read as a stream. It is read once, whole: reading it again would count its
 /// animals and send its alerts twice. Once its last frame is committed it goes into the ledger
-/// (<see cref="IRecordingLedger"/>), and a restart does not read it again (a changed file is); a
-/// file stopped before that is read again from the start.
+/// (<see cref="IRecordingLedger"/>), and a restart does not read it again (a changed file is). Each
+/// frame's place in the file is committed with its records, so a read stopped halfway goes on after
+/// the last frame committed, in this run or the next.
 /// </summary>
 internal sealed partial class RecordedFile(StreamOptions stream, FileKey key, IRecordingLedger ledger, AgentHealth health, ILogger logger)
 {
     /// <summary>Why a recorded file stops: the one ending that is not a loss.</summary>
     public const string Ended = "the file ended";
+
+    // What the last read handed on: a read after it waits until that is committed, then goes on from there.
+    private Task _handedOn = Task.CompletedTask;
 
     /// <summary>The file a stream reads, as it is now (path, size, time); null for a live stream or a file not there.</summary>
     public static RecordedFile? Of(StreamOptions stream, IRecordingLedger ledger, AgentHealth health, ILogger logger)
@@ -46,20 +50,37 @@ internal sealed partial class RecordedFile(StreamOptions stream, FileKey key, IR
     /// Reads the file through OpenCV: a frame per detection interval of the video's own time, each
     /// dated by when the flight began (<see cref="Start"/>) plus its time in the video, queued for the
     /// detector and waited for rather than dropped. A flight read on a machine slower than the video
-    /// is read whole, and its tracks follow the video's clock, not the reader's. Returns why it stopped.
+    /// is read whole, and its tracks follow the video's clock, not the reader's. A read that stopped
+    /// before (a crash, a stop, a decode error) goes on after its last committed frame, dated as it
+    /// was. Returns why it stopped.
     /// </summary>
     public string Read(StreamDelivery delivery, PoseTimeline? timeline, CancellationToken stoppingToken)
     {
+        try
+        {
+            _handedOn.Wait(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return "stopping";
+        }
+
         using var capture = new VideoCapture(stream.Url, VideoCaptureAPIs.FFMPEG);
         if (!capture.IsOpened())
         {
             return "cannot be opened";
         }
 
-        var began = Start(timeline);
         var interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
+        var before = ledger.ReadTo(key);
+        if (before is { } place)
+        {
+            LogGoingOn(stream.Id, place.VideoTime.TotalSeconds, place.Began);
+        }
+
+        var began = before?.Began ?? Start(timeline);
         var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
-        var (at, due) = (TimeSpan.MinValue, TimeSpan.Zero);
+        var (at, due) = (TimeSpan.MinValue, before is { } last ? last.VideoTime + interval : TimeSpan.Zero);
         using var pixels = new Mat();
         try
         {
@@ -81,12 +102,16 @@ internal sealed partial class RecordedFile(StreamOptions stream, FileKey key, IR
 
                 // The next frame due one interval on; after a gap in the video, one interval after this one.
                 due = due + interval > at ? due + interval : at + interval;
-                delivery.Enqueue(pixels, began + at, at, stoppingToken);
+                delivery.Enqueue(pixels, new RecordingPlace(key, at, began), stoppingToken);
             }
         }
         catch (OperationCanceledException)
         {
             // Stopping while the detector's queue was full; the frame that waited is released.
+        }
+        finally
+        {
+            _handedOn = delivery.LastHandedOn;
         }
 
         return "stopping";
@@ -139,6 +164,9 @@ internal sealed partial class RecordedFile(StreamOptions stream, FileKey key, IR
 
         return now;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file was read before up to {Seconds:F1} s of its video, which began at {Began:u}; reading goes on from there")]
+    private partial void LogGoingOn(string source, double seconds, DateTimeOffset began);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source}: the recorded file was read to its end on {ReadAt:u}; it is not read again (a changed file is)")]
     private partial void LogReadBefore(string source, DateTimeOffset readAt);

@@ -31,12 +31,12 @@ internal sealed partial class StreamDelivery(FrameHub hub, AgentHealth health, I
         }
     }
 
-    /// <summary>A recorded frame, queued: the reader waits while the detector is busy.</summary>
-    public void Enqueue(Mat pixels, DateTimeOffset capturedAt, TimeSpan videoTime, CancellationToken stoppingToken)
+    /// <summary>A recorded frame, dated by where it stands in its file, queued: the reader waits while the detector is busy.</summary>
+    public void Enqueue(Mat pixels, RecordingPlace place, CancellationToken stoppingToken)
     {
         Read(pixels);
         health.FrameWaiting();
-        var frame = FrameOf(pixels, capturedAt, videoTime);
+        var frame = FrameOf(pixels, place.Began + place.VideoTime, place.VideoTime, place);
         LastHandedOn = frame.Done;
         try
         {
@@ -63,8 +63,8 @@ internal sealed partial class StreamDelivery(FrameHub hub, AgentHealth health, I
         }
     }
 
-    private Frame FrameOf(Mat pixels, DateTimeOffset capturedAt, TimeSpan? videoTime) =>
-        new(stream.Id, capturedAt, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles, IsVideo = true };
+    private Frame FrameOf(Mat pixels, DateTimeOffset capturedAt, TimeSpan? videoTime, RecordingPlace? place = null) =>
+        new(stream.Id, capturedAt, pixels.Clone(), pixels.Width, pixels.Height, 1f, pose: poseAt(videoTime)) { Tile = stream.Tiles, IsVideo = true, Recording = place };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Source} is up ({Width}×{Height})")]
     private partial void LogUp(string source, int width, int height);

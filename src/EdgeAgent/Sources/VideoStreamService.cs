@@ -136,7 +136,7 @@ public sealed partial class VideoStreamService(
             failures = 0;
         }
 
-        // Noted once its last frame is committed: stopped before that, it is read again, whole.
+        // Noted once its last frame is committed: stopped before that, it goes on after the last committed.
         return reason == RecordedFile.Ended && file?.NoteEnd(delivery, stoppingToken) == false ? "stopping" : reason;
     }
 
