@@ -83,13 +83,8 @@ public sealed class DroneTests
     {
         using var folder = new TempFolder();
 
-        // Every frame of the 6 s at 10 frames/s, each just large enough to be cut in tiles: slower than real time for one worker here.
-        var stream = await RecordedFlightAsync(folder, 180, 832, 624);
-        stream["DetectionFps"] = 10;
         var metricsPort = FreePort.Next();
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, metricsPort, streams: new JsonArray(stream))))!.AsObject();
-        json["Detector"] = new JsonObject { ["Workers"] = 1 };
-        var config = AgentConfig.Write(folder, json);
+        var config = AgentConfig.Write(folder, await EveryFrameFlightAsync(folder, metricsPort));
         using var agent = new RunningAgent(Process.Start(AgentProcess.StartInfo("run", "--config", config))!);
         await agent.WaitForErrorAsync("Stream DRONE-1: the recorded file ended", Patience);
 
@@ -227,13 +222,9 @@ public sealed class DroneTests
     {
         using var folder = new TempFolder();
 
-        // Every frame of the 6 s at 10 frames/s, tiled, on one worker: slower than real time, so there is a middle to kill it in.
-        var stream = await RecordedFlightAsync(folder, 180, 832, 624);
-        stream["DetectionFps"] = 10;
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, streams: new JsonArray(stream))))!.AsObject();
-        json["Detector"] = new JsonObject { ["Workers"] = 1 };
-
-        // Each video frame's detections in rows of their own: which frames each run read.
+        // Slower than real time, so there is a middle to kill it in; each video frame's detections in
+        // rows of their own, which tell the frames each run read.
+        var json = await EveryFrameFlightAsync(folder, FreePort.Next());
         json["Recording"]!["VideoDetections"] = true;
         var config = AgentConfig.Write(folder, json);
         long lastRow;
@@ -371,6 +362,17 @@ public sealed class DroneTests
             ["Url"] = video,
             ["Telemetry"] = new JsonObject { ["Kind"] = "Srt", ["HorizontalFieldOfView"] = 60 },
         };
+    }
+
+    // Every frame of the flight's 6 s at 10 frames/s, each just large enough to be cut in tiles, on one
+    // worker: slower than real time here.
+    private static async Task<JsonObject> EveryFrameFlightAsync(TempFolder folder, int metricsPort)
+    {
+        var stream = await RecordedFlightAsync(folder, 180, 832, 624);
+        stream["DetectionFps"] = 10;
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(DaemonTests.DaemonConfig(folder, null, null, metricsPort, streams: new JsonArray(stream))))!.AsObject();
+        json["Detector"] = new JsonObject { ["Workers"] = 1 };
+        return json;
     }
 
     // Six seconds at 10 frames/s of a camera-trap picture of a person.

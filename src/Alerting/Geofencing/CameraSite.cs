@@ -73,9 +73,9 @@ public sealed class CameraSite : IListItem
             yield return $":Range: {Range} must be above 0 metres";
         }
 
-        if (TimeZone.Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        if (TimeZoneSetting.Problem(TimeZone) is { } zone)
         {
-            yield return $":TimeZone: '{TimeZone}' is not a known time zone (use an IANA name such as Africa/Nairobi)";
+            yield return zone;
         }
     }
 }

@@ -72,15 +72,20 @@ internal sealed partial class RecordedFile(StreamOptions stream, FileKey key, IR
         }
 
         var interval = TimeSpan.FromSeconds(1 / stream.DetectionFps);
-        var before = ledger.ReadTo(key);
-        if (before is { } place)
+        var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
+        var at = TimeSpan.MinValue;
+        DateTimeOffset began;
+        TimeSpan due;
+        if (ledger.ReadTo(key) is { } before)
         {
-            LogGoingOn(stream.Id, place.VideoTime.TotalSeconds, place.Began);
+            LogGoingOn(stream.Id, before.VideoTime.TotalSeconds, before.Began);
+            (began, due) = (before.Began, before.VideoTime + interval);
+        }
+        else
+        {
+            (began, due) = (Start(timeline), TimeSpan.Zero);
         }
 
-        var began = before?.Began ?? Start(timeline);
-        var step = capture.Fps > 0 ? TimeSpan.FromSeconds(1 / capture.Fps) : interval;
-        var (at, due) = (TimeSpan.MinValue, before is { } last ? last.VideoTime + interval : TimeSpan.Zero);
         using var pixels = new Mat();
         try
         {

@@ -95,9 +95,9 @@ public sealed class StreamOptions : IListItem
             yield return $":HorizontalFieldOfView: {fov} must lie between 0 and 180 degrees";
         }
 
-        if (Telemetry.TimeZone.Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(Telemetry.TimeZone, out _))
+        if (TimeZoneSetting.Problem(Telemetry.TimeZone) is { } zone)
         {
-            yield return $":TimeZone: '{Telemetry.TimeZone}' is not a known time zone (use an IANA name such as Africa/Nairobi)";
+            yield return zone;
         }
 
         switch (Telemetry.Kind)

@@ -49,9 +49,13 @@ public sealed partial class VideoStreamService(
         while (!stoppingToken.IsCancellationRequested)
         {
             // A file is known by its path, size and time when it is first found.
-            if (file is null && (file = RecordedFile.Of(stream, ledger, health, logger)) is not null && file.WasRead())
+            if (file is null)
             {
-                return;
+                file = RecordedFile.Of(stream, ledger, health, logger);
+                if (file?.WasRead() == true)
+                {
+                    return;
+                }
             }
 
             string reason;
